@@ -1,0 +1,48 @@
+# pgrad — the two commands a new user needs are `make run` and `make test`.
+GO      ?= go
+ADDR    ?= 127.0.0.1:8080
+WASMEXEC = $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
+
+.PHONY: run test build wasm vet fmt-check test-go test-wasm test-race bench fuzz clean
+
+## run: build the WebAssembly engine and serve the explainer (prints its URL)
+run: wasm
+	$(GO) run ./cmd/pgrad serve -addr $(ADDR)
+
+## build: the pgrad binary, with the page and its wasm embedded
+build: wasm
+	$(GO) build -o bin/pgrad ./cmd/pgrad
+
+wasm:
+	$(GO) generate ./web/...
+
+## test: everything CI runs (vet, gofmt, unit, wasm-under-node, race, browser)
+test: wasm vet fmt-check test-go test-wasm test-race
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+test-go:
+	$(GO) test -count=1 ./...
+
+test-wasm:
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" ./internal/fmath/ ./lab/ ./web/wasm/
+
+test-race:
+	$(GO) test -count=1 -race -short ./env/ ./pg/ ./lab/ ./web/
+
+## bench: Go against the reference implementations, with the ratio
+bench:
+	./bench/run.sh
+
+## fuzz: the fuzz targets, longer than the suite runs them
+fuzz:
+	$(GO) test -run=NONE -fuzz=FuzzParseCells -fuzztime=60s ./internal/cells/
+	$(GO) test -run=NONE -fuzz=FuzzGridWorld -fuzztime=60s ./env/
+
+clean:
+	rm -rf bin web/static/pgrad.wasm web/static/pgrad.wasm.gz web/static/wasm_exec.js

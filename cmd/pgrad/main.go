@@ -1,0 +1,117 @@
+// Command pgrad trains, evaluates, benchmarks and serves policy-gradient
+// agents. Each subcommand lives in its own file and registers itself in
+// commands; "train" dispatches further on the environment name through
+// trainers, so the gridworld and the neural tasks stay in separate files.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+// A command is one subcommand: it parses args itself and returns the exit
+// status (0 ok, 1 failure at run time, 2 bad usage or bad input).
+type command struct {
+	summary string
+	run     func(args []string, stdout, stderr io.Writer) int
+}
+
+// A trainer is one environment family under "pgrad train".
+type trainer struct {
+	summary string
+	run     func(args []string, stdout, stderr io.Writer) int
+}
+
+var (
+	commands = map[string]command{}
+	trainers = map[string]trainer{}
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	name := args[0]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		if len(args) > 1 {
+			return run([]string{args[1], "-h"}, stdout, stderr)
+		}
+		usage(stdout)
+		return 0
+	}
+	c, ok := commands[name]
+	if !ok {
+		fmt.Fprintf(stderr, "pgrad: unknown command %q (run 'pgrad help')\n", name)
+		return 2
+	}
+	return c.run(args[1:], stdout, stderr)
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "pgrad is a policy-gradient lab: one Go engine for the browser, the terminal and Go programs.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage:")
+	fmt.Fprintln(w, "  pgrad <command> [arguments]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commands:")
+	for _, n := range sortedKeys(commands) {
+		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Environments for 'pgrad train':")
+	for _, n := range sortedKeys(trainers) {
+		fmt.Fprintf(w, "  %-10s %s\n", n, trainers[n].summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run 'pgrad help <command>' or 'pgrad train <env> -h' for the flags and their defaults.")
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func init() {
+	commands["train"] = command{
+		summary: "train an agent: pgrad train <env> [flags]",
+		run:     runTrain,
+	}
+}
+
+func runTrain(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
+		w := stderr
+		status := 2
+		if len(args) > 0 {
+			w, status = stdout, 0
+		}
+		fmt.Fprintln(w, "Usage: pgrad train <env> [flags]")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "Environments:")
+		for _, n := range sortedKeys(trainers) {
+			fmt.Fprintf(w, "  %-10s %s\n", n, trainers[n].summary)
+		}
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "Run 'pgrad train <env> -h' for the flags of one environment.")
+		return status
+	}
+	t, ok := trainers[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "pgrad train: unknown environment %q (want one of %s)\n", args[0], strings.Join(sortedKeys(trainers), ", "))
+		return 2
+	}
+	return t.run(args[1:], stdout, stderr)
+}

@@ -1,0 +1,3 @@
+module github.com/pgrad/pgrad
+
+go 1.26.8
