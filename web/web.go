@@ -1,0 +1,68 @@
+// Package web serves the interactive explainer: the static page in
+// web/static and the WebAssembly build of the engine, embedded in the binary.
+//
+// The wasm and its loader are generated, not committed; run
+//
+//	go generate ./web/...
+//
+// (or make run) before building a binary that should serve the page. Without
+// them the handler still works and answers a page that says how to build.
+package web
+
+//go:generate go run ../internal/buildwasm -pkg ./wasm -out static
+
+import (
+	"embed"
+	"io/fs"
+	"net/http"
+)
+
+// static holds web/static. The "all:" prefix keeps the committed .keep file,
+// so the pattern matches something on a fresh clone where nothing has been
+// generated yet.
+//
+//go:embed all:static
+var static embed.FS
+
+// WasmName is the file name of the engine's WebAssembly build in the static
+// directory, and WasmExecName that of Go's matching JavaScript loader.
+const (
+	WasmName     = "pgrad.wasm"
+	WasmExecName = "wasm_exec.js"
+)
+
+// BuildHint tells a person how to produce the generated files.
+const BuildHint = "The WebAssembly engine has not been built. Run 'make run', or 'go generate ./web/...' and then 'go run ./cmd/pgrad serve'."
+
+// Static returns the embedded static directory, rooted so that "index.html"
+// names web/static/index.html.
+func Static() fs.FS {
+	sub, err := fs.Sub(static, "static")
+	if err != nil {
+		// fs.Sub fails only for an invalid path, and "static" is valid.
+		panic("web: " + err.Error())
+	}
+	return sub
+}
+
+// Handler returns an http.Handler that serves the embedded static files.
+// It is NewHandler(Static()).
+func Handler() http.Handler {
+	return NewHandler(Static())
+}
+
+// WasmBuilt reports whether the embedded files include the engine's
+// WebAssembly build and its loader, that is whether go generate ran before
+// this binary was built.
+func WasmBuilt() bool {
+	return hasGenerated(Static())
+}
+
+func hasGenerated(fsys fs.FS) bool {
+	for _, name := range []string{WasmName, WasmExecName} {
+		if fi, err := fs.Stat(fsys, name); err != nil || !fi.Mode().IsRegular() {
+			return false
+		}
+	}
+	return true
+}
