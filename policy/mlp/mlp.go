@@ -1,0 +1,353 @@
+// Package mlp holds neural policies for the control tasks: a categorical
+// head for discrete actions, a diagonal Gaussian head with a learnable,
+// state-independent log σ for continuous ones, and a value network.
+//
+// Every method works on a batch of n rows laid out row-major and writes
+// into caller-owned buffers or a Workspace, so a training loop that reuses
+// its buffers allocates nothing per step. The layout of an action batch is
+// n×ActionWidth: one float holding the index for a categorical policy, the
+// raw (unclipped) sample for a Gaussian one, which is the action that is
+// stored and scored; clipping to the environment's bounds is the caller's
+// business.
+package mlp
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/pgrad/pgrad/internal/fmath"
+	"github.com/pgrad/pgrad/nn"
+)
+
+// Policy is what a policy-gradient algorithm needs from a stochastic policy.
+type Policy interface {
+	// ObsDim returns the width of one observation.
+	ObsDim() int
+	// ActionWidth returns the number of floats one stored action takes.
+	ActionWidth() int
+	// Discrete reports whether actions are indices (categorical).
+	Discrete() bool
+	// NewWorkspace returns scratch space for batches of up to maxBatch rows.
+	NewWorkspace(maxBatch int) *Workspace
+	// Act writes an action per observation into act and its log-probability
+	// into logp: sampled with r, or the most likely action when
+	// deterministic is true (r may then be nil).
+	Act(ws *Workspace, obs []float64, n int, r *rand.Rand, deterministic bool, act, logp []float64)
+	// Evaluate writes log π(act|obs) into logp and the entropy of π(·|obs)
+	// into ent, and keeps what Backward needs in ws.
+	Evaluate(ws *Workspace, obs, act []float64, n int, logp, ent []float64)
+	// Backward accumulates into Grads the gradient of
+	// Σ_rows gLogp[row]·log π(act|obs) + gEnt·Σ_rows H(π(·|obs))
+	// for the batch of the last Evaluate on ws.
+	Backward(ws *Workspace, act, gLogp []float64, gEnt float64, n int)
+	// Params returns the parameter groups; Grads the matching gradients.
+	Params() [][]float64
+	Grads() [][]float64
+	// ZeroGrad sets every gradient to zero.
+	ZeroGrad()
+}
+
+// Workspace holds the scratch buffers of one batch size. It is not safe to
+// use one Workspace from two goroutines at once.
+type Workspace struct {
+	net   *nn.Workspace
+	max   int
+	probs []float64 // n×k softmax probabilities (categorical)
+	lse   []float64 // n log-normalisers (categorical)
+	ent   []float64 // n entropies (categorical)
+	out   []float64 // view of the last forward output
+	dOut  []float64 // n×out gradient with respect to the network output
+}
+
+func newWorkspace(net *nn.MLP, maxBatch int) *Workspace {
+	if maxBatch < 1 {
+		panic(fmt.Sprintf("mlp: workspace for %d rows", maxBatch))
+	}
+	k := net.Out()
+	return &Workspace{
+		net:   net.NewWorkspace(maxBatch),
+		max:   maxBatch,
+		probs: make([]float64, maxBatch*k),
+		lse:   make([]float64, maxBatch),
+		ent:   make([]float64, maxBatch),
+		dOut:  make([]float64, maxBatch*k),
+	}
+}
+
+func (ws *Workspace) check(n int) {
+	if n < 0 || n > ws.max {
+		panic(fmt.Sprintf("mlp: batch of %d rows in a workspace for %d", n, ws.max))
+	}
+}
+
+// Gains returns CleanRL's orthogonal-initialisation gains for an MLP with
+// the given number of hidden layers: √2 for hidden layers and out for the
+// output layer (0.01 for a policy, 1 for a value network).
+func Gains(hidden int, out float64) []float64 {
+	g := make([]float64, hidden+1)
+	for i := range hidden {
+		g[i] = math.Sqrt2
+	}
+	g[hidden] = out
+	return g
+}
+
+func sizes(in int, hidden []int, out int) []int {
+	s := append([]int{in}, hidden...)
+	return append(s, out)
+}
+
+// Categorical is a softmax policy over K actions whose logits an MLP
+// computes from the observation.
+type Categorical struct {
+	net    *nn.MLP
+	params [][]float64
+	grads  [][]float64
+}
+
+// NewCategorical returns a categorical policy for obsDim-wide observations
+// and k actions with the given hidden layer widths, initialised
+// orthogonally with gain √2 for hidden layers and 0.01 for the logits so
+// the initial policy is close to uniform.
+func NewCategorical(obsDim, k int, hidden []int, act nn.Activation, r *rand.Rand) *Categorical {
+	return CategoricalFrom(nn.NewMLP(sizes(obsDim, hidden, k), act, Gains(len(hidden), 0.01), r))
+}
+
+// CategoricalFrom wraps an existing network whose outputs are the logits.
+func CategoricalFrom(net *nn.MLP) *Categorical {
+	return &Categorical{net: net, params: [][]float64{net.Params()}, grads: [][]float64{net.Grads()}}
+}
+
+// Net returns the logits network.
+func (c *Categorical) Net() *nn.MLP { return c.net }
+
+// ObsDim returns the width of one observation.
+func (c *Categorical) ObsDim() int { return c.net.In() }
+
+// ActionWidth returns 1: an action is stored as its index.
+func (c *Categorical) ActionWidth() int { return 1 }
+
+// Actions returns the number of discrete actions.
+func (c *Categorical) Actions() int { return c.net.Out() }
+
+// Discrete returns true.
+func (c *Categorical) Discrete() bool { return true }
+
+// NewWorkspace returns scratch space for batches of up to maxBatch rows.
+func (c *Categorical) NewWorkspace(maxBatch int) *Workspace { return newWorkspace(c.net, maxBatch) }
+
+// Params returns the network's parameters as the only group.
+func (c *Categorical) Params() [][]float64 { return c.params }
+
+// Grads returns the network's gradients as the only group.
+func (c *Categorical) Grads() [][]float64 { return c.grads }
+
+// ZeroGrad sets every gradient to zero.
+func (c *Categorical) ZeroGrad() { c.net.ZeroGrad() }
+
+// Act writes a sampled (or, if deterministic, the most likely) action index
+// per row into act and its log-probability into logp.
+func (c *Categorical) Act(ws *Workspace, obs []float64, n int, r *rand.Rand, deterministic bool, act, logp []float64) {
+	ws.check(n)
+	k := c.net.Out()
+	logits := c.net.Forward(ws.net, obs, n)
+	for i := range n {
+		z := logits[i*k : i*k+k]
+		p := ws.probs[i*k : i*k+k]
+		lse := logSumExp(p, z)
+		var a int
+		if deterministic {
+			a = argmax(z)
+		} else {
+			a = SampleCategorical(p, r)
+		}
+		act[i] = float64(a)
+		logp[i] = z[a] - lse
+	}
+}
+
+// Evaluate writes log π(act|obs) and the entropy of π(·|obs) per row.
+func (c *Categorical) Evaluate(ws *Workspace, obs, act []float64, n int, logp, ent []float64) {
+	ws.check(n)
+	k := c.net.Out()
+	logits := c.net.Forward(ws.net, obs, n)
+	ws.out = logits
+	for i := range n {
+		z := logits[i*k : i*k+k]
+		p := ws.probs[i*k : i*k+k]
+		lse := logSumExp(p, z)
+		h := categoricalEntropy(p, z, lse)
+		ws.lse[i], ws.ent[i] = lse, h
+		logp[i] = z[int(act[i])] - lse
+		ent[i] = h
+	}
+}
+
+// Backward accumulates the gradient of Σ gLogp[i]·log π(act_i) + gEnt·Σ H_i
+// for the batch of the last Evaluate on ws.
+func (c *Categorical) Backward(ws *Workspace, act, gLogp []float64, gEnt float64, n int) {
+	ws.check(n)
+	k := c.net.Out()
+	for i := range n {
+		categoricalGrad(ws.dOut[i*k:i*k+k], ws.probs[i*k:i*k+k], ws.out[i*k:i*k+k], ws.lse[i], ws.ent[i], int(act[i]), gLogp[i], gEnt)
+	}
+	c.net.Backward(ws.net, ws.dOut[:n*k], n)
+}
+
+// Gaussian is a diagonal Gaussian policy whose means an MLP computes from
+// the observation and whose log standard deviations are free parameters
+// shared by every state.
+type Gaussian struct {
+	net     *nn.MLP
+	logStd  []float64
+	dLogStd []float64
+	params  [][]float64
+	grads   [][]float64
+}
+
+// NewGaussian returns a Gaussian policy for obsDim-wide observations and
+// actDim-dimensional actions, with output gain 0.01 so the initial means
+// are near zero, and every log σ set to logStd0.
+func NewGaussian(obsDim, actDim int, hidden []int, act nn.Activation, logStd0 float64, r *rand.Rand) *Gaussian {
+	g := GaussianFrom(nn.NewMLP(sizes(obsDim, hidden, actDim), act, Gains(len(hidden), 0.01), r))
+	for i := range g.logStd {
+		g.logStd[i] = logStd0
+	}
+	return g
+}
+
+// GaussianFrom wraps an existing network whose outputs are the means, with
+// every log σ zero.
+func GaussianFrom(net *nn.MLP) *Gaussian {
+	d := net.Out()
+	g := &Gaussian{net: net, logStd: make([]float64, d), dLogStd: make([]float64, d)}
+	g.params = [][]float64{net.Params(), g.logStd}
+	g.grads = [][]float64{net.Grads(), g.dLogStd}
+	return g
+}
+
+// Net returns the means network.
+func (g *Gaussian) Net() *nn.MLP { return g.net }
+
+// LogStd returns the log standard deviations (the parameters, not a copy).
+func (g *Gaussian) LogStd() []float64 { return g.logStd }
+
+// ObsDim returns the width of one observation.
+func (g *Gaussian) ObsDim() int { return g.net.In() }
+
+// ActionWidth returns the action dimension.
+func (g *Gaussian) ActionWidth() int { return g.net.Out() }
+
+// Discrete returns false.
+func (g *Gaussian) Discrete() bool { return false }
+
+// NewWorkspace returns scratch space for batches of up to maxBatch rows.
+func (g *Gaussian) NewWorkspace(maxBatch int) *Workspace { return newWorkspace(g.net, maxBatch) }
+
+// Params returns the network's parameters and the log standard deviations.
+func (g *Gaussian) Params() [][]float64 { return g.params }
+
+// Grads returns the gradients matching Params.
+func (g *Gaussian) Grads() [][]float64 { return g.grads }
+
+// ZeroGrad sets every gradient to zero.
+func (g *Gaussian) ZeroGrad() {
+	g.net.ZeroGrad()
+	clear(g.dLogStd)
+}
+
+// Act writes μ + σ·ε per row (or μ if deterministic) into act and its
+// log-density into logp. The action is not clipped.
+func (g *Gaussian) Act(ws *Workspace, obs []float64, n int, r *rand.Rand, deterministic bool, act, logp []float64) {
+	ws.check(n)
+	d := g.net.Out()
+	mu := g.net.Forward(ws.net, obs, n)
+	for i := range n {
+		a := act[i*d : i*d+d]
+		m := mu[i*d : i*d+d]
+		for j := range d {
+			a[j] = m[j]
+			if !deterministic {
+				a[j] += fmath.Exp(g.logStd[j]) * fmath.Normal(r)
+			}
+		}
+		logp[i] = GaussianLogProb(a, m, g.logStd)
+	}
+}
+
+// Evaluate writes log π(act|obs) and the entropy per row.
+func (g *Gaussian) Evaluate(ws *Workspace, obs, act []float64, n int, logp, ent []float64) {
+	ws.check(n)
+	d := g.net.Out()
+	mu := g.net.Forward(ws.net, obs, n)
+	ws.out = mu
+	h := GaussianEntropy(g.logStd)
+	for i := range n {
+		logp[i] = GaussianLogProb(act[i*d:i*d+d], mu[i*d:i*d+d], g.logStd)
+		ent[i] = h
+	}
+}
+
+// Backward accumulates the gradient of Σ gLogp[i]·log π(act_i) + gEnt·Σ H_i
+// for the batch of the last Evaluate on ws.
+func (g *Gaussian) Backward(ws *Workspace, act, gLogp []float64, gEnt float64, n int) {
+	ws.check(n)
+	d := g.net.Out()
+	for i := range n {
+		gaussianGrad(ws.dOut[i*d:i*d+d], g.dLogStd, act[i*d:i*d+d], ws.out[i*d:i*d+d], g.logStd, gLogp[i])
+	}
+	for j := range g.dLogStd {
+		g.dLogStd[j] += gEnt * float64(n)
+	}
+	g.net.Backward(ws.net, ws.dOut[:n*d], n)
+}
+
+// Value is a state-value network V(s) with one output.
+type Value struct {
+	net *nn.MLP
+}
+
+// NewValue returns a value network with the given hidden widths, initialised
+// orthogonally with gain √2 for hidden layers and 1 for the output.
+func NewValue(obsDim int, hidden []int, act nn.Activation, r *rand.Rand) *Value {
+	return &Value{net: nn.NewMLP(sizes(obsDim, hidden, 1), act, Gains(len(hidden), 1), r)}
+}
+
+// ValueFrom wraps an existing network with one output.
+func ValueFrom(net *nn.MLP) *Value {
+	if net.Out() != 1 {
+		panic(fmt.Sprintf("mlp: value network with %d outputs", net.Out()))
+	}
+	return &Value{net: net}
+}
+
+// Net returns the network.
+func (v *Value) Net() *nn.MLP { return v.net }
+
+// NewWorkspace returns scratch space for batches of up to maxBatch rows.
+func (v *Value) NewWorkspace(maxBatch int) *Workspace { return newWorkspace(v.net, maxBatch) }
+
+// Forward returns V for n observations, a view into ws valid until its
+// next use.
+func (v *Value) Forward(ws *Workspace, obs []float64, n int) []float64 {
+	ws.check(n)
+	return v.net.Forward(ws.net, obs, n)[:n]
+}
+
+// Backward accumulates the gradient of Σ dV[i]·V(obs_i) for the batch of
+// the last Forward on ws.
+func (v *Value) Backward(ws *Workspace, dV []float64, n int) {
+	ws.check(n)
+	v.net.Backward(ws.net, dV[:n], n)
+}
+
+// Finite reports whether every parameter of p is finite.
+func Finite(p Policy) bool {
+	for _, g := range p.Params() {
+		if !finite(g) {
+			return false
+		}
+	}
+	return true
+}
