@@ -1,0 +1,195 @@
+package control
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sync"
+)
+
+// Episode is one finished episode of one copy in a Vec.
+type Episode struct {
+	Env    int     // index of the copy
+	Return float64 // undiscounted sum of rewards
+	Length int     // steps
+}
+
+// Vec steps N copies of a task in lockstep. When a copy's episode ends by
+// termination or truncation, Step resets that copy at once: the observation
+// it returns for the copy is the first one of the new episode, and the last
+// observation of the finished episode goes to finalObs, so a learner can
+// bootstrap from it on truncation.
+//
+// Each copy draws its resets from its own random stream, derived from the
+// Vec's seed and the copy's index, so results do not depend on whether the
+// copies are stepped on one goroutine or several.
+type Vec struct {
+	envs     []Env
+	rngs     []*rand.Rand
+	obsDim   int
+	actDim   int // values per action in the actions slice: 1 for discrete tasks
+	ret      []float64
+	length   []int
+	finished []Episode
+	workers  int
+}
+
+// NewVec returns n copies made by make, seeded from seed. It panics if n < 1
+// or make returns copies of different shapes.
+func NewVec(newEnv func() Env, n int, seed uint64) *Vec {
+	if n < 1 {
+		panic(fmt.Sprintf("control: Vec of %d copies, want ≥ 1", n))
+	}
+	v := &Vec{
+		envs:   make([]Env, n),
+		ret:    make([]float64, n),
+		length: make([]int, n),
+	}
+	for i := range v.envs {
+		v.envs[i] = newEnv()
+	}
+	v.obsDim = v.envs[0].ObsDim()
+	v.actDim = 1
+	if !v.envs[0].Discrete() {
+		v.actDim = v.envs[0].ActDim()
+	}
+	for i, e := range v.envs {
+		if e.ObsDim() != v.obsDim || e.ActDim() != v.envs[0].ActDim() || e.Discrete() != v.envs[0].Discrete() {
+			panic("control: Vec copies differ in shape")
+		}
+		s := seed + uint64(i)*0x9e3779b97f4a7c15
+		v.rngs = append(v.rngs, rand.New(rand.NewPCG(s, s^0x9e3779b97f4a7c15)))
+	}
+	return v
+}
+
+// Len returns the number of copies.
+func (v *Vec) Len() int { return len(v.envs) }
+
+// Env returns copy i, for inspection.
+func (v *Vec) Env(i int) Env { return v.envs[i] }
+
+// ObsDim returns the observation length of one copy.
+func (v *Vec) ObsDim() int { return v.obsDim }
+
+// ActLen returns the number of values per copy in Step's actions: 1 for a
+// discrete task (the index), the action dimension for a continuous one.
+func (v *Vec) ActLen() int { return v.actDim }
+
+// SetWorkers makes Step spread the copies over k goroutines (k ≤ 1: step on
+// the caller's goroutine, the default). For tasks as cheap as CartPole this
+// is slower than stepping in place; see the package benchmarks.
+func (v *Vec) SetWorkers(k int) { v.workers = k }
+
+// Reset starts a new episode in every copy and writes the observations
+// (n×ObsDim). Episode statistics of unfinished episodes are dropped.
+func (v *Vec) Reset(obs []float64) {
+	v.checkLen(obs, v.obsDim, "obs")
+	for i, e := range v.envs {
+		e.Reset(v.rngs[i], obs[i*v.obsDim:(i+1)*v.obsDim])
+		v.ret[i], v.length[i] = 0, 0
+	}
+}
+
+// CheckActions returns an error for the first action a copy cannot apply
+// (for tasks that implement Checker), so callers can reject bad input
+// before stepping.
+func (v *Vec) CheckActions(actions []float64) error {
+	if len(actions) < len(v.envs)*v.actDim {
+		return fmt.Errorf("control: %d action values for %d copies × %d", len(actions), len(v.envs), v.actDim)
+	}
+	for i, e := range v.envs {
+		if c, ok := e.(Checker); ok {
+			if err := c.CheckAction(actions[i*v.actDim : (i+1)*v.actDim]); err != nil {
+				return fmt.Errorf("copy %d: %w", i, err)
+			}
+		}
+	}
+	return nil
+}
+
+// Step applies actions (n×ActLen) to every copy and writes obs (n×ObsDim),
+// rewards, term and trunc (n each), and finalObs (n×ObsDim). For a copy
+// whose episode ended, obs holds the reset observation and finalObs the
+// last observation of the ended episode; for the others finalObs holds the
+// same as obs. finalObs may be nil when the caller does not need it.
+//
+// It panics if a slice is too short.
+func (v *Vec) Step(actions []float64, obs, rewards []float64, term, trunc []bool, finalObs []float64) {
+	n := len(v.envs)
+	v.checkLen(actions, v.actDim, "actions")
+	v.checkLen(obs, v.obsDim, "obs")
+	v.checkLen(rewards, 1, "rewards")
+	if len(term) < n || len(trunc) < n {
+		panic("control: Vec.Step: term or trunc shorter than the number of copies")
+	}
+	if finalObs != nil {
+		v.checkLen(finalObs, v.obsDim, "finalObs")
+	}
+	if v.workers <= 1 || n == 1 {
+		v.stepRange(0, n, actions, obs, rewards, term, trunc, finalObs)
+	} else {
+		k := min(v.workers, n)
+		var wg sync.WaitGroup
+		for w := 0; w < k; w++ {
+			lo, hi := w*n/k, (w+1)*n/k
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				v.stepRange(lo, hi, actions, obs, rewards, term, trunc, finalObs)
+			}()
+		}
+		wg.Wait()
+	}
+	// Episode records are appended here, in copy order, so that the order
+	// does not depend on goroutine scheduling.
+	for i := 0; i < n; i++ {
+		if term[i] || trunc[i] {
+			v.finished = append(v.finished, Episode{Env: i, Return: v.ret[i], Length: v.length[i]})
+			v.ret[i], v.length[i] = 0, 0
+		}
+	}
+}
+
+func (v *Vec) stepRange(lo, hi int, actions, obs, rewards []float64, term, trunc []bool, finalObs []float64) {
+	d, a := v.obsDim, v.actDim
+	for i := lo; i < hi; i++ {
+		o := obs[i*d : (i+1)*d]
+		r, te, tr := v.envs[i].Step(actions[i*a:(i+1)*a], o)
+		rewards[i], term[i], trunc[i] = r, te, tr
+		if finalObs != nil {
+			copy(finalObs[i*d:(i+1)*d], o)
+		}
+		// ret and length are finalised in Step's sequential pass; keep the
+		// finished episode's totals here until then.
+		v.ret[i] += r
+		v.length[i]++
+		if te || tr {
+			v.envs[i].Reset(v.rngs[i], o)
+		}
+	}
+}
+
+// Finished returns the episodes that ended since the last call, in the
+// order they ended (copies in index order within one step), and forgets
+// them. The returned slice is only valid until the next Step: its storage
+// is reused so that stepping allocates nothing. Use DrainFinished to keep
+// the records.
+func (v *Vec) Finished() []Episode {
+	f := v.finished
+	v.finished = v.finished[:0]
+	return f
+}
+
+// DrainFinished appends the episodes that ended since the last call to dst,
+// forgets them, and returns the extended slice.
+func (v *Vec) DrainFinished(dst []Episode) []Episode {
+	dst = append(dst, v.finished...)
+	v.finished = v.finished[:0]
+	return dst
+}
+
+func (v *Vec) checkLen(s []float64, per int, what string) {
+	if len(s) < len(v.envs)*per {
+		panic(fmt.Sprintf("control: Vec: %s has %d values, want %d×%d", what, len(s), len(v.envs), per))
+	}
+}

@@ -1,0 +1,72 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+)
+
+// Adam is the Adam optimiser of Kingma and Ba with bias correction, in the
+// form torch.optim.Adam uses: the step is lr·m̂/(√v̂ + ε).
+type Adam struct {
+	LR, Eps      float64
+	Beta1, Beta2 float64
+	m, v         []float64
+	t            int
+}
+
+// NewAdam returns an optimiser for n parameters with β1 = 0.9, β2 = 0.999.
+func NewAdam(n int, lr, eps float64) *Adam {
+	return &Adam{LR: lr, Eps: eps, Beta1: 0.9, Beta2: 0.999, m: make([]float64, n), v: make([]float64, n)}
+}
+
+// Steps returns how many updates have been taken.
+func (a *Adam) Steps() int { return a.t }
+
+// Reset forgets the moment estimates and the step count.
+func (a *Adam) Reset() {
+	clear(a.m)
+	clear(a.v)
+	a.t = 0
+}
+
+// Step moves params against grads (gradient descent). It panics if either
+// slice's length differs from the optimiser's size.
+func (a *Adam) Step(params, grads []float64) {
+	n := len(a.m)
+	if len(params) != n || len(grads) != n {
+		panic(fmt.Sprintf("nn: Adam of size %d stepping %d params with %d grads", n, len(params), len(grads)))
+	}
+	a.t++
+	b1, b2 := a.Beta1, a.Beta2
+	c1 := 1 - math.Pow(b1, float64(a.t))
+	c2 := 1 - math.Pow(b2, float64(a.t))
+	// torch's formulation: p -= lr/c1 · m / (√v/√c2 + ε).
+	stepSize := a.LR / c1
+	sc2 := math.Sqrt(c2)
+	m, v := a.m[:n], a.v[:n]
+	params, grads = params[:n], grads[:n]
+	for i, g := range grads {
+		mi := b1*m[i] + (1-b1)*g
+		vi := b2*v[i] + (1-b2)*g*g
+		m[i], v[i] = mi, vi
+		params[i] -= stepSize * mi / (math.Sqrt(vi)/sc2 + a.Eps)
+	}
+}
+
+// ClipGradNorm scales grads in place so that their Euclidean norm is at
+// most maxNorm, and returns the norm before clipping. Like torch's
+// clip_grad_norm_, it multiplies by maxNorm/(norm+1e-6) whenever that factor
+// is below one.
+func ClipGradNorm(grads []float64, maxNorm float64) float64 {
+	s := 0.0
+	for _, g := range grads {
+		s += g * g
+	}
+	norm := math.Sqrt(s)
+	if k := maxNorm / (norm + 1e-6); k < 1 {
+		for i := range grads {
+			grads[i] *= k
+		}
+	}
+	return norm
+}
