@@ -222,8 +222,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// r.URL.Path is already percent-decoded, so "%2e%2e", "%2f" and the
 	// like arrive here as "..", "/" and are then simply not a file name.
+	// An encoded slash would let "sub%2fpage.html" name "sub/page.html":
+	// harmless here, but one file should have one URL.
 	name, ok := strings.CutPrefix(r.URL.Path, "/")
-	if !ok {
+	if !ok || strings.Contains(strings.ToLower(r.URL.RawPath), "%2f") {
 		http.NotFound(w, r)
 		return
 	}
