@@ -1,0 +1,170 @@
+package lab
+
+import (
+	"github.com/pgrad/pgrad/env"
+	"github.com/pgrad/pgrad/internal/fmath"
+	"github.com/pgrad/pgrad/pg"
+	"github.com/pgrad/pgrad/policy"
+)
+
+// MaxSamples is the number of recent samples a field session keeps.
+const MaxSamples = 256
+
+// InitialSigma is the standard deviation of the field's Gaussian at the
+// start and after Reset; its mean starts at the origin.
+const InitialSigma = 0.5
+
+// initialGaussian is μ = (0, 0), σ = (0.5, 0.5); ln 0.5 written out so no
+// platform's logarithm is involved.
+var initialGaussian = policy.Gaussian{LogSigma: [2]float64{-0.6931471805599453, -0.6931471805599453}}
+
+// A Sample is one rollout of the field: the point proposed and its reward.
+type Sample struct {
+	A      [2]float64 `json:"a"`
+	Reward float64    `json:"reward"`
+}
+
+// A FieldSnapshot is everything a view of a field session draws.
+type FieldSnapshot struct {
+	Mu          [2]float64   `json:"mu"`
+	Sigma       [2]float64   `json:"sigma"`
+	Target      [2]float64   `json:"target"`
+	Width       float64      `json:"width"`
+	Extent      float64      `json:"extent"` // the plane shown is [−Extent, Extent]²
+	Distractor  *env.Bump    `json:"distractor,omitempty"`
+	Samples     []Sample     `json:"samples"` // the last k, oldest first
+	Curve       []CurvePoint `json:"curve"`   // success: reward > pg.FieldSuccess
+	TargetMoves []int        `json:"target_moves"`
+	Rollouts    int          `json:"rollouts"`
+	Updates     int          `json:"updates"`
+	SuccessRate float64      `json:"success_rate"`
+	MeanReturn  float64      `json:"mean_return"`
+	Settings    Settings     `json:"settings"`
+}
+
+// A Field is an interactive session of the Gaussian policy on the field.
+type Field struct {
+	field *env.Field
+	pol   policy.Gaussian
+	tr    *pg.FieldTrainer
+	set   Settings
+
+	samples     [MaxSamples]Sample
+	sampleN     int
+	sampleNext  int
+	hist        history
+	targetMoves []int
+}
+
+// NewField returns a field session with the given task, settings and seed.
+func NewField(cfg env.FieldConfig, set Settings, seed uint64) (*Field, error) {
+	c, err := set.Config()
+	if err != nil {
+		return nil, err
+	}
+	f, err := env.NewField(cfg)
+	if err != nil {
+		return nil, err
+	}
+	s := &Field{field: f, pol: initialGaussian, set: set}
+	s.tr, err = pg.NewFieldTrainer(f, &s.pol, c, NewRand(seed))
+	if err != nil {
+		return nil, err
+	}
+	s.hist.curve = make([]CurvePoint, 0, MaxCurvePoints)
+	s.hist.reset()
+	return s, nil
+}
+
+// Step runs exactly n rollouts, with an update after every Batch of them.
+func (f *Field) Step(n int) error {
+	if n < 0 {
+		return ErrSteps
+	}
+	for range n {
+		a, r, updated := f.tr.Rollout()
+		f.samples[f.sampleNext] = Sample{A: a, Reward: r}
+		f.sampleNext = (f.sampleNext + 1) % MaxSamples
+		if f.sampleN < MaxSamples {
+			f.sampleN++
+		}
+		f.hist.add(r > pg.FieldSuccess, r)
+		if updated {
+			f.hist.updated(f.tr.Rollouts())
+		}
+	}
+	return nil
+}
+
+// SetTarget moves the reward's bump to (x, y) and keeps the policy.
+func (f *Field) SetTarget(x, y float64) error {
+	if err := f.field.SetTarget(x, y); err != nil {
+		return err
+	}
+	f.targetMoves = append(f.targetMoves, f.tr.Rollouts())
+	return nil
+}
+
+// SetSettings changes the learning settings, keeping the policy and the
+// history. It returns an error, and changes nothing, when s is invalid.
+func (f *Field) SetSettings(s Settings) error {
+	c, err := s.Config()
+	if err != nil {
+		return err
+	}
+	before := f.tr.Updates()
+	if err := f.tr.SetConfig(c); err != nil {
+		return err
+	}
+	if f.tr.Updates() != before {
+		f.hist.updated(f.tr.Rollouts())
+	}
+	f.set = s
+	return nil
+}
+
+// Settings returns the settings in effect.
+func (f *Field) Settings() Settings { return f.set }
+
+// Reset returns the policy to μ = 0, σ = InitialSigma and clears the
+// history; the target stays and the source of randomness continues.
+func (f *Field) Reset() {
+	f.tr.ResetLearning(initialGaussian)
+	f.sampleN, f.sampleNext = 0, 0
+	f.hist.reset()
+	f.targetMoves = f.targetMoves[:0]
+}
+
+// Config returns the task's configuration as it is now.
+func (f *Field) Config() env.FieldConfig { return f.field.Config() }
+
+// Rollouts returns the number of rollouts since the start or Reset.
+func (f *Field) Rollouts() int { return f.tr.Rollouts() }
+
+// Policy returns a copy of the Gaussian policy.
+func (f *Field) Policy() policy.Gaussian { return f.pol }
+
+// Snapshot returns a new snapshot with the last k samples.
+func (f *Field) Snapshot(k int) FieldSnapshot {
+	var s FieldSnapshot
+	f.SnapshotInto(&s, k)
+	return s
+}
+
+// SnapshotInto fills dst, reusing its slices.
+func (f *Field) SnapshotInto(dst *FieldSnapshot, k int) {
+	k = min(max(k, 0), f.sampleN)
+	c := f.field.Config()
+	dst.Mu = f.pol.Mu
+	dst.Sigma = [2]float64{fmath.Exp(f.pol.LogSigma[0]), fmath.Exp(f.pol.LogSigma[1])}
+	dst.Target, dst.Width, dst.Extent, dst.Distractor = c.Target, c.Width, c.Extent, c.Distractor
+	dst.Samples = dst.Samples[:0]
+	for i := range k {
+		dst.Samples = append(dst.Samples, f.samples[(f.sampleNext-k+i+MaxSamples)%MaxSamples])
+	}
+	dst.Curve = append(dst.Curve[:0], f.hist.curve...)
+	dst.TargetMoves = append(dst.TargetMoves[:0], f.targetMoves...)
+	dst.Rollouts, dst.Updates = f.tr.Rollouts(), f.tr.Updates()
+	dst.SuccessRate, dst.MeanReturn = f.hist.window()
+	dst.Settings = f.set
+}

@@ -1,0 +1,138 @@
+// Package lab holds the interactive sessions of pgrad: a gridworld or a
+// field, a policy, REINFORCE settings, a seeded source of randomness and
+// the history of the run. The browser (through web/wasm), the CLI and the
+// tests drive the same sessions; a session is defined by its
+// configuration, its seed and the sequence of operations applied to it, and
+// the same three give the same snapshots bit for bit on every platform.
+package lab
+
+import (
+	"math/rand/v2"
+
+	"github.com/pgrad/pgrad/pg"
+)
+
+// Settings are the learning settings a person can change during a run.
+type Settings struct {
+	LR       float64 `json:"lr"`       // learning rate α, > 0 and finite
+	Baseline string  `json:"baseline"` // "none", "mean" (running mean of returns) or "state" (per-state running mean)
+	Entropy  float64 `json:"entropy"`  // entropy bonus β, ≥ 0
+	Batch    int     `json:"batch"`    // rollouts per update, ≥ 1
+	Gamma    float64 `json:"gamma"`    // discount γ, in (0, 1]
+}
+
+// DefaultSettings returns the settings the browser starts with, chosen so
+// that the seed's 3×3 world is learned visibly within a few hundred
+// rollouts: α = 0.5, a per-state baseline, no entropy bonus, batches of 4
+// rollouts, γ = 0.9 (so shorter paths to the goal are worth more).
+func DefaultSettings() Settings {
+	return Settings{LR: 0.5, Baseline: "state", Entropy: 0, Batch: 4, Gamma: 0.9}
+}
+
+// DefaultFieldSettings returns the settings the field starts with.
+func DefaultFieldSettings() Settings {
+	return Settings{LR: 0.05, Baseline: "mean", Entropy: 0, Batch: 4, Gamma: 1}
+}
+
+// Config returns the pg settings that s stands for, or the error that
+// makes it invalid.
+func (s Settings) Config() (pg.Config, error) {
+	b, err := pg.ParseBaseline(s.Baseline)
+	if err != nil {
+		return pg.Config{}, err
+	}
+	c := pg.Config{LR: s.LR, Gamma: s.Gamma, Batch: s.Batch, Baseline: b, Entropy: s.Entropy}
+	return c, c.Validate()
+}
+
+// NewRand returns the source of randomness of a session with the given
+// seed, built as the project's contract says.
+func NewRand(seed uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+}
+
+// Window is the number of recent rollouts the learning curve averages.
+const Window = 100
+
+// MaxCurvePoints bounds a learning curve: when it is full, every other
+// point is dropped and points come half as often.
+const MaxCurvePoints = 1024
+
+// A CurvePoint is the learning curve after an update: the success rate and
+// mean return of the last Window rollouts (fewer at the start).
+type CurvePoint struct {
+	Rollouts    int     `json:"rollouts"`
+	SuccessRate float64 `json:"success_rate"`
+	MeanReturn  float64 `json:"mean_return"`
+}
+
+// history keeps the sliding window and the learning curve of a session.
+type history struct {
+	success [Window]bool
+	returns [Window]float64
+	n, next int // filled entries and the next slot of the window
+	hits    int // successes in the window
+
+	curve   []CurvePoint
+	stride  int // updates between curve points
+	updates int
+}
+
+func (h *history) reset() {
+	*h = history{curve: h.curve[:0], stride: 1}
+}
+
+// add records one rollout in the window.
+func (h *history) add(success bool, ret float64) {
+	if h.n == Window {
+		if h.success[h.next] {
+			h.hits--
+		}
+	} else {
+		h.n++
+	}
+	h.success[h.next] = success
+	h.returns[h.next] = ret
+	if success {
+		h.hits++
+	}
+	h.next = (h.next + 1) % Window
+}
+
+// window returns the success rate and mean return of the window, summed
+// oldest first so the result depends only on the window's contents.
+func (h *history) window() (successRate, meanReturn float64) {
+	if h.n == 0 {
+		return 0, 0
+	}
+	var sum float64
+	start := (h.next - h.n + Window) % Window
+	for i := range h.n {
+		sum += h.returns[(start+i)%Window]
+	}
+	return float64(h.hits) / float64(h.n), sum / float64(h.n)
+}
+
+// updated records an update after the given number of rollouts, adding a
+// curve point every stride updates and thinning the curve when it is full.
+func (h *history) updated(rollouts int) {
+	h.updates++
+	if h.updates%h.stride != 0 {
+		return
+	}
+	if len(h.curve) == MaxCurvePoints {
+		// Keep the points at multiples of the doubled stride: indices 1, 3, ….
+		k := 0
+		for i := 1; i < len(h.curve); i += 2 {
+			h.curve[k] = h.curve[i]
+			k++
+		}
+		h.curve = h.curve[:k]
+		h.stride *= 2
+		if h.updates%h.stride != 0 {
+			return
+		}
+	}
+	sr, mr := h.window()
+	h.curve = append(h.curve, CurvePoint{Rollouts: rollouts, SuccessRate: sr, MeanReturn: mr})
+}

@@ -1,0 +1,133 @@
+package pg
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// A Baseline selects what is subtracted from the return-to-go.
+type Baseline int
+
+// The baselines.
+const (
+	BaselineNone  Baseline = iota // b = 0
+	BaselineMean                  // b = running mean of all returns-to-go
+	BaselineState                 // b(s) = running mean of the returns-to-go from s
+)
+
+// BaselineRate is the rate κ of the exponential running means behind
+// BaselineMean and BaselineState.
+const BaselineRate = 0.1
+
+var baselineNames = [...]string{"none", "mean", "state"}
+
+// String returns "none", "mean" or "state".
+func (b Baseline) String() string {
+	if b < 0 || int(b) >= len(baselineNames) {
+		return fmt.Sprintf("Baseline(%d)", int(b))
+	}
+	return baselineNames[b]
+}
+
+// ParseBaseline returns the baseline called name ("none", "mean", "state").
+func ParseBaseline(name string) (Baseline, error) {
+	for i, n := range baselineNames {
+		if n == name {
+			return Baseline(i), nil
+		}
+	}
+	return 0, &SettingError{Name: "baseline", Msg: fmt.Sprintf("unknown baseline %q (want none, mean or state)", name)}
+}
+
+// MarshalText encodes the baseline by its name.
+func (b Baseline) MarshalText() ([]byte, error) { return []byte(b.String()), nil }
+
+// UnmarshalText decodes a baseline name.
+func (b *Baseline) UnmarshalText(text []byte) error {
+	v, err := ParseBaseline(string(text))
+	if err != nil {
+		return err
+	}
+	*b = v
+	return nil
+}
+
+// Config holds the settings of REINFORCE.
+type Config struct {
+	LR       float64  // learning rate α, > 0 and finite
+	Gamma    float64  // discount γ, in (0, 1]
+	Batch    int      // rollouts per update, 1..MaxBatch
+	Baseline Baseline // what is subtracted from G_t
+	Entropy  float64  // entropy bonus β, ≥ 0 and finite
+}
+
+// MaxBatch is the largest batch a Config may ask for.
+const MaxBatch = 1 << 20
+
+// ErrSetting is the kind of every SettingError, for errors.Is.
+var ErrSetting = errors.New("invalid setting")
+
+// A SettingError reports a setting out of range.
+type SettingError struct {
+	Name string // "lr", "gamma", "batch", "baseline" or "entropy"
+	Msg  string
+}
+
+// Error returns the message, prefixed with "pg: ".
+func (e *SettingError) Error() string { return "pg: " + e.Msg }
+
+// Unwrap returns ErrSetting.
+func (e *SettingError) Unwrap() error { return ErrSetting }
+
+func bad(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }
+
+// Validate reports the first setting out of range.
+func (c Config) Validate() error {
+	switch {
+	case bad(c.LR) || c.LR <= 0 || c.LR > 1e6:
+		return &SettingError{"lr", fmt.Sprintf("learning rate %v must be positive and finite", c.LR)}
+	case bad(c.Gamma) || c.Gamma <= 0 || c.Gamma > 1:
+		return &SettingError{"gamma", fmt.Sprintf("discount %v must be in (0, 1]", c.Gamma)}
+	case c.Batch < 1 || c.Batch > MaxBatch:
+		return &SettingError{"batch", fmt.Sprintf("batch %d must be between 1 and %d", c.Batch, MaxBatch)}
+	case c.Baseline < BaselineNone || c.Baseline > BaselineState:
+		return &SettingError{"baseline", fmt.Sprintf("unknown baseline %d", int(c.Baseline))}
+	case bad(c.Entropy) || c.Entropy < 0 || c.Entropy > 1e6:
+		return &SettingError{"entropy", fmt.Sprintf("entropy bonus %v must be zero or positive and finite", c.Entropy)}
+	}
+	return nil
+}
+
+// ReturnsToGo writes G_t = rewards[t] + γ·G_{t+1} (G past the end is 0)
+// into dst, which may be rewards itself. It panics if the lengths differ.
+func ReturnsToGo(dst, rewards []float64, gamma float64) {
+	if len(dst) != len(rewards) {
+		panic("pg: ReturnsToGo: length mismatch")
+	}
+	var g float64
+	for t := len(rewards) - 1; t >= 0; t-- {
+		g = rewards[t] + float64(gamma*g)
+		dst[t] = g
+	}
+}
+
+// Stats summarises the run after an update, for a Recorder.
+type Stats struct {
+	Rollouts    int     // rollouts so far
+	Updates     int     // updates so far
+	SuccessRate float64 // fraction of the batch's rollouts that reached the goal (field: reward > 0.5)
+	MeanReturn  float64 // mean return of the batch
+}
+
+// A Recorder watches a training run: Train calls Record after every
+// update. A non-nil error stops the run and is returned by Train.
+type Recorder interface {
+	Record(Stats) error
+}
+
+// RecorderFunc adapts a function to the Recorder interface.
+type RecorderFunc func(Stats) error
+
+// Record calls f(s).
+func (f RecorderFunc) Record(s Stats) error { return f(s) }

@@ -1,0 +1,336 @@
+package pg
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/pgrad/pgrad/env"
+	"github.com/pgrad/pgrad/internal/fmath"
+	"github.com/pgrad/pgrad/policy"
+)
+
+// An Episode is one rollout of a GridTrainer. Its slices are views into
+// the trainer's buffers, valid until the next rollout.
+type Episode struct {
+	States  []int32      // s_0 … s_{T−1}
+	Actions []env.Action // a_0 … a_{T−1}
+	Rewards []float64    // r_1 … r_T
+	Final   int          // the state the last move led to
+	Outcome env.Outcome  // Goal, Pit or Capped
+	Return  float64      // undiscounted sum of the rewards
+	Updated bool         // whether this rollout completed a batch and θ changed
+}
+
+// A GridTrainer runs REINFORCE with a tabular softmax policy on a
+// gridworld, as specified in the package documentation. It reads the
+// world's layout at every step, so moving the goal or a pit on the world
+// takes effect at the next rollout and keeps the policy.
+type GridTrainer struct {
+	world *env.GridWorld
+	pol   *policy.Softmax
+	cfg   Config
+	rng   *rand.Rand
+
+	// Caches of the current θ, per state s at s*4+j, refreshed only for
+	// the states an update touched.
+	probs, cum, logp, entGrad []float64
+
+	grad    []float64 // Σ of the batch so far, per state at s*4+j
+	touched []bool
+	list    []int32 // states touched in this batch
+
+	mean, meanNext float64   // BaselineMean, frozen and moving
+	base, baseNext []float64 // BaselineState, per state
+
+	ep        Episode
+	bufS      []int32 // episode buffers, len = the step cap
+	bufA      []env.Action
+	bufR, ret []float64 // rewards and G_t of the current episode
+
+	pending           int // rollouts in the current batch
+	rollouts, updates int
+	batchGoals        int
+	batchReturn       float64
+}
+
+// NewGridTrainer returns a trainer of p on w with the settings c and the
+// source r. The policy must have w.NumStates() states and 4 actions.
+func NewGridTrainer(w *env.GridWorld, p *policy.Softmax, c Config, r *rand.Rand) (*GridTrainer, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	if p.States != w.NumStates() || p.Actions != env.NumActions {
+		panic(fmt.Sprintf("pg: NewGridTrainer: policy is %d×%d, world needs %d×%d", p.States, p.Actions, w.NumStates(), env.NumActions))
+	}
+	n := w.NumStates()
+	t := &GridTrainer{
+		world: w, pol: p, cfg: c, rng: r,
+		probs: make([]float64, n*env.NumActions), cum: make([]float64, n*env.NumActions),
+		logp: make([]float64, n*env.NumActions), entGrad: make([]float64, n*env.NumActions),
+		grad: make([]float64, n*env.NumActions), touched: make([]bool, n), list: make([]int32, 0, n),
+		base: make([]float64, n), baseNext: make([]float64, n),
+	}
+	t.growEpisode()
+	t.Sync()
+	return t, nil
+}
+
+// growEpisode makes the episode buffers hold the world's step cap.
+func (t *GridTrainer) growEpisode() {
+	m := t.world.MaxSteps()
+	if len(t.bufS) >= m {
+		return
+	}
+	t.bufS = make([]int32, m)
+	t.bufA = make([]env.Action, m)
+	t.bufR = make([]float64, m)
+	t.ret = make([]float64, m)
+}
+
+// refresh recomputes the caches of state s from θ.
+func (t *GridTrainer) refresh(s int) {
+	i := s * env.NumActions
+	lp := t.logp[i : i+env.NumActions]
+	h := policy.LogSoftmax(lp, t.pol.Row(s))
+	var c float64
+	for j, l := range lp {
+		p := fmath.Exp(l)
+		t.probs[i+j] = p
+		c += p
+		t.cum[i+j] = c
+		t.entGrad[i+j] = float64(t.cfg.Entropy * -float64(p*(l+h)))
+	}
+}
+
+// Sync recomputes every cache from the policy's θ and the world's step
+// cap. Call it after changing θ or the world's configuration from outside.
+func (t *GridTrainer) Sync() {
+	t.growEpisode()
+	for s := 0; s < t.pol.States; s++ {
+		t.refresh(s)
+	}
+}
+
+// Config returns the settings in effect.
+func (t *GridTrainer) Config() Config { return t.cfg }
+
+// SetConfig changes the settings from the next rollout on; the policy,
+// the baselines and the partial batch are kept. When the partial batch
+// already holds at least the new Batch rollouts it is applied at once.
+func (t *GridTrainer) SetConfig(c Config) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	t.cfg = c
+	t.Sync()
+	if t.pending >= c.Batch {
+		t.update()
+	}
+	return nil
+}
+
+// ResetLearning returns to the uniform policy with zero baselines, drops
+// the partial batch and the counters. The source of randomness continues.
+func (t *GridTrainer) ResetLearning() {
+	t.pol.Reset()
+	clear(t.grad)
+	clear(t.touched)
+	t.list = t.list[:0]
+	clear(t.base)
+	clear(t.baseNext)
+	t.mean, t.meanNext = 0, 0
+	t.pending, t.rollouts, t.updates = 0, 0, 0
+	t.batchGoals, t.batchReturn = 0, 0
+	t.Sync()
+}
+
+// Probs returns the cached π(·|s) of every state, at s*4+a; a view valid
+// until the next update.
+func (t *GridTrainer) Probs() []float64 { return t.probs }
+
+// Baseline returns the baseline b(s) in use for state s.
+func (t *GridTrainer) Baseline(s int) float64 {
+	switch t.cfg.Baseline {
+	case BaselineMean:
+		return t.mean
+	case BaselineState:
+		return t.base[s]
+	}
+	return 0
+}
+
+// Rollouts returns the number of rollouts since the start or ResetLearning.
+func (t *GridTrainer) Rollouts() int { return t.rollouts }
+
+// Updates returns the number of updates since the start or ResetLearning.
+func (t *GridTrainer) Updates() int { return t.updates }
+
+// Pending returns the number of rollouts in the partial batch.
+func (t *GridTrainer) Pending() int { return t.pending }
+
+// Rollout samples one episode, adds it to the batch and updates θ when
+// the batch is full. The returned episode is valid until the next call.
+func (t *GridTrainer) Rollout() *Episode {
+	w, r := t.world, t.rng
+	maxSteps := w.MaxSteps()
+	states, actions, rewards := t.bufS[:maxSteps], t.bufA[:maxSteps], t.bufR[:maxSteps]
+	cum := t.cum
+	s := w.Start()
+	out := env.Capped
+	n := 0
+	var total float64
+	for n < maxSteps {
+		u := r.Float64()
+		c := cum[s*env.NumActions : s*env.NumActions+env.NumActions]
+		a := env.Action(3)
+		if u < c[0] {
+			a = 0
+		} else if u < c[1] {
+			a = 1
+		} else if u < c[2] {
+			a = 2
+		}
+		next, rew, o := w.Move(s, a)
+		states[n], actions[n], rewards[n] = int32(s), a, rew
+		total += rew
+		n++
+		s = next
+		if o != env.Running {
+			out = o
+			break
+		}
+	}
+	t.ep.Final, t.ep.Outcome, t.ep.Return, t.ep.Updated = s, out, total, false
+	t.accumulate(n)
+	t.rollouts++
+	t.pending++
+	if out == env.Goal {
+		t.batchGoals++
+	}
+	t.batchReturn += total
+	if t.pending >= t.cfg.Batch {
+		t.update()
+		t.ep.Updated = true
+	}
+	e := &t.ep
+	e.States, e.Actions, e.Rewards = states[:n], actions[:n], rewards[:n]
+	return e
+}
+
+// accumulate adds the first n steps of the episode buffers to the batch
+// gradient and moves the running means behind the baselines.
+func (t *GridTrainer) accumulate(n int) {
+	states, actions, ret := t.bufS[:n], t.bufA[:n], t.ret[:n]
+	ReturnsToGo(ret, t.bufR[:n], t.cfg.Gamma)
+	kind := t.cfg.Baseline
+	for i, g := range ret {
+		s := int(states[i])
+		var b float64
+		switch kind {
+		case BaselineMean:
+			b = t.mean
+		case BaselineState:
+			b = t.base[s]
+		}
+		adv := g - b
+		k := s * env.NumActions
+		p := t.probs[k : k+env.NumActions]
+		eg := t.entGrad[k : k+env.NumActions]
+		gr := t.grad[k : k+env.NumActions]
+		a := int(actions[i])
+		for j := range gr {
+			x := -p[j]
+			if j == a {
+				x++
+			}
+			gr[j] += float64(adv*x) + eg[j]
+		}
+		if !t.touched[s] {
+			t.touched[s] = true
+			t.list = append(t.list, int32(s))
+		}
+		t.meanNext += float64(BaselineRate * (g - t.meanNext))
+		t.baseNext[s] += float64(BaselineRate * (g - t.baseNext[s]))
+	}
+}
+
+// update applies the batch's gradient, refreshes the caches of the
+// states it touched and lets the baselines catch up with the batch.
+func (t *GridTrainer) update() {
+	scale := t.cfg.LR / float64(t.pending)
+	theta := t.pol.Theta
+	for _, s32 := range t.list {
+		s := int(s32)
+		k := s * env.NumActions
+		gr := t.grad[k : k+env.NumActions]
+		th := theta[k : k+env.NumActions]
+		for j, g := range gr {
+			th[j] += float64(scale * g)
+			gr[j] = 0
+		}
+		t.refresh(s)
+		t.touched[s] = false
+		t.base[s] = t.baseNext[s]
+	}
+	t.list = t.list[:0]
+	t.mean = t.meanNext
+	t.updates++
+	t.pending = 0
+	t.batchGoals, t.batchReturn = 0, 0
+}
+
+// stats returns the statistics of a batch of b rollouts just applied.
+func (t *GridTrainer) stats(goals int, ret float64, b int) Stats {
+	return Stats{
+		Rollouts: t.rollouts, Updates: t.updates,
+		SuccessRate: float64(goals) / float64(b), MeanReturn: ret / float64(b),
+	}
+}
+
+// Train runs n rollouts and calls rec (if not nil) after every update.
+func (t *GridTrainer) Train(n int, rec Recorder) error {
+	for range n {
+		goals, ret, b := t.batchGoals, t.batchReturn, t.pending
+		e := t.Rollout()
+		if e.Updated && rec != nil {
+			if e.Outcome == env.Goal {
+				goals++
+			}
+			if err := rec.Record(t.stats(goals, ret+e.Return, b+1)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Greedy returns the path from the start that follows the most probable
+// action in each state: the cells visited, starting with the start, and
+// how it ended (Goal, Pit, Capped after the step cap, or Running when it
+// came back to a cell it had visited). It appends to dst.
+func (t *GridTrainer) Greedy(dst []env.Cell) ([]env.Cell, env.Outcome) {
+	return GreedyPath(dst, t.world, t.pol)
+}
+
+// GreedyPath follows the most probable action of p from the start of w;
+// see GridTrainer.Greedy.
+func GreedyPath(dst []env.Cell, w *env.GridWorld, p *policy.Softmax) ([]env.Cell, env.Outcome) {
+	s := w.Start()
+	dst = append(dst, w.Cell(s))
+	start := len(dst) - 1
+	for step := 0; step < w.MaxSteps(); step++ {
+		next, _, o := w.Move(s, env.Action(p.Greedy(s)))
+		dst = append(dst, w.Cell(next))
+		if o != env.Running {
+			return dst, o
+		}
+		nc := w.Cell(next)
+		for _, c := range dst[start : len(dst)-1] {
+			if c == nc {
+				return dst, env.Running
+			}
+		}
+		s = next
+	}
+	return dst, env.Capped
+}

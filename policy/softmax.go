@@ -1,0 +1,156 @@
+// Package policy holds the tabular policies of pgrad: a softmax over the
+// actions of each state, and a 2-D Gaussian with learnable mean and log
+// standard deviation. Each has Sample (with an explicit source of
+// randomness), LogProb, the analytic gradient of log π with respect to its
+// parameters into a caller-owned buffer, and Entropy.
+//
+// Exponentials and logarithms come from internal/fmath, so a policy gives
+// the same bits in the browser (wasm) and in the terminal.
+package policy
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/pgrad/pgrad/internal/fmath"
+)
+
+// A Softmax is a tabular policy: π(a|s) = exp θ[s][a] / Σ_b exp θ[s][b],
+// with θ stored row by row in Theta (len States*Actions).
+type Softmax struct {
+	States, Actions int
+	Theta           []float64
+}
+
+// NewSoftmax returns the uniform policy (θ = 0) over the given numbers of
+// states and actions. It panics if either is not positive.
+func NewSoftmax(states, actions int) *Softmax {
+	if states <= 0 || actions <= 0 {
+		panic(fmt.Sprintf("policy: NewSoftmax(%d, %d): sizes must be positive", states, actions))
+	}
+	return &Softmax{States: states, Actions: actions, Theta: make([]float64, states*actions)}
+}
+
+// Row returns θ[s], a view into Theta.
+func (p *Softmax) Row(s int) []float64 { return p.Theta[s*p.Actions : (s+1)*p.Actions] }
+
+// LogProbs writes log π(·|s) into dst (len Actions) and returns the
+// entropy of π(·|s). The log-softmax form keeps every entry finite even
+// where a probability underflows.
+func (p *Softmax) LogProbs(dst []float64, s int) (entropy float64) {
+	return LogSoftmax(dst, p.Row(s))
+}
+
+// Probs writes π(·|s) into dst (len Actions).
+func (p *Softmax) Probs(dst []float64, s int) {
+	LogSoftmax(dst, p.Row(s))
+	for i, l := range dst {
+		dst[i] = fmath.Exp(l)
+	}
+}
+
+// LogSoftmax writes log softmax(theta) into dst and returns the entropy of
+// the softmax distribution. It panics if the lengths differ.
+func LogSoftmax(dst, theta []float64) (entropy float64) {
+	if len(dst) != len(theta) {
+		panic("policy: LogSoftmax: length mismatch")
+	}
+	m := theta[0]
+	for _, t := range theta[1:] {
+		if t > m {
+			m = t
+		}
+	}
+	var z float64
+	for _, t := range theta {
+		z += fmath.Exp(t - m)
+	}
+	lz := fmath.Log(z)
+	for i, t := range theta {
+		l := (t - m) - lz
+		dst[i] = l
+		entropy -= float64(fmath.Exp(l) * l)
+	}
+	return entropy
+}
+
+// Sample draws an action from π(·|s) using r.
+func (p *Softmax) Sample(r *rand.Rand, s int) int {
+	u := r.Float64()
+	row := p.Row(s)
+	var buf [16]float64
+	var lp []float64
+	if len(row) <= len(buf) {
+		lp = buf[:len(row)]
+	} else {
+		lp = make([]float64, len(row))
+	}
+	LogSoftmax(lp, row)
+	var c float64
+	for a, l := range lp {
+		c += fmath.Exp(l)
+		if u < c {
+			return a
+		}
+	}
+	return len(row) - 1 // u fell in the rounding gap above the last sum
+}
+
+// LogProb returns log π(a|s).
+func (p *Softmax) LogProb(s, a int) float64 {
+	var buf [16]float64
+	lp := buf[:0]
+	if p.Actions <= len(buf) {
+		lp = buf[:p.Actions]
+	} else {
+		lp = make([]float64, p.Actions)
+	}
+	LogSoftmax(lp, p.Row(s))
+	return lp[a]
+}
+
+// GradLogProb writes ∂ log π(a|s) / ∂θ[s][·] = onehot(a) − π(·|s) into dst
+// (len Actions). The gradient with respect to every other row is zero.
+func (p *Softmax) GradLogProb(dst []float64, s, a int) {
+	p.Probs(dst, s)
+	for i := range dst {
+		dst[i] = -dst[i]
+	}
+	dst[a]++
+}
+
+// Entropy returns H(π(·|s)) = −Σ_a π(a|s) log π(a|s).
+func (p *Softmax) Entropy(s int) float64 {
+	var buf [16]float64
+	lp := buf[:0]
+	if p.Actions <= len(buf) {
+		lp = buf[:p.Actions]
+	} else {
+		lp = make([]float64, p.Actions)
+	}
+	return LogSoftmax(lp, p.Row(s))
+}
+
+// GradEntropy writes ∂H(π(·|s))/∂θ[s][j] = −π(j|s)(log π(j|s) + H) into
+// dst (len Actions).
+func (p *Softmax) GradEntropy(dst []float64, s int) {
+	h := LogSoftmax(dst, p.Row(s))
+	for j, l := range dst {
+		dst[j] = -float64(fmath.Exp(l) * (l + h))
+	}
+}
+
+// Greedy returns the most probable action in s (the lowest index on ties).
+func (p *Softmax) Greedy(s int) int {
+	row := p.Row(s)
+	best := 0
+	for a, t := range row {
+		if t > row[best] {
+			best = a
+		}
+	}
+	return best
+}
+
+// Reset sets θ to zero, the uniform policy.
+func (p *Softmax) Reset() { clear(p.Theta) }
