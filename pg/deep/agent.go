@@ -1,0 +1,180 @@
+package deep
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/pgrad/pgrad/env/control"
+	"github.com/pgrad/pgrad/internal/ckpt"
+	"github.com/pgrad/pgrad/nn"
+	"github.com/pgrad/pgrad/policy/mlp"
+)
+
+// Agent is a trained policy and value network with the configuration that
+// produced them: what a checkpoint holds.
+type Agent struct {
+	Config Config
+	Policy mlp.Policy
+	Value  *mlp.Value
+}
+
+// Checkpoint section names.
+const (
+	secPolicy = "policy"
+	secLogStd = "policy.log_std"
+	secValue  = "value"
+)
+
+// Save writes the agent to path as a checkpoint (atomically).
+func (a *Agent) Save(path string) error {
+	cfg, err := json.Marshal(a.Config)
+	if err != nil {
+		return err
+	}
+	f := &ckpt.File{Config: cfg}
+	var net *nn.MLP
+	switch p := a.Policy.(type) {
+	case *mlp.Categorical:
+		net = p.Net()
+	case *mlp.Gaussian:
+		net = p.Net()
+		b := make([]byte, 0, 8*len(p.LogStd()))
+		for _, v := range p.LogStd() {
+			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+		}
+		f.Sections = append(f.Sections, ckpt.Section{Name: secLogStd, Data: b})
+	default:
+		return fmt.Errorf("deep: cannot save a policy of type %T", a.Policy)
+	}
+	pb, err := net.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	vb, err := a.Value.Net().MarshalBinary()
+	if err != nil {
+		return err
+	}
+	f.Sections = append(f.Sections, ckpt.Section{Name: secPolicy, Data: pb}, ckpt.Section{Name: secValue, Data: vb})
+	return ckpt.Save(path, f)
+}
+
+// Load reads an agent from a checkpoint written by Save. A truncated,
+// corrupt or foreign file, or one whose networks do not fit its
+// configuration, is an error.
+func Load(path string) (*Agent, error) {
+	f, err := ckpt.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	var cfg Config
+	if err := json.Unmarshal(f.Config, &cfg); err != nil {
+		return nil, fmt.Errorf("deep: %s: bad configuration: %v", path, err)
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	mk, _ := MakeEnv(cfg.Env)
+	proto := mk()
+	section := func(name string) (*nn.MLP, error) {
+		b, ok := f.Section(name)
+		if !ok {
+			return nil, fmt.Errorf("deep: %s: no %q section", path, name)
+		}
+		var m nn.MLP
+		if err := m.UnmarshalBinary(b); err != nil {
+			return nil, fmt.Errorf("deep: %s: %s: %w", path, name, err)
+		}
+		return &m, nil
+	}
+	pn, err := section(secPolicy)
+	if err != nil {
+		return nil, err
+	}
+	vn, err := section(secValue)
+	if err != nil {
+		return nil, err
+	}
+	if pn.In() != proto.ObsDim() || vn.In() != proto.ObsDim() || vn.Out() != 1 || pn.Out() != proto.ActDim() {
+		return nil, fmt.Errorf("deep: %s: networks do not fit %s", path, cfg.Env)
+	}
+	a := &Agent{Config: cfg, Value: mlp.ValueFrom(vn)}
+	if proto.Discrete() {
+		a.Policy = mlp.CategoricalFrom(pn)
+	} else {
+		g := mlp.GaussianFrom(pn)
+		b, ok := f.Section(secLogStd)
+		if !ok || len(b) != 8*len(g.LogStd()) {
+			return nil, fmt.Errorf("deep: %s: missing or malformed %q section", path, secLogStd)
+		}
+		for i := range g.LogStd() {
+			g.LogStd()[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))
+		}
+		a.Policy = g
+	}
+	return a, nil
+}
+
+// Evaluate runs episodes full episodes of the agent's task with its policy,
+// acting deterministically (the most likely action, or the mean) unless
+// sample is true, and returns their undiscounted returns in the order of
+// the copies that ran them. The copies' resets derive from seed.
+func (a *Agent) Evaluate(episodes int, sample bool, seed uint64) ([]float64, error) {
+	if episodes <= 0 {
+		return nil, errors.New("deep: the number of evaluation episodes must be positive")
+	}
+	mk, err := MakeEnv(a.Config.Env)
+	if err != nil {
+		return nil, err
+	}
+	return evaluate(a.Policy, mk, episodes, sample, seed), nil
+}
+
+func evaluate(pol mlp.Policy, mk func() control.Env, episodes int, sample bool, seed uint64) []float64 {
+	// Each of k copies runs a fixed quota of episodes, so that short
+	// episodes are not over-represented as they would be by taking the
+	// first episodes to finish.
+	k := min(episodes, 16)
+	quota := make([]int, k)
+	for i := range episodes {
+		quota[i%k]++
+	}
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	vec := control.NewVec(mk, k, rng.Uint64())
+	proto := mk()
+	var low, high []float64
+	if !proto.Discrete() {
+		low, high = proto.ActionBounds()
+	}
+	d, aw := proto.ObsDim(), pol.ActionWidth()
+	obs, final := make([]float64, k*d), make([]float64, k*d)
+	act, envAct, logp := make([]float64, k*aw), make([]float64, k*aw), make([]float64, k)
+	rewards := make([]float64, k)
+	term, trunc := make([]bool, k), make([]bool, k)
+	ws := pol.NewWorkspace(k)
+	vec.Reset(obs)
+	var returns []float64
+	left := episodes
+	for left > 0 {
+		pol.Act(ws, obs, k, rng, !sample, act, logp)
+		copy(envAct, act)
+		if low != nil {
+			for i := range envAct {
+				j := i % aw
+				envAct[i] = min(max(envAct[i], low[j]), high[j])
+			}
+		}
+		vec.Step(envAct, obs, rewards, term, trunc, final)
+		for _, e := range vec.Finished() {
+			if quota[e.Env] > 0 {
+				quota[e.Env]--
+				returns = append(returns, e.Return)
+				left--
+			}
+		}
+	}
+	return returns
+}

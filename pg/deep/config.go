@@ -1,0 +1,225 @@
+// Package deep trains neural policies on the control tasks with three
+// policy-gradient algorithms that share one rollout-and-update loop:
+//
+//   - REINFORCE with a learned baseline: advantages G_t − V(s_t) from
+//     Monte Carlo returns-to-go (GAE with λ = 1), one gradient step per batch.
+//   - A2C: n-step rollouts from N copies, GAE(λ) advantages, one step per
+//     batch.
+//   - PPO with CleanRL's core details: GAE(λ), several epochs of shuffled
+//     minibatches, per-minibatch advantage normalisation, the clipped
+//     surrogate, value-loss clipping, an entropy bonus, global-norm
+//     gradient clipping and linear learning-rate annealing, with the
+//     diagnostics approx-KL, clip fraction and explained variance.
+//
+// Time-limit truncations are bootstrapped from V of the final observation
+// unless Config.NoTruncationBootstrap is set. Progress is reported to a
+// Recorder, so the command line, tests and benchmarks watch a run without
+// the loop knowing them.
+package deep
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/pgrad/pgrad/env/control"
+	"github.com/pgrad/pgrad/nn"
+)
+
+// The algorithms a Config can name.
+const (
+	Reinforce = "reinforce"
+	A2C       = "a2c"
+	PPO       = "ppo"
+)
+
+// Config holds every hyperparameter of a run. The zero value is not
+// useful; start from Defaults or CleanRL.
+type Config struct {
+	Env        string `json:"env"`         // "cartpole" or "pendulum"
+	Algo       string `json:"algo"`        // Reinforce, A2C or PPO
+	Envs       int    `json:"envs"`        // parallel copies of the task
+	Steps      int    `json:"steps"`       // rollout length per copy and update
+	TotalSteps int    `json:"total_steps"` // environment steps over all copies
+
+	Gamma  float64 `json:"gamma"`
+	Lambda float64 `json:"lambda"` // GAE λ (REINFORCE uses 1)
+
+	LR      float64 `json:"lr"`
+	Anneal  bool    `json:"anneal"` // linear decay of LR to 0 over the run
+	AdamEps float64 `json:"adam_eps"`
+
+	Epochs      int     `json:"epochs"`
+	Minibatches int     `json:"minibatches"`
+	Clip        float64 `json:"clip"`       // PPO's ε for the surrogate
+	ClipValue   bool    `json:"clip_value"` // clip value updates to ±Clip around the rollout's values
+	NormAdv     bool    `json:"norm_adv"`   // normalise advantages per minibatch
+	EntCoef     float64 `json:"ent_coef"`
+	VFCoef      float64 `json:"vf_coef"`
+	MaxGradNorm float64 `json:"max_grad_norm"` // 0 disables clipping
+
+	Hidden     []int   `json:"hidden"`     // widths of the hidden layers of both networks
+	Activation string  `json:"activation"` // "tanh" or "relu"
+	LogStd0    float64 `json:"log_std0"`   // initial log σ of a Gaussian policy
+
+	// RewardScale multiplies every reward before learning (the returns
+	// reported are unscaled). Pendulum's rewards reach −16 per step; a
+	// fixed scale keeps value targets near unit size.
+	RewardScale float64 `json:"reward_scale"`
+
+	// NoTruncationBootstrap treats a time-limit truncation like a
+	// termination, as most implementations (CleanRL among them) do.
+	NoTruncationBootstrap bool `json:"no_truncation_bootstrap"`
+}
+
+// Defaults returns pgrad's tuned configuration of algo on env.
+func Defaults(env, algo string) (Config, error) {
+	c := Config{
+		Env: env, Algo: algo, Gamma: 0.99, Lambda: 0.95, LR: 2.5e-4, Anneal: true, AdamEps: 1e-5,
+		Epochs: 4, Minibatches: 4, Clip: 0.2, ClipValue: true, NormAdv: true,
+		EntCoef: 0.01, VFCoef: 0.5, MaxGradNorm: 0.5, Hidden: []int{64, 64}, Activation: "tanh",
+		RewardScale: 1, Envs: 4, Steps: 128, TotalSteps: 500_000,
+	}
+	switch env {
+	case "cartpole":
+		switch algo {
+		case PPO:
+			c.Envs, c.Steps, c.LR, c.TotalSteps = 8, 128, 1e-3, 300_000
+		case A2C:
+			c.Envs, c.Steps, c.LR, c.Epochs, c.Minibatches = 8, 5, 7e-4, 1, 1
+			c.ClipValue, c.NormAdv, c.Lambda, c.EntCoef, c.TotalSteps = false, false, 1, 0.01, 500_000
+		case Reinforce:
+			c.Envs, c.Steps, c.LR, c.Epochs, c.Minibatches = 8, 500, 3e-3, 1, 1
+			c.ClipValue, c.NormAdv, c.Lambda, c.EntCoef, c.TotalSteps = false, true, 1, 0, 500_000
+		default:
+			return c, fmt.Errorf("deep: unknown algorithm %q (want reinforce, a2c or ppo)", algo)
+		}
+	case "pendulum":
+		c.Gamma, c.LogStd0, c.RewardScale, c.EntCoef = 0.9, 0, 0.1, 0
+		switch algo {
+		case PPO:
+			c.Envs, c.Steps, c.LR, c.Epochs, c.Minibatches, c.TotalSteps = 8, 256, 1e-3, 10, 32, 500_000
+			c.MaxGradNorm = 0.5
+		case A2C:
+			c.Envs, c.Steps, c.LR, c.Epochs, c.Minibatches = 8, 16, 1e-3, 1, 1
+			c.ClipValue, c.NormAdv, c.TotalSteps = false, false, 1_000_000
+		case Reinforce:
+			c.Envs, c.Steps, c.LR, c.Epochs, c.Minibatches = 8, 200, 3e-3, 1, 1
+			c.ClipValue, c.NormAdv, c.Lambda, c.TotalSteps = false, true, 1, 1_000_000
+		default:
+			return c, fmt.Errorf("deep: unknown algorithm %q (want reinforce, a2c or ppo)", algo)
+		}
+	default:
+		return c, fmt.Errorf("deep: unknown environment %q (want cartpole or pendulum)", env)
+	}
+	return c, nil
+}
+
+// CleanRL returns CleanRL's ppo.py defaults for CartPole-v1 exactly: 4
+// envs × 128 steps, 4 minibatches, 4 epochs, lr 2.5e-4 annealed, γ 0.99,
+// λ 0.95, clip 0.2, entropy 0.01, value 0.5, max-grad-norm 0.5, value
+// clipping, separate 64-64 tanh networks, Adam ε 1e-5, 500,000 steps, and
+// truncations treated as terminations as CleanRL does.
+func CleanRL() Config {
+	return Config{
+		Env: "cartpole", Algo: PPO, Envs: 4, Steps: 128, TotalSteps: 500_000,
+		Gamma: 0.99, Lambda: 0.95, LR: 2.5e-4, Anneal: true, AdamEps: 1e-5,
+		Epochs: 4, Minibatches: 4, Clip: 0.2, ClipValue: true, NormAdv: true,
+		EntCoef: 0.01, VFCoef: 0.5, MaxGradNorm: 0.5,
+		Hidden: []int{64, 64}, Activation: "tanh", RewardScale: 1,
+		NoTruncationBootstrap: true,
+	}
+}
+
+// MakeEnv returns a constructor for the named task.
+func MakeEnv(name string) (func() control.Env, error) {
+	switch name {
+	case "cartpole":
+		return func() control.Env { return control.NewCartPole() }, nil
+	case "pendulum":
+		return func() control.Env { return control.NewPendulum() }, nil
+	}
+	return nil, fmt.Errorf("deep: unknown environment %q (want cartpole or pendulum)", name)
+}
+
+func (c Config) activation() (nn.Activation, error) {
+	switch c.Activation {
+	case "tanh", "":
+		return nn.Tanh, nil
+	case "relu":
+		return nn.ReLU, nil
+	}
+	return 0, fmt.Errorf("deep: unknown activation %q (want tanh or relu)", c.Activation)
+}
+
+// Validate returns an error naming the first hyperparameter out of range.
+func (c Config) Validate() error {
+	if _, err := MakeEnv(c.Env); err != nil {
+		return err
+	}
+	switch c.Algo {
+	case Reinforce, A2C, PPO:
+	default:
+		return fmt.Errorf("deep: unknown algorithm %q (want reinforce, a2c or ppo)", c.Algo)
+	}
+	if _, err := c.activation(); err != nil {
+		return err
+	}
+	ints := []struct {
+		name string
+		v    int
+	}{{"envs", c.Envs}, {"steps", c.Steps}, {"total steps", c.TotalSteps}, {"epochs", c.Epochs}, {"minibatches", c.Minibatches}}
+	for _, p := range ints {
+		if p.v <= 0 {
+			return fmt.Errorf("deep: %s must be positive, got %d", p.name, p.v)
+		}
+	}
+	if c.Minibatches > c.Envs*c.Steps {
+		return fmt.Errorf("deep: %d minibatches for a batch of %d", c.Minibatches, c.Envs*c.Steps)
+	}
+	for _, h := range c.Hidden {
+		if h <= 0 {
+			return fmt.Errorf("deep: hidden widths must be positive, got %v", c.Hidden)
+		}
+	}
+	floats := []struct {
+		name     string
+		v        float64
+		lo, hi   float64
+		openLow  bool
+		openHigh bool
+	}{
+		{"gamma", c.Gamma, 0, 1, true, false},
+		{"lambda", c.Lambda, 0, 1, false, false},
+		{"lr", c.LR, 0, math.Inf(1), true, true},
+		{"adam eps", c.AdamEps, 0, math.Inf(1), true, true},
+		{"clip", c.Clip, 0, math.Inf(1), true, true},
+		{"ent coef", c.EntCoef, 0, math.Inf(1), false, true},
+		{"vf coef", c.VFCoef, 0, math.Inf(1), true, true},
+		{"max grad norm", c.MaxGradNorm, 0, math.Inf(1), false, true},
+		{"log std0", c.LogStd0, -20, 5, false, false},
+		{"reward scale", c.RewardScale, 0, math.Inf(1), true, true},
+	}
+	for _, p := range floats {
+		bad := math.IsNaN(p.v) || math.IsInf(p.v, 0) || p.v < p.lo || p.v > p.hi ||
+			(p.openLow && p.v == p.lo) || (p.openHigh && p.v == p.hi)
+		if bad {
+			lb, rb := "[", "]"
+			if p.openLow {
+				lb = "("
+			}
+			if p.openHigh {
+				rb = ")"
+			}
+			return fmt.Errorf("deep: %s must be a number in %s%g, %g%s, got %g", p.name, lb, p.lo, p.hi, rb, p.v)
+		}
+	}
+	return nil
+}
+
+// ErrStop is returned by a Recorder to end training early without error.
+var ErrStop = errors.New("deep: stop requested")
+
+// ErrDiverged is returned when a loss or a parameter becomes NaN or
+// infinite; the trainer's parameters are then those before the bad update.
+var ErrDiverged = errors.New("deep: training diverged (NaN or Inf in a loss or a parameter)")

@@ -1,0 +1,441 @@
+package deep
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+
+	"github.com/pgrad/pgrad/env/control"
+	"github.com/pgrad/pgrad/nn"
+	"github.com/pgrad/pgrad/policy/mlp"
+)
+
+// Stats summarise one iteration (a rollout and its update).
+type Stats struct {
+	Iteration int     // 1-based
+	Steps     int     // environment steps so far, over all copies
+	Episodes  int     // finished episodes so far
+	Recent    float64 // mean return of the last 20 finished episodes (NaN before the first)
+	LR        float64 // learning rate used by this update
+
+	PolicyLoss   float64 // mean over minibatches
+	ValueLoss    float64
+	Entropy      float64
+	ApproxKL     float64
+	ClipFrac     float64
+	ExplainedVar float64 // of the rollout's values against the targets
+}
+
+// A Recorder watches training. Record is called after every update; an
+// error ends training and is returned by Train, except ErrStop, which ends
+// it cleanly.
+type Recorder interface {
+	Record(s Stats) error
+}
+
+// RecorderFunc adapts a function to Recorder.
+type RecorderFunc func(Stats) error
+
+// Record calls f(s).
+func (f RecorderFunc) Record(s Stats) error { return f(s) }
+
+// recentWindow is the number of finished episodes Stats.Recent averages.
+const recentWindow = 20
+
+// Trainer runs one training run. It is not safe for concurrent use.
+type Trainer struct {
+	cfg   Config
+	vec   *control.Vec
+	pol   mlp.Policy
+	val   *mlp.Value
+	rng   *rand.Rand
+	opts  []*nn.Adam // one per parameter group: the policy's, then the value's
+	parms [][]float64
+	grads [][]float64
+	good  [][]float64 // parameters before the last update, for divergence recovery
+
+	obsDim, aw, n, T int
+	low, high        []float64 // action bounds of a continuous task
+
+	// rollout storage, time-major (t*n+i)
+	obs, act, logp, values, rewards []float64
+	term, trunc                     []bool
+	truncValues, adv, ret           []float64
+	cur, final, envAct, last        []float64
+	stepLogp                        []float64
+	truncObs                        []float64
+	truncIdx                        []int
+
+	rollPol, rollVal *mlp.Workspace
+
+	// minibatch storage
+	perm                                    []int
+	mObs, mAct, mLogp, mAdv, mRet, mOldV    []float64
+	newLogp, ent, dLogp, dV                 []float64
+	mbPol, mbVal                            *mlp.Workspace
+	par                                     *pair
+	valueJob                                func() // t.valueStep, bound once
+	jobN                                    int
+	jobLoss                                 float64
+
+	iter, steps, episodes int
+	recent                []float64 // ring of the last recentWindow returns
+	recentN               int
+}
+
+// New returns a trainer for cfg seeded with seed: the networks' initial
+// weights, the environments' resets and the sampled actions all derive
+// from it.
+func New(cfg Config, seed uint64) (*Trainer, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	mk, _ := MakeEnv(cfg.Env)
+	act, _ := cfg.activation()
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	proto := mk()
+	t := &Trainer{cfg: cfg, rng: rng, obsDim: proto.ObsDim(), n: cfg.Envs, T: cfg.Steps}
+	if proto.Discrete() {
+		t.pol = mlp.NewCategorical(t.obsDim, proto.ActDim(), cfg.Hidden, act, rng)
+	} else {
+		t.pol = mlp.NewGaussian(t.obsDim, proto.ActDim(), cfg.Hidden, act, cfg.LogStd0, rng)
+		t.low, t.high = proto.ActionBounds()
+	}
+	t.val = mlp.NewValue(t.obsDim, cfg.Hidden, act, rng)
+	t.vec = control.NewVec(mk, cfg.Envs, rng.Uint64())
+	t.init()
+	return t, nil
+}
+
+// FromAgent returns a trainer that continues from a loaded agent's
+// networks with its configuration; the optimiser state starts afresh.
+func FromAgent(a *Agent, seed uint64) (*Trainer, error) {
+	if err := a.Config.Validate(); err != nil {
+		return nil, err
+	}
+	mk, _ := MakeEnv(a.Config.Env)
+	proto := mk()
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	t := &Trainer{cfg: a.Config, rng: rng, obsDim: proto.ObsDim(), n: a.Config.Envs, T: a.Config.Steps, pol: a.Policy, val: a.Value}
+	if !proto.Discrete() {
+		t.low, t.high = proto.ActionBounds()
+	}
+	t.vec = control.NewVec(mk, a.Config.Envs, rng.Uint64())
+	t.init()
+	return t, nil
+}
+
+func (t *Trainer) init() {
+	cfg := t.cfg
+	t.aw = t.pol.ActionWidth()
+	nT := t.n * t.T
+	f := func(k int) []float64 { return make([]float64, k) }
+	t.obs, t.act, t.logp, t.values, t.rewards = f(nT*t.obsDim), f(nT*t.aw), f(nT), f(nT), f(nT)
+	t.term, t.trunc = make([]bool, nT), make([]bool, nT)
+	t.truncValues, t.adv, t.ret = f(nT), f(nT), f(nT)
+	t.cur, t.final, t.envAct, t.last, t.stepLogp = f(t.n*t.obsDim), f(t.n*t.obsDim), f(t.n*t.aw), f(t.n), f(t.n)
+	t.truncObs, t.truncIdx = f(t.n*t.obsDim), make([]int, 0, t.n)
+	t.rollPol, t.rollVal = t.pol.NewWorkspace(t.n), t.val.NewWorkspace(t.n)
+	mb := nT / cfg.Minibatches
+	t.perm = make([]int, nT)
+	for i := range t.perm {
+		t.perm[i] = i
+	}
+	t.mObs, t.mAct, t.mLogp, t.mAdv, t.mRet, t.mOldV = f(mb*t.obsDim), f(mb*t.aw), f(mb), f(mb), f(mb), f(mb)
+	t.newLogp, t.ent, t.dLogp, t.dV = f(mb), f(mb), f(mb), f(mb)
+	t.mbPol, t.mbVal = t.pol.NewWorkspace(mb), t.val.NewWorkspace(mb)
+	t.parms = append(append([][]float64{}, t.pol.Params()...), t.val.Net().Params())
+	t.grads = append(append([][]float64{}, t.pol.Grads()...), t.val.Net().Grads())
+	for _, p := range t.parms {
+		t.opts = append(t.opts, nn.NewAdam(len(p), cfg.LR, cfg.AdamEps))
+		t.good = append(t.good, make([]float64, len(p)))
+	}
+	t.recent = f(recentWindow)
+	t.vec.Reset(t.cur)
+	t.par = newPair()
+	t.valueJob = t.valueStep
+}
+
+// Config returns the run's configuration.
+func (t *Trainer) Config() Config { return t.cfg }
+
+// Agent returns the trained networks with the configuration (shared, not
+// copied).
+func (t *Trainer) Agent() *Agent { return &Agent{Config: t.cfg, Policy: t.pol, Value: t.val} }
+
+// Steps returns the environment steps taken so far.
+func (t *Trainer) Steps() int { return t.steps }
+
+// Iterations returns the number of iterations a full run takes.
+func (t *Trainer) Iterations() int { return max(1, t.cfg.TotalSteps/(t.n*t.T)) }
+
+// Close stops the trainer's helper goroutine.
+func (t *Trainer) Close() { t.par.close() }
+
+// Train runs iterations until TotalSteps, ctx is done, or rec asks to stop.
+// It returns nil on completion or ErrStop, ctx.Err() on cancellation (after
+// finishing the current iteration), ErrDiverged on divergence, or the
+// recorder's error.
+func (t *Trainer) Train(ctx context.Context, rec Recorder) error {
+	defer t.Close()
+	for t.iter < t.Iterations() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		s, err := t.Iterate()
+		if err != nil {
+			return err
+		}
+		if rec != nil {
+			if err := rec.Record(s); err == ErrStop {
+				return nil
+			} else if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Iterate collects one rollout and updates the networks on it.
+func (t *Trainer) Iterate() (Stats, error) {
+	lr := t.cfg.LR
+	if t.cfg.Anneal {
+		lr *= 1 - float64(t.iter)/float64(t.Iterations())
+	}
+	for _, o := range t.opts {
+		o.LR = lr
+	}
+	t.iter++
+	t.rollout()
+	s := t.update()
+	s.LR = lr
+	s.Iteration, s.Steps, s.Episodes = t.iter, t.steps, t.episodes
+	s.Recent = t.Recent()
+	if !finiteStats(s) || !t.paramsFinite() {
+		for g, p := range t.parms {
+			copy(p, t.good[g])
+		}
+		return s, ErrDiverged
+	}
+	return s, nil
+}
+
+// Recent returns the mean return of the last 20 finished episodes, NaN
+// before the first.
+func (t *Trainer) Recent() float64 {
+	k := min(t.recentN, recentWindow)
+	if k == 0 {
+		return math.NaN()
+	}
+	var s float64
+	for _, r := range t.recent[:k] {
+		s += r
+	}
+	return s / float64(k)
+}
+
+func (t *Trainer) rollout() {
+	n, d, aw := t.n, t.obsDim, t.aw
+	bootstrap := !t.cfg.NoTruncationBootstrap
+	for step := 0; step < t.T; step++ {
+		k := step * n
+		copy(t.obs[k*d:(k+n)*d], t.cur)
+		act := t.act[k*aw : (k+n)*aw]
+		t.pol.Act(t.rollPol, t.cur, n, t.rng, false, act, t.logp[k:k+n])
+		copy(t.values[k:k+n], t.val.Forward(t.rollVal, t.cur, n))
+		envAct := act
+		if t.low != nil {
+			// The environment gets the action clipped to its bounds; the
+			// buffer keeps the raw sample, which is what π scored.
+			envAct = t.envAct
+			for i := range n {
+				for j := range aw {
+					envAct[i*aw+j] = min(max(act[i*aw+j], t.low[j]), t.high[j])
+				}
+			}
+		}
+		rw := t.rewards[k : k+n]
+		term, trunc := t.term[k:k+n], t.trunc[k:k+n]
+		t.vec.Step(envAct, t.cur, rw, term, trunc, t.final)
+		for i := range rw {
+			rw[i] *= t.cfg.RewardScale
+		}
+		if bootstrap {
+			t.truncIdx = t.truncIdx[:0]
+			for i := range n {
+				if trunc[i] && !term[i] {
+					copy(t.truncObs[len(t.truncIdx)*d:], t.final[i*d:(i+1)*d])
+					t.truncIdx = append(t.truncIdx, i)
+				}
+			}
+			if m := len(t.truncIdx); m > 0 {
+				v := t.val.Forward(t.rollVal, t.truncObs, m)
+				for j, i := range t.truncIdx {
+					t.truncValues[k+i] = v[j]
+				}
+			}
+		}
+		for _, e := range t.vec.Finished() {
+			t.recent[t.recentN%recentWindow] = e.Return
+			t.recentN++
+			t.episodes++
+		}
+	}
+	t.steps += n * t.T
+	copy(t.last, t.val.Forward(t.rollVal, t.cur, n))
+	lambda := t.cfg.Lambda
+	if t.cfg.Algo == Reinforce {
+		lambda = 1
+	}
+	GAE(t.adv, t.ret, t.rewards, t.values, t.term, t.trunc, t.truncValues, t.last, n, t.cfg.Gamma, lambda, bootstrap)
+}
+
+func (t *Trainer) update() Stats {
+	cfg := t.cfg
+	for g, p := range t.parms {
+		copy(t.good[g], p)
+	}
+	nT := t.n * t.T
+	mb := nT / cfg.Minibatches
+	d, aw := t.obsDim, t.aw
+	var s Stats
+	var updates float64
+	for range cfg.Epochs {
+		if cfg.Epochs > 1 || cfg.Minibatches > 1 {
+			t.rng.Shuffle(nT, func(i, j int) { t.perm[i], t.perm[j] = t.perm[j], t.perm[i] })
+		}
+		for b := 0; b+mb <= nT; b += mb {
+			for j, k := range t.perm[b : b+mb] {
+				copy(t.mObs[j*d:(j+1)*d], t.obs[k*d:(k+1)*d])
+				copy(t.mAct[j*aw:(j+1)*aw], t.act[k*aw:(k+1)*aw])
+				t.mLogp[j], t.mAdv[j], t.mRet[j], t.mOldV[j] = t.logp[k], t.adv[k], t.ret[k], t.values[k]
+			}
+			if cfg.NormAdv {
+				NormalizeInPlace(t.mAdv)
+			}
+			pl, vl, h, st := t.step(mb)
+			s.PolicyLoss += pl
+			s.ValueLoss += vl
+			s.Entropy += h
+			s.ApproxKL += st.ApproxKL
+			s.ClipFrac += st.ClipFrac
+			updates++
+		}
+	}
+	s.PolicyLoss /= updates
+	s.ValueLoss /= updates
+	s.Entropy /= updates
+	s.ApproxKL /= updates
+	s.ClipFrac /= updates
+	s.ExplainedVar = ExplainedVariance(t.values, t.ret)
+	return s
+}
+
+// step takes one gradient step on the minibatch in the m* buffers. The
+// value network's forward and backward passes run on the helper goroutine
+// while the policy's run here; the two touch disjoint memory, so the
+// result does not depend on scheduling.
+func (t *Trainer) step(mb int) (pl, vl, h float64, st ClipStats) {
+	cfg := t.cfg
+	for _, g := range t.grads {
+		clear(g)
+	}
+	t.jobN = mb
+	t.par.run(t.valueJob)
+	t.pol.Evaluate(t.mbPol, t.mObs, t.mAct, mb, t.newLogp, t.ent)
+	if cfg.Algo == PPO {
+		pl, st = ClippedSurrogateLoss(t.dLogp, t.newLogp, t.mLogp, t.mAdv, cfg.Clip)
+	} else {
+		pl = PolicyGradientLoss(t.dLogp, t.newLogp, t.mAdv)
+		// The diagnostics are still meaningful: the batch was collected by
+		// the same parameters, so the ratio is 1 up to rounding.
+		st = diagnostics(t.newLogp, t.mLogp, cfg.Clip)
+	}
+	for _, e := range t.ent[:mb] {
+		h += e
+	}
+	h /= float64(mb)
+	t.pol.Backward(t.mbPol, t.mAct, t.dLogp, -cfg.EntCoef/float64(mb), mb)
+	t.par.wait()
+	vl = t.jobLoss
+	if cfg.MaxGradNorm > 0 {
+		clipGlobalNorm(t.grads, cfg.MaxGradNorm)
+	}
+	for g, o := range t.opts {
+		o.Step(t.parms[g], t.grads[g])
+	}
+	return pl, vl, h, st
+}
+
+// valueStep is the value network's half of a minibatch step, run on the
+// helper goroutine with its size in jobN; it leaves the loss in jobLoss.
+func (t *Trainer) valueStep() {
+	mb := t.jobN
+	v := t.val.Forward(t.mbVal, t.mObs, mb)
+	clip := 0.0
+	if t.cfg.ClipValue {
+		clip = t.cfg.Clip
+	}
+	t.jobLoss = ValueLoss(t.dV[:mb], v, t.mOldV, t.mRet, clip)
+	for i := range t.dV[:mb] {
+		t.dV[i] *= t.cfg.VFCoef
+	}
+	t.val.Backward(t.mbVal, t.dV, mb)
+}
+
+func diagnostics(logp, old []float64, clip float64) ClipStats {
+	var st ClipStats
+	for i, l := range logp {
+		lr := l - old[i]
+		r := math.Exp(lr)
+		st.ApproxKL += r - 1 - lr
+		if math.Abs(r-1) > clip {
+			st.ClipFrac++
+		}
+	}
+	st.ApproxKL /= float64(len(logp))
+	st.ClipFrac /= float64(len(logp))
+	return st
+}
+
+// clipGlobalNorm scales every group so that the norm of all of them
+// together is at most maxNorm, the way torch.nn.utils.clip_grad_norm_ does
+// over all of a model's parameters.
+func clipGlobalNorm(groups [][]float64, maxNorm float64) float64 {
+	var s float64
+	for _, g := range groups {
+		for _, v := range g {
+			s += v * v
+		}
+	}
+	norm := math.Sqrt(s)
+	if k := maxNorm / (norm + 1e-6); k < 1 {
+		for _, g := range groups {
+			for i := range g {
+				g[i] *= k
+			}
+		}
+	}
+	return norm
+}
+
+func (t *Trainer) paramsFinite() bool {
+	for _, p := range t.parms {
+		for _, v := range p {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func finiteStats(s Stats) bool {
+	for _, v := range []float64{s.PolicyLoss, s.ValueLoss, s.Entropy, s.ApproxKL} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
+}
