@@ -1,0 +1,41 @@
+//go:build !purego
+
+package nn
+
+import "golang.org/x/sys/cpu"
+
+// useAVX is true when the CPU and OS support the AVX2+FMA kernels. Tests
+// switch it off to compare the two paths.
+var useAVX = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+//go:noescape
+func gemm4x8AVX(c *float64, ldc int, a *float64, ars, acs int, b *float64, ldb int, k, blocks int)
+
+//go:noescape
+func gemm1x8AVX(c *float64, a *float64, acs int, b *float64, ldb int, k, blocks int)
+
+// gemmAcc computes C += A·B for an m×k matrix A, a k×p row-major matrix B
+// and an m×p row-major matrix C. A's element (r, j) is a[r*ars+j*acs], which
+// lets the backward pass read a stored matrix as its transpose.
+func gemmAcc(c, a, b []float64, m, k, p, ars, acs int) {
+	blocks := p / 8
+	if !useAVX || blocks == 0 || k == 0 || m == 0 {
+		gemmAccGo(c, a, b, m, k, p, ars, acs)
+		return
+	}
+	// The kernels read and write through raw pointers; these checks make
+	// every address they touch lie inside the slices.
+	if len(c) < m*p || len(b) < k*p || len(a) <= (m-1)*ars+(k-1)*acs {
+		panic("nn: gemmAcc: slice too short")
+	}
+	r := 0
+	for ; r+4 <= m; r += 4 {
+		gemm4x8AVX(&c[r*p], p, &a[r*ars], ars, acs, &b[0], p, k, blocks)
+	}
+	for ; r < m; r++ {
+		gemm1x8AVX(&c[r*p], &a[r*ars], acs, &b[0], p, k, blocks)
+	}
+	if rest := blocks * 8; rest < p {
+		gemmColsGo(c, a, b, m, k, p, ars, acs, rest)
+	}
+}

@@ -1,0 +1,130 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// func gemm4x8AVX(c *float64, ldc int, a *float64, ars, acs int, b *float64, ldb int, k, blocks int)
+//
+// For each of `blocks` column blocks of 8, C[0:4, 8j:8j+8] += A[0:4, 0:k] · B[0:k, 8j:8j+8].
+// C and B are row-major with row strides ldc and ldb (elements); A's element
+// (r, j) is at a[r*ars + j*acs]. k ≥ 1, blocks ≥ 1.
+TEXT ·gemm4x8AVX(SB), NOSPLIT, $0-72
+	MOVQ c+0(FP), DX
+	MOVQ ldc+8(FP), R10
+	SHLQ $3, R10
+	MOVQ ars+24(FP), R8
+	SHLQ $3, R8
+	LEAQ (R8)(R8*2), R9 // 3·ars in bytes
+	MOVQ acs+32(FP), R11
+	SHLQ $3, R11
+	MOVQ b+40(FP), BX
+	MOVQ ldb+48(FP), R12
+	SHLQ $3, R12
+	MOVQ blocks+64(FP), R13
+	LEAQ (R10)(R10*2), R14 // 3·ldc in bytes
+
+block:
+	// Load the 4×8 block of C into Y0..Y7, two registers per row.
+	VMOVUPD (DX), Y0
+	VMOVUPD 32(DX), Y1
+	VMOVUPD (DX)(R10*1), Y2
+	VMOVUPD 32(DX)(R10*1), Y3
+	VMOVUPD (DX)(R10*2), Y4
+	VMOVUPD 32(DX)(R10*2), Y5
+	VMOVUPD (DX)(R14*1), Y6
+	VMOVUPD 32(DX)(R14*1), Y7
+	MOVQ a+16(FP), SI
+	MOVQ BX, DI
+	MOVQ k+56(FP), CX
+
+loop:
+	VMOVUPD (DI), Y8
+	VMOVUPD 32(DI), Y9
+	VBROADCASTSD (SI), Y10
+	VFMADD231PD Y8, Y10, Y0
+	VFMADD231PD Y9, Y10, Y1
+	VBROADCASTSD (SI)(R8*1), Y11
+	VFMADD231PD Y8, Y11, Y2
+	VFMADD231PD Y9, Y11, Y3
+	VBROADCASTSD (SI)(R8*2), Y12
+	VFMADD231PD Y8, Y12, Y4
+	VFMADD231PD Y9, Y12, Y5
+	VBROADCASTSD (SI)(R9*1), Y13
+	VFMADD231PD Y8, Y13, Y6
+	VFMADD231PD Y9, Y13, Y7
+	ADDQ R11, SI
+	ADDQ R12, DI
+	DECQ CX
+	JNZ  loop
+
+	VMOVUPD Y0, (DX)
+	VMOVUPD Y1, 32(DX)
+	VMOVUPD Y2, (DX)(R10*1)
+	VMOVUPD Y3, 32(DX)(R10*1)
+	VMOVUPD Y4, (DX)(R10*2)
+	VMOVUPD Y5, 32(DX)(R10*2)
+	VMOVUPD Y6, (DX)(R14*1)
+	VMOVUPD Y7, 32(DX)(R14*1)
+	ADDQ $64, DX
+	ADDQ $64, BX
+	DECQ R13
+	JNZ  block
+	VZEROUPPER
+	RET
+
+// func gemm1x8AVX(c *float64, a *float64, acs int, b *float64, ldb int, k, blocks int)
+//
+// One row: C[0, 8j:8j+8] += Σ_j a[j*acs] · B[j, 8j:8j+8], with the sum over
+// k split over two accumulator pairs to halve the dependency chains.
+TEXT ·gemm1x8AVX(SB), NOSPLIT, $0-56
+	MOVQ c+0(FP), DX
+	MOVQ acs+16(FP), R11
+	SHLQ $3, R11
+	MOVQ b+24(FP), BX
+	MOVQ ldb+32(FP), R12
+	SHLQ $3, R12
+	MOVQ blocks+48(FP), R13
+
+block1:
+	VMOVUPD (DX), Y0
+	VMOVUPD 32(DX), Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	MOVQ a+8(FP), SI
+	MOVQ BX, DI
+	MOVQ k+40(FP), CX
+	SHRQ $1, CX
+	JZ   tail1
+
+pair1:
+	VBROADCASTSD (SI), Y10
+	VFMADD231PD (DI), Y10, Y0
+	VFMADD231PD 32(DI), Y10, Y1
+	ADDQ R11, SI
+	ADDQ R12, DI
+	VBROADCASTSD (SI), Y11
+	VFMADD231PD (DI), Y11, Y2
+	VFMADD231PD 32(DI), Y11, Y3
+	ADDQ R11, SI
+	ADDQ R12, DI
+	DECQ CX
+	JNZ  pair1
+
+tail1:
+	MOVQ k+40(FP), CX
+	ANDQ $1, CX
+	JZ   done1
+	VBROADCASTSD (SI), Y10
+	VFMADD231PD (DI), Y10, Y0
+	VFMADD231PD 32(DI), Y10, Y1
+
+done1:
+	VADDPD Y2, Y0, Y0
+	VADDPD Y3, Y1, Y1
+	VMOVUPD Y0, (DX)
+	VMOVUPD Y1, 32(DX)
+	ADDQ $64, DX
+	ADDQ $64, BX
+	DECQ R13
+	JNZ  block1
+	VZEROUPPER
+	RET

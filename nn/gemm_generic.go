@@ -1,0 +1,12 @@
+//go:build !amd64 || purego
+
+package nn
+
+var useAVX = false
+
+// gemmAcc computes C += A·B for an m×k matrix A, a k×p row-major matrix B
+// and an m×p row-major matrix C. A's element (r, j) is a[r*ars+j*acs], which
+// lets the backward pass read a stored matrix as its transpose.
+func gemmAcc(c, a, b []float64, m, k, p, ars, acs int) {
+	gemmAccGo(c, a, b, m, k, p, ars, acs)
+}
