@@ -18,8 +18,9 @@ a float64 state, and the same-step auto-reset of Gymnasium 0.29's
 SyncVectorEnv (the version CleanRL pins).
 
 For each seed it prints the steps and seconds until the mean return of the
-last 20 finished episodes first reaches --stop-at (checked after every vector
-step), and the steps per second. Run it with Debian's /usr/bin/python3, which
+last 20 finished episodes first reaches --stop-at, and the steps per second.
+As in pgrad's bench, the mean is checked at the end of each iteration (rollout
+and update), so both clocks include the same work. Run it with Debian's /usr/bin/python3, which
 has numpy and torch.
 """
 
@@ -134,6 +135,8 @@ class Agent(nn.Module):
 def train(seed, a):
     np.random.seed(seed)
     torch.manual_seed(seed)
+    # The clock starts before the networks are built, as pgrad's does.
+    start = time.perf_counter()
     envs = CartPoleVec(a.num_envs, seed)
     agent = Agent(4, 2)
     opt = torch.optim.Adam(agent.parameters(), lr=a.lr, eps=1e-5)
@@ -151,7 +154,6 @@ def train(seed, a):
     recent = collections.deque(maxlen=20)
     steps = 0
     reached_step, reached_sec = None, None
-    start = time.perf_counter()
     next_obs = torch.tensor(envs.reset())
     next_done = torch.zeros(a.num_envs)
 
@@ -171,14 +173,7 @@ def train(seed, a):
             rewards[t] = torch.tensor(r, dtype=torch.float32)
             next_obs = torch.tensor(o)
             next_done = torch.tensor(term | trunc, dtype=torch.float32)
-            if finished:
-                recent.extend(finished)
-                if (reached_step is None and len(recent) == recent.maxlen
-                        and sum(recent) / len(recent) >= a.stop_at):
-                    reached_step, reached_sec = steps, time.perf_counter() - start
-
-        if reached_step is not None and not a.full:
-            break
+            recent.extend(finished)
 
         with torch.no_grad():
             next_value = agent.value(next_obs).reshape(1, -1)
@@ -225,9 +220,18 @@ def train(seed, a):
                 nn.utils.clip_grad_norm_(agent.parameters(), a.max_grad_norm)
                 opt.step()
 
+        # Checked where pgrad checks: after the iteration's update.
+        if reached_step is None and recent and sum(recent) / len(recent) >= a.stop_at:
+            reached_step, reached_sec = steps, time.perf_counter() - start
+            if not a.full:
+                break
+
     seconds = time.perf_counter() - start
     return {
+        "bench": "cartpole",
         "impl": "pytorch",
+        "torch": torch.__version__,
+        "stop_at": a.stop_at,
         "seed": seed,
         "threads": torch.get_num_threads(),
         "reached": reached_step is not None,
