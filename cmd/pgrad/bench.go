@@ -1,0 +1,420 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pgrad/pgrad/env"
+	"github.com/pgrad/pgrad/lab"
+	"github.com/pgrad/pgrad/pg/deep"
+)
+
+func init() {
+	commands["bench"] = command{
+		summary: "measure training speed: pgrad bench gridworld|field|cartpole [flags]",
+		run:     runBench,
+	}
+}
+
+// benches are the targets of "pgrad bench", each with its own flags.
+var benches = map[string]struct {
+	summary string
+	run     func(args []string, stdout, stderr io.Writer) int
+}{
+	"gridworld": {"rollouts/s of whole default training runs on the 3×3 world, one core", benchGrid},
+	"field":     {"rollouts/s of whole default training runs of the Gaussian field, one core", benchField},
+	"cartpole":  {"PPO with CleanRL's configuration on CartPole-v1: steps and seconds to a mean return of 475", benchCartPole},
+}
+
+func runBench(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
+		w, status := stderr, 2
+		if len(args) > 0 {
+			w, status = stdout, 0
+		}
+		fmt.Fprintln(w, "Usage: pgrad bench <target> [flags]")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "Measures how fast pgrad trains; bench/run.sh ('make bench') runs every target")
+		fmt.Fprintln(w, "beside its reference implementation and prints the ratios.")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "Targets:")
+		for _, n := range sortedKeys(benches) {
+			fmt.Fprintf(w, "  %-10s %s\n", n, benches[n].summary)
+		}
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "Run 'pgrad bench <target> -h' for the flags of one target.")
+		return status
+	}
+	b, ok := benches[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "pgrad bench: unknown target %q (want one of %s)\n", args[0], strings.Join(sortedKeys(benches), ", "))
+		return 2
+	}
+	return b.run(args[1:], stdout, stderr)
+}
+
+// benchFlags is a FlagSet that reports a bad flag in one line on stderr
+// and prints its usage, with every default, only when asked with -h.
+type benchFlags struct {
+	*flag.FlagSet
+	jsonOut *bool
+	stderr  io.Writer
+}
+
+func newBenchFlags(name, about string, stderr io.Writer) *benchFlags {
+	fs := flag.NewFlagSet("pgrad bench "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	b := &benchFlags{FlagSet: fs, stderr: stderr}
+	b.jsonOut = fs.Bool("json", false, "print one JSON object (per seed for cartpole) instead of a summary")
+	fs.Usage = func() {
+		w := fs.Output()
+		fmt.Fprintf(w, "Usage: pgrad bench %s [flags]\n\n%s\n\nFlags:\n", name, about)
+		fs.PrintDefaults()
+	}
+	return b
+}
+
+// parse parses args; a status ≥ 0 means the command should return it.
+func (b *benchFlags) parse(args []string, stdout io.Writer) (status int) {
+	err := b.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		b.SetOutput(stdout)
+		b.Usage()
+		return 0
+	case err != nil:
+		fmt.Fprintf(b.stderr, "%s: %v (see '%s -h')\n", b.Name(), err, b.Name())
+		return 2
+	case b.NArg() > 0:
+		fmt.Fprintf(b.stderr, "%s: unexpected argument %q (flags only; see '%s -h')\n", b.Name(), b.Arg(0), b.Name())
+		return 2
+	}
+	return -1
+}
+
+func (b *benchFlags) fail(format string, args ...any) int {
+	fmt.Fprintf(b.stderr, "%s: %s\n", b.Name(), fmt.Sprintf(format, args...))
+	return 2
+}
+
+// maxBenchRollouts bounds -rollouts so that a typo cannot start a run of
+// hours; a training run of the 3×3 world needs a few thousand.
+const maxBenchRollouts = 100_000_000
+
+// tabularResult is what "pgrad bench gridworld|field -json" prints.
+type tabularResult struct {
+	Bench             string       `json:"bench"`
+	Impl              string       `json:"impl"`
+	Go                string       `json:"go"`
+	Threads           int          `json:"threads"` // goroutines doing the work: one
+	Settings          lab.Settings `json:"settings"`
+	Runs              int          `json:"runs"`
+	RolloutsPerRun    int          `json:"rollouts_per_run"`
+	Rollouts          int          `json:"rollouts"`
+	Seconds           float64      `json:"seconds"`
+	RolloutsPerSecond float64      `json:"rollouts_per_second"`
+	SuccessRateMean   float64      `json:"success_rate_last100_mean"`
+	SuccessRateMin    float64      `json:"success_rate_last100_min"`
+	MeanReturn        float64      `json:"mean_return_last100"`
+	// GreedyReachesGoal counts the gridworld runs whose greedy path from the
+	// start ends at the goal.
+	GreedyReachesGoal *int `json:"greedy_reaches_goal,omitempty"`
+	// MuError is the largest distance of the field's μ from the target at
+	// the end of a run.
+	MuError *float64 `json:"mu_error_max,omitempty"`
+}
+
+// settingFlags registers the REINFORCE settings with defaults def.
+func settingFlags(fs *flag.FlagSet, def lab.Settings) *lab.Settings {
+	s := def
+	fs.Float64Var(&s.LR, "lr", def.LR, "learning rate α")
+	fs.Float64Var(&s.Gamma, "gamma", def.Gamma, "discount γ")
+	fs.IntVar(&s.Batch, "batch", def.Batch, "rollouts per update")
+	fs.StringVar(&s.Baseline, "baseline", def.Baseline, "baseline: none, mean or state")
+	fs.Float64Var(&s.Entropy, "entropy", def.Entropy, "entropy bonus β")
+	return &s
+}
+
+// tabularFlags holds the flags common to the gridworld and field benches.
+type tabularFlags struct {
+	rollouts  *int
+	runs      *int
+	benchtime *time.Duration
+	seed      *uint64
+	set       *lab.Settings
+}
+
+func newTabularFlags(b *benchFlags, def lab.Settings) tabularFlags {
+	return tabularFlags{
+		rollouts:  b.Int("rollouts", 2000, "rollouts per training run (each run starts from the uniform policy)"),
+		runs:      b.Int("runs", 1, "train at least this many runs"),
+		benchtime: b.Duration("benchtime", 2*time.Second, "train whole runs, one after another, until this much time has passed"),
+		seed:      b.Uint64("seed", 1, "seed of the first run; run i uses seed+i"),
+		set:       settingFlags(b.FlagSet, def),
+	}
+}
+
+func (f tabularFlags) check(b *benchFlags) (int, bool) {
+	if *f.rollouts < 1 || *f.rollouts > maxBenchRollouts {
+		return b.fail("-rollouts %d is out of range (1 to %d)", *f.rollouts, maxBenchRollouts), false
+	}
+	if *f.runs < 1 || *f.runs > maxBenchRollouts / *f.rollouts {
+		return b.fail("-runs %d is out of range (1 to %d with -rollouts %d)", *f.runs, maxBenchRollouts / *f.rollouts, *f.rollouts), false
+	}
+	if *f.benchtime <= 0 || *f.benchtime > time.Hour {
+		return b.fail("-benchtime %v is out of range (above 0, at most 1h)", *f.benchtime), false
+	}
+	if _, err := f.set.Config(); err != nil {
+		return b.fail("%v", err), false
+	}
+	return 0, true
+}
+
+// session is what benchTabular needs of a lab session.
+type session interface {
+	Step(n int) error
+}
+
+// benchTabular trains whole runs from scratch, one after another on one
+// goroutine, until at least runs runs and benchtime have passed, and times only the training:
+// building the session and its Step calls. newRun builds run i; finish
+// reads the success rate and mean return of its last 100 rollouts after
+// the clock has stopped.
+func benchTabular(name string, f tabularFlags, newRun func(seed uint64) (session, error), finish func(s session) (success, ret float64)) (tabularResult, error) {
+	r := tabularResult{
+		Bench: name, Impl: "pgrad", Go: runtime.Version(), Threads: 1,
+		Settings: *f.set, RolloutsPerRun: *f.rollouts, SuccessRateMin: 1,
+	}
+	var elapsed time.Duration
+	var sumSuccess, sumReturn float64
+	for r.Runs < *f.runs || elapsed < *f.benchtime {
+		t0 := time.Now()
+		s, err := newRun(*f.seed + uint64(r.Runs))
+		if err != nil {
+			return r, err
+		}
+		if err := s.Step(*f.rollouts); err != nil {
+			return r, err
+		}
+		elapsed += time.Since(t0)
+		r.Runs++
+		success, ret := finish(s)
+		sumSuccess += success
+		sumReturn += ret
+		r.SuccessRateMin = min(r.SuccessRateMin, success)
+	}
+	r.Rollouts = r.Runs * r.RolloutsPerRun
+	r.Seconds = elapsed.Seconds()
+	r.RolloutsPerSecond = float64(r.Rollouts) / r.Seconds
+	r.SuccessRateMean = sumSuccess / float64(r.Runs)
+	r.MeanReturn = sumReturn / float64(r.Runs)
+	return r, nil
+}
+
+func benchGrid(args []string, stdout, stderr io.Writer) int {
+	b := newBenchFlags("gridworld", "Trains REINFORCE on the default 3×3 world (lab.NewGrid + Step) from scratch, run\nafter run on one goroutine, and reports rollouts per second over the whole runs,\nwith the success rate over the last 100 rollouts of each run. The defaults are\nthe browser's (lab.DefaultSettings).", stderr)
+	f := newTabularFlags(b, lab.DefaultSettings())
+	if st := b.parse(args, stdout); st >= 0 {
+		return st
+	}
+	if st, ok := f.check(b); !ok {
+		return st
+	}
+	cfg := env.DefaultGrid()
+	greedy := 0
+	r, err := benchTabular("gridworld", f,
+		func(seed uint64) (session, error) { return lab.NewGrid(cfg, *f.set, seed) },
+		func(s session) (float64, float64) {
+			g := s.(*lab.Grid)
+			if g.Snapshot(0).GreedyEnd == env.Goal {
+				greedy++
+			}
+			return g.Window()
+		})
+	if err != nil {
+		fmt.Fprintf(stderr, "pgrad bench gridworld: %v\n", err)
+		return 1
+	}
+	r.GreedyReachesGoal = &greedy
+	return printTabular(stdout, *b.jsonOut, r, fmt.Sprintf("greedy path reaches the goal in %d/%d runs", greedy, r.Runs))
+}
+
+func benchField(args []string, stdout, stderr io.Writer) int {
+	b := newBenchFlags("field", "Trains the 2-D Gaussian policy on the default field (lab.NewField + Step) from\nscratch, run after run on one goroutine, and reports rollouts per second over the\nwhole runs, with the success rate over the last 100 rollouts of each run. The\ndefaults are the browser's (lab.DefaultFieldSettings).", stderr)
+	f := newTabularFlags(b, lab.DefaultFieldSettings())
+	if st := b.parse(args, stdout); st >= 0 {
+		return st
+	}
+	if st, ok := f.check(b); !ok {
+		return st
+	}
+	cfg := env.DefaultField()
+	muErr := 0.0
+	r, err := benchTabular("field", f,
+		func(seed uint64) (session, error) { return lab.NewField(cfg, *f.set, seed) },
+		func(s session) (float64, float64) {
+			snap := s.(*lab.Field).Snapshot(0)
+			muErr = max(muErr, math.Hypot(snap.Mu[0]-snap.Target[0], snap.Mu[1]-snap.Target[1]))
+			return snap.SuccessRate, snap.MeanReturn
+		})
+	if err != nil {
+		fmt.Fprintf(stderr, "pgrad bench field: %v\n", err)
+		return 1
+	}
+	r.MuError = &muErr
+	return printTabular(stdout, *b.jsonOut, r, fmt.Sprintf("μ ends within %.3f of the target", muErr))
+}
+
+func printTabular(w io.Writer, asJSON bool, r tabularResult, extra string) int {
+	if asJSON {
+		return printJSON(w, r)
+	}
+	fmt.Fprintf(w, "%s: %d runs × %d rollouts in %.2f s: %s rollouts/s on one goroutine (%s)\n",
+		r.Bench, r.Runs, r.RolloutsPerRun, r.Seconds, humanRate(r.RolloutsPerSecond), r.Go)
+	fmt.Fprintf(w, "success rate over the last 100 rollouts: mean %.3f, min %.3f; %s\n",
+		r.SuccessRateMean, r.SuccessRateMin, extra)
+	return 0
+}
+
+func printJSON(w io.Writer, v any) int {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Only a non-finite float can get here; it is a bug, not bad input.
+		fmt.Fprintf(w, "{\"error\": %q}\n", err.Error())
+		return 1
+	}
+	fmt.Fprintf(w, "%s\n", b)
+	return 0
+}
+
+// humanRate writes a rate with three significant figures and a k or M.
+func humanRate(x float64) string {
+	switch {
+	case x >= 1e6:
+		return strconv.FormatFloat(x/1e6, 'f', 2, 64) + "M"
+	case x >= 1e3:
+		return strconv.FormatFloat(x/1e3, 'f', 1, 64) + "k"
+	}
+	return strconv.FormatFloat(x, 'f', 0, 64)
+}
+
+// parseSeeds reads a comma-separated list of seeds such as "1,2,3".
+func parseSeeds(s string) ([]uint64, error) {
+	var seeds []uint64
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.ParseUint(strings.TrimSpace(f), 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("-seeds %q: want comma-separated non-negative integers such as 1,2,3", s)
+		}
+		seeds = append(seeds, v)
+	}
+	return seeds, nil
+}
+
+// cartpoleResult is what "pgrad bench cartpole -json" prints, one per seed;
+// bench/pytorch/ppo_cartpole.py prints the same fields.
+type cartpoleResult struct {
+	Bench   string  `json:"bench"`
+	Impl    string  `json:"impl"`
+	Go      string  `json:"go"`
+	Seed    uint64  `json:"seed"`
+	Threads int     `json:"threads"` // goroutines that compute at once
+	StopAt  float64 `json:"stop_at"`
+	Reached bool    `json:"reached"`
+	// StepsToTarget and SecondsToTarget are taken at the end of the first
+	// iteration (rollout and update) after which the mean return of the
+	// last 20 finished episodes is at least StopAt.
+	StepsToTarget   *int     `json:"steps_to_target"`
+	SecondsToTarget *float64 `json:"seconds_to_target"`
+	Steps           int      `json:"steps"`
+	Seconds         float64  `json:"seconds"`
+	StepsPerSecond  float64  `json:"steps_per_second"`
+	FinalMeanReturn float64  `json:"final_mean_return"`
+}
+
+// ppoThreads is how many goroutines compute at once in a deep.Trainer: the
+// caller's, and the helper that overlaps the value network's passes with
+// the policy's.
+const ppoThreads = 2
+
+func benchCartPole(args []string, stdout, stderr io.Writer) int {
+	b := newBenchFlags("cartpole", "Trains PPO with CleanRL's published configuration for CartPole-v1 (deep.CleanRL:\n4 envs × 128 steps, 4 minibatches × 4 epochs, lr 2.5e-4 annealed, 500,000 steps)\nonce per seed, and reports the steps and seconds until the mean return of the\nlast 20 finished episodes first reaches -stop-at (checked after each iteration),\nand the steps per second.", stderr)
+	seedList := b.String("seeds", "1,2,3", "comma-separated seeds, one run each")
+	stopAt := b.Float64("stop-at", 475, "the mean return (last 20 episodes) that ends a run")
+	full := b.Bool("full", false, "train all 500,000 steps even after reaching -stop-at")
+	if st := b.parse(args, stdout); st >= 0 {
+		return st
+	}
+	seeds, err := parseSeeds(*seedList)
+	if err != nil {
+		return b.fail("%v", err)
+	}
+	if math.IsNaN(*stopAt) || math.IsInf(*stopAt, 0) {
+		return b.fail("-stop-at %v must be a finite number", *stopAt)
+	}
+	for _, seed := range seeds {
+		r, err := trainCartPole(seed, *stopAt, *full)
+		if err != nil {
+			fmt.Fprintf(stderr, "pgrad bench cartpole: seed %d: %v\n", seed, err)
+			return 1
+		}
+		if *b.jsonOut {
+			if st := printJSON(stdout, r); st != 0 {
+				return st
+			}
+			continue
+		}
+		if r.Reached {
+			fmt.Fprintf(stdout, "seed %d: mean return %g after %d steps, %.2f s; %s steps/s (%d threads)\n",
+				seed, r.StopAt, *r.StepsToTarget, *r.SecondsToTarget, humanRate(r.StepsPerSecond), r.Threads)
+		} else {
+			fmt.Fprintf(stdout, "seed %d: did not reach %g in %d steps (%.2f s, %s steps/s, last mean %.1f)\n",
+				seed, r.StopAt, r.Steps, r.Seconds, humanRate(r.StepsPerSecond), r.FinalMeanReturn)
+		}
+	}
+	return 0
+}
+
+// trainCartPole runs one seed of the CleanRL configuration, timing from
+// the trainer's construction (networks, environments, first reset) on.
+func trainCartPole(seed uint64, stopAt float64, full bool) (cartpoleResult, error) {
+	r := cartpoleResult{
+		Bench: "cartpole", Impl: "pgrad", Go: runtime.Version(), Seed: seed,
+		Threads: min(ppoThreads, runtime.GOMAXPROCS(0)), StopAt: stopAt,
+	}
+	start := time.Now()
+	t, err := deep.New(deep.CleanRL(), seed)
+	if err != nil {
+		return r, err
+	}
+	var last deep.Stats
+	err = t.Train(context.Background(), deep.RecorderFunc(func(s deep.Stats) error {
+		last = s
+		if !r.Reached && s.Recent >= stopAt {
+			sec := time.Since(start).Seconds()
+			steps := s.Steps
+			r.Reached, r.StepsToTarget, r.SecondsToTarget = true, &steps, &sec
+			if !full {
+				return deep.ErrStop
+			}
+		}
+		return nil
+	}))
+	r.Seconds = time.Since(start).Seconds()
+	if err != nil {
+		return r, err
+	}
+	r.Steps = last.Steps
+	r.StepsPerSecond = float64(r.Steps) / r.Seconds
+	r.FinalMeanReturn = last.Recent
+	return r, nil
+}
