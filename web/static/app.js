@@ -1,0 +1,453 @@
+// app.js wires the explainer's controls to the Go engine. It holds no
+// learning logic: each animation frame makes one call into wasm, which
+// returns everything the frame draws in one Float64Array.
+
+import { start, call } from "./engine.js";
+import { newGridOffsets, gridOffsets, newFieldOffsets, fieldOffsets } from "./frame.js";
+import { GridView } from "./grid.js";
+import { FieldView } from "./field.js";
+import { Chart } from "./chart.js";
+import { initFormula } from "./formula.js";
+
+// Rollouts per animation frame for each position of the speed slider;
+// below one, a rollout every few frames so a single rollout can be followed.
+const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000];
+
+const $ = (id) => document.getElementById(id);
+
+const ui = {
+  train: $("train"), step: $("step"), reset: $("reset"),
+  speed: $("speed"), speedOut: $("speed-out"), lr: $("lr"), lrOut: $("lr-out"),
+  baseline: $("baseline"), placePit: $("place-pit"), placeGoal: $("place-goal"),
+  rollouts: $("rollouts"), statA: $("stat-a"), statB: $("stat-b"),
+  statALabel: $("stat-a-label"), statBLabel: $("stat-b-label"),
+  chartA: $("chart-a"), chartB: $("chart-b"), chartC: $("chart-c"),
+  status: $("status"), lab: $("lab"), stageGrid: $("stage-grid"), stageField: $("stage-field"),
+  gridSvg: $("grid"),
+};
+
+const state = {
+  ready: false,
+  training: false,
+  view: "policy",
+  owed: 0, // fractional rollouts carried between frames at slow speeds
+  dirty: true, // the engine changed without a frame to show it
+  gridOff: newGridOffsets(),
+  fieldOff: newFieldOffsets(),
+  gridFrame: null,
+  fieldFrame: null,
+};
+
+const perf = { firstFrameMs: null, fps: 0, rolloutsPerSecond: 0 };
+globalThis.pgradPerf = perf;
+
+const grid = new GridView(ui.gridSvg, pickCell);
+const field = new FieldView($("heat"), $("plane"), moveTarget);
+const chart = new Chart($("chart"));
+initFormula($("formula"), $("eq-legend"));
+
+function say(msg, warn = false) {
+  ui.status.textContent = msg;
+  ui.status.classList.toggle("warn", warn);
+}
+
+// guarded runs f and reports a thrown Error in the status line.
+function guarded(f) {
+  try {
+    return f();
+  } catch (err) {
+    say(err.message, true);
+    return undefined;
+  }
+}
+
+function isGauss() {
+  return state.view === "gauss";
+}
+
+// ---- drawing ----
+
+function showGrid(f) {
+  state.gridFrame = f;
+  const o = gridOffsets(f, state.gridOff);
+  grid.update(f, o);
+  if (isGauss()) {
+    return;
+  }
+  ui.rollouts.textContent = o.rollouts.toLocaleString("en-US");
+  ui.statA.textContent = Number.isNaN(o.success) ? "–" : `${Math.round(100 * o.success)}%`;
+  ui.statB.textContent = Number.isNaN(o.meanReturn) ? "–" : signed(o.meanReturn);
+  chart.update(f, o.curve, o.nCurve, o.moves, o.nMoves, o.rollouts, true);
+}
+
+function showField(f) {
+  state.fieldFrame = f;
+  const o = fieldOffsets(f, state.fieldOff);
+  field.update(f, o);
+  if (!isGauss()) {
+    return;
+  }
+  ui.rollouts.textContent = o.rollouts.toLocaleString("en-US");
+  ui.statA.textContent = Number.isNaN(o.success) ? "–" : `${Math.round(100 * o.success)}%`;
+  ui.statB.textContent = Number.isNaN(o.meanReward) ? "–" : o.meanReward.toFixed(2);
+  chart.update(f, o.curve, o.nCurve, o.moves, o.nMoves, o.rollouts, true);
+}
+
+function signed(v) {
+  return (v < 0 ? "−" : "+") + Math.abs(v).toFixed(2);
+}
+
+// ---- the frame loop ----
+
+let fpsFrames = 0;
+let fpsStart = 0;
+let fpsRollouts = 0;
+
+function frame(now) {
+  requestAnimationFrame(frame);
+  if (!state.ready) {
+    return;
+  }
+  let n = 0;
+  if (state.training) {
+    state.owed += SPEEDS[Number(ui.speed.value)];
+    n = Math.floor(state.owed);
+    state.owed -= n;
+  }
+  if (n > 0 || state.dirty) {
+    state.dirty = false;
+    const f = guarded(() => (isGauss() ? call("stepField", n) : call("step", n)));
+    if (f) {
+      (isGauss() ? showField : showGrid)(f);
+    } else {
+      setTraining(false);
+    }
+  }
+  if (perf.firstFrameMs === null) {
+    perf.firstFrameMs = now;
+    document.documentElement.dataset.ready = "1";
+  }
+  fpsFrames++;
+  fpsRollouts += n;
+  if (now - fpsStart >= 1000) {
+    perf.fps = (1000 * fpsFrames) / (now - fpsStart);
+    perf.rolloutsPerSecond = (1000 * fpsRollouts) / (now - fpsStart);
+    fpsStart = now;
+    fpsFrames = 0;
+    fpsRollouts = 0;
+  }
+}
+
+// ---- controls ----
+
+function setTraining(on) {
+  state.training = on;
+  ui.train.textContent = on ? "Pause" : "Train";
+  ui.train.setAttribute("aria-pressed", on ? "true" : "false");
+  if (on) {
+    say(isGauss()
+      ? "Training: each sample nudges μ toward the points that scored well, and σ shrinks as it closes in."
+      : "Training: each rollout pushes up the log-probability of the moves it took, in proportion to its reward.");
+  }
+}
+
+function stepOnce() {
+  const o = isGauss() ? state.fieldOff : state.gridOff;
+  const n = Math.max(1, o.batch || 1);
+  const f = guarded(() => (isGauss() ? call("stepField", n) : call("step", n)));
+  if (f) {
+    (isGauss() ? showField : showGrid)(f);
+    say(`One batch: ${n} rollout${n === 1 ? "" : "s"}, then one update of the policy.`);
+  }
+}
+
+function resetAll() {
+  guarded(() => call("reset"));
+  state.owed = 0;
+  grid.lastRollouts = -1;
+  field.lastRollouts = -1;
+  refreshBoth();
+  say("Reset: every cell back to a uniform policy (¼ each), μ back to the centre, history cleared.");
+}
+
+// refreshBoth redraws both sessions, so that switching views shows a
+// current picture at once.
+function refreshBoth() {
+  const g = guarded(() => call("step", 0));
+  if (g) {
+    showGrid(g);
+  }
+  const f = guarded(() => call("stepField", 0));
+  if (f) {
+    showField(f);
+  }
+}
+
+const cellName = (r, c) => `row ${r + 1}, column ${c + 1}`;
+
+function pickCell(r, c, shift) {
+  if (!state.ready) {
+    return;
+  }
+  const o = state.gridOff;
+  const i = r * o.size + c;
+  let pits = [];
+  for (let j = 0; j < o.nPits; j++) {
+    pits.push(state.gridFrame[o.pits + j]);
+  }
+  const movePit = shift || ui.placePit.checked;
+  if (i === o.start) {
+    say(movePit
+      ? "The pit can't go on the start: the agent would fall in before its first move."
+      : "The start can't be the goal: every rollout would end before it began. Pick an empty cell.", true);
+    return;
+  }
+  if (i === o.goal) {
+    say(movePit ? "The pit can't go on the goal. Pick an empty cell." : "That is already the goal.", !movePit);
+    return;
+  }
+  if (!movePit && pits.includes(i)) {
+    say("That is the pit, so it can't be the goal. To move the pit instead, choose “pit” below, or Shift-click.", true);
+    return;
+  }
+  const f = guarded(() => call(movePit ? "setPit" : "setGoal", r, c));
+  if (!f) {
+    return;
+  }
+  grid.lastRollouts = -1;
+  showGrid(f);
+  say(movePit
+    ? `Pit moved to ${cellName(r, c)}. The policy is kept; rollouts that fall in now teach it to steer around.`
+    : `Goal moved to ${cellName(r, c)}. The policy is kept and re-learns from where it was: non-stationary RL in miniature.`);
+  saveHash();
+}
+
+function moveTarget(x, y) {
+  if (!state.ready) {
+    return;
+  }
+  const f = guarded(() => call("setTarget", x, y));
+  if (f) {
+    showField(f);
+    say(`Target moved to (${x.toFixed(2)}, ${y.toFixed(2)}). μ keeps its place and follows the rewarded samples.`);
+    saveHash();
+  }
+}
+
+function setView(v) {
+  state.view = v;
+  const gauss = v === "gauss";
+  ui.stageGrid.hidden = gauss;
+  ui.stageField.hidden = !gauss;
+  ui.lab.classList.toggle("gauss", gauss);
+  ui.gridSvg.classList.toggle("show-policy", v === "policy");
+  ui.gridSvg.classList.toggle("show-traj", v === "traj");
+  ui.statALabel.textContent = gauss ? "reward > ½" : "success rate";
+  ui.statBLabel.textContent = gauss ? "mean reward" : "mean return";
+  ui.chartA.textContent = gauss ? "share of samples with reward > ½" : "success rate";
+  ui.chartB.textContent = gauss ? "mean reward" : "mean return";
+  ui.chartC.textContent = gauss ? "target moved" : "goal or pit moved";
+  chart.lastKey = "";
+  showSettings();
+  if (gauss) {
+    chart.setRange(0, 1);
+  } else {
+    chart.setRange(-1, 1);
+  }
+  if (state.ready) {
+    if (gauss && state.fieldFrame) {
+      showField(state.fieldFrame);
+    } else if (!gauss && state.gridFrame) {
+      showGrid(state.gridFrame);
+    }
+  }
+  saveHash();
+}
+
+function showSpeed() {
+  const s = SPEEDS[Number(ui.speed.value)];
+  ui.speedOut.textContent = s >= 1 ? `${s} rollout${s === 1 ? "" : "s"} / frame` : `1 rollout / ${Math.round(1 / s)} frames`;
+}
+
+function lrValue() {
+  return Number(Math.pow(10, Number(ui.lr.value)).toPrecision(2));
+}
+
+// The grid and the field keep their own settings: a learning rate that
+// suits a table of logits is ten times too large for a Gaussian's mean. The
+// sliders show and change those of the session in view. "On" is the
+// session's own default baseline: per-state for the grid, the running mean
+// for the field.
+function settingsNames() {
+  return isGauss() ? ["fieldSettings", "setFieldSettings", "mean"] : ["settings", "setSettings", "state"];
+}
+
+function showSettings() {
+  if (!state.ready && !restoring) {
+    return;
+  }
+  const [get] = settingsNames();
+  const s = guarded(() => call(get));
+  if (s) {
+    ui.lr.value = String(Math.log10(s.lr));
+    ui.lrOut.textContent = String(+s.lr.toPrecision(2));
+    ui.baseline.checked = s.baseline !== "none";
+  }
+}
+
+function applySettings() {
+  const lr = lrValue();
+  ui.lrOut.textContent = String(lr);
+  const [, set, on] = settingsNames();
+  guarded(() => call(set, { lr, baseline: ui.baseline.checked ? on : "none" }));
+  saveHash();
+}
+
+ui.train.addEventListener("click", () => setTraining(!state.training));
+ui.step.addEventListener("click", stepOnce);
+ui.reset.addEventListener("click", resetAll);
+ui.speed.addEventListener("input", () => { showSpeed(); saveHash(); });
+ui.lr.addEventListener("input", applySettings);
+ui.baseline.addEventListener("change", applySettings);
+for (const id of ["view-policy", "view-traj", "view-gauss"]) {
+  $(id).addEventListener("change", (e) => setView(e.target.value));
+}
+
+// Shortcuts apply anywhere but in controls whose own keys they would steal.
+document.addEventListener("keydown", (e) => {
+  if (!state.ready || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) {
+    return;
+  }
+  const t = e.target;
+  const native = t instanceof HTMLButtonElement || t instanceof HTMLAnchorElement || t instanceof HTMLSelectElement ||
+    (t instanceof HTMLInputElement && (t.type === "checkbox" || t.type === "radio" || t.type === "text" || t.type === "number"));
+  if (e.key === " " && !native) {
+    e.preventDefault();
+    setTraining(!state.training);
+  } else if ((e.key === "s" || e.key === "S") && !(t instanceof HTMLInputElement && t.type === "text")) {
+    e.preventDefault();
+    stepOnce();
+  } else if ((e.key === "r" || e.key === "R") && !(t instanceof HTMLInputElement && t.type === "text")) {
+    e.preventDefault();
+    resetAll();
+  }
+});
+
+// ---- settings in the URL hash ----
+//
+// #seed=7&lr=0.5&baseline=state&flr=0.05&fbaseline=mean&speed=5&view=traj&goal=0,2&pit=1,1&target=0.5,-0.3
+// reproduces a page: the same seed and the same clicks give the same run
+// here and in `pgrad train`.
+
+let restoring = false;
+
+function saveHash() {
+  if (!state.ready || restoring) {
+    return;
+  }
+  const o = state.gridOff;
+  const p = new URLSearchParams();
+  const gs = call("settings");
+  const fs = call("fieldSettings");
+  p.set("seed", String(gs.seed));
+  p.set("lr", String(gs.lr));
+  p.set("baseline", gs.baseline);
+  p.set("flr", String(fs.lr));
+  p.set("fbaseline", fs.baseline);
+  p.set("speed", ui.speed.value);
+  p.set("view", state.view);
+  if (o.size > 0) {
+    p.set("goal", `${Math.floor(o.goal / o.size)},${o.goal % o.size}`);
+    if (o.nPits > 0) {
+      const pit = state.gridFrame[o.pits];
+      p.set("pit", `${Math.floor(pit / o.size)},${pit % o.size}`);
+    }
+  }
+  const fo = state.fieldOff;
+  if (state.fieldFrame) {
+    p.set("target", `${+fo.targetX.toFixed(3)},${+fo.targetY.toFixed(3)}`);
+  }
+  history.replaceState(null, "", `#${p.toString()}`);
+}
+
+function restoreHash() {
+  const p = new URLSearchParams(location.hash.slice(1));
+  const problems = [];
+  const num = (k) => (p.has(k) ? Number(p.get(k)) : NaN);
+  const pair = (k) => {
+    const v = (p.get(k) || "").split(",").map(Number);
+    return v.length === 2 && v.every(Number.isFinite) ? v : null;
+  };
+  const attempt = (what, f) => {
+    try {
+      f();
+    } catch (err) {
+      problems.push(`${what}: ${err.message}`);
+    }
+  };
+  restoring = true;
+  if (p.has("seed")) {
+    attempt("seed", () => call("restart", num("seed")));
+  }
+  for (const [lrKey, baseKey, set] of [["lr", "baseline", "setSettings"], ["flr", "fbaseline", "setFieldSettings"]]) {
+    const obj = {};
+    if (p.has(lrKey)) {
+      obj.lr = num(lrKey);
+    }
+    if (p.has(baseKey)) {
+      obj.baseline = p.get(baseKey);
+    }
+    attempt(lrKey, () => call(set, obj));
+  }
+  if (p.has("speed")) {
+    const v = num("speed");
+    if (Number.isInteger(v) && v >= 0 && v < SPEEDS.length) {
+      ui.speed.value = String(v);
+    }
+  }
+  showSpeed();
+  const pit = pair("pit");
+  const goal = pair("goal");
+  if (pit) {
+    attempt("pit", () => call("setPit", pit[0], pit[1]));
+  }
+  if (goal) {
+    attempt("goal", () => call("setGoal", goal[0], goal[1]));
+  }
+  const target = pair("target");
+  if (target) {
+    attempt("target", () => call("setTarget", target[0], target[1]));
+  }
+  const view = p.get("view");
+  if (view === "traj" || view === "gauss" || view === "policy") {
+    $(`view-${view}`).checked = true;
+    setView(view);
+  }
+  showSettings();
+  restoring = false;
+  return problems;
+}
+
+// ---- start-up ----
+
+showSpeed();
+requestAnimationFrame(frame);
+
+start().then(() => {
+  const problems = restoreHash();
+  refreshBoth();
+  state.ready = true;
+  state.dirty = true;
+  for (const b of [ui.train, ui.step, ui.reset]) {
+    b.disabled = false;
+  }
+  if (problems.length > 0) {
+    say(`Ignored part of the link: ${problems.join("; ")}`, true);
+  } else {
+    say("Ready. Press Train (or Space) and watch the bars lean toward the goal.");
+  }
+  saveHash();
+}).catch((err) => {
+  say(err.message, true);
+  console.error(err);
+});

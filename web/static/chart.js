@@ -1,0 +1,119 @@
+// chart.js draws the learning curve: success rate and mean return against
+// rollouts, with a dashed line wherever the goal or the pit moved.
+
+const SVG = "http://www.w3.org/2000/svg";
+const VW = 400;
+const VH = 170;
+const L = 34;
+const R = 10;
+const T = 10;
+const B = 24;
+const MAX_MOVES = 24;
+
+function el(name, attrs, parent) {
+  const e = document.createElementNS(SVG, name);
+  for (const k in attrs) {
+    e.setAttribute(k, attrs[k]);
+  }
+  parent.appendChild(e);
+  return e;
+}
+
+export class Chart {
+  constructor(svg) {
+    this.svg = svg;
+    svg.textContent = "";
+    this.ylo = -1;
+    this.yhi = 1;
+    this.axes = el("g", {}, svg);
+    this.moves = [];
+    const mg = el("g", {}, svg);
+    for (let i = 0; i < MAX_MOVES; i++) {
+      this.moves.push(el("line", { class: "c-move", y1: T, y2: VH - B, x1: -10, x2: -10 }, mg));
+    }
+    this.sr = el("polyline", { class: "c-sr" }, svg);
+    this.ret = el("polyline", { class: "c-ret" }, svg);
+    this.xTicks = [];
+    for (let i = 0; i < 5; i++) {
+      this.xTicks.push(el("text", { class: "c-tick", y: VH - 7, "text-anchor": "middle" }, svg));
+    }
+    this.setRange(-1, 1);
+    this.lastKey = "";
+  }
+
+  // setRange sets the y axis and redraws its grid lines.
+  setRange(lo, hi) {
+    this.ylo = lo;
+    this.yhi = hi;
+    this.axes.textContent = "";
+    const step = (hi - lo) / 4;
+    for (let i = 0; i <= 4; i++) {
+      const v = lo + i * step;
+      const y = this.y(v);
+      el("line", { class: Math.abs(v) < 1e-9 ? "c-zero" : "c-grid", x1: L, x2: VW - R, y1: y, y2: y }, this.axes);
+      el("text", { class: "c-tick", x: L - 5, y: y + 3.5, "text-anchor": "end" }, this.axes).textContent = v.toFixed(1).replace("-", "−");
+    }
+  }
+
+  y(v) {
+    return T + ((this.yhi - v) / (this.yhi - this.ylo)) * (VH - T - B);
+  }
+
+  // update draws nCurve points at f[curve:] (rollouts, success, mean return)
+  // and nMoves goal moves at f[moves:]; showSuccess hides the first series
+  // for the field, whose only measure is reward.
+  update(f, curve, nCurve, moves, nMoves, rollouts, showSuccess) {
+    const key = `${rollouts},${nCurve},${nMoves},${showSuccess}`;
+    if (key === this.lastKey) {
+      return;
+    }
+    this.lastKey = key;
+    const xmax = niceMax(Math.max(rollouts, 100));
+    const x = (r) => L + (r / xmax) * (VW - L - R);
+    let a = "";
+    let b = "";
+    for (let i = 0; i < nCurve; i++) {
+      const at = curve + 3 * i;
+      const px = x(f[at]).toFixed(1);
+      a += `${px},${this.y(f[at + 1]).toFixed(1)} `;
+      b += `${px},${this.y(f[at + 2]).toFixed(1)} `;
+    }
+    this.sr.setAttribute("points", showSuccess ? a : "");
+    this.ret.setAttribute("points", b);
+    const first = Math.max(0, nMoves - MAX_MOVES);
+    for (let i = 0; i < MAX_MOVES; i++) {
+      const line = this.moves[i];
+      const j = first + i;
+      const px = j < nMoves ? x(f[moves + j]).toFixed(1) : "-10";
+      line.setAttribute("x1", px);
+      line.setAttribute("x2", px);
+    }
+    for (let i = 0; i < this.xTicks.length; i++) {
+      const v = (xmax * i) / (this.xTicks.length - 1);
+      const t = this.xTicks[i];
+      t.setAttribute("x", x(v).toFixed(1));
+      t.textContent = short(v);
+    }
+  }
+}
+
+// niceMax rounds n up to 1, 2 or 5 times a power of ten, so ticks are round.
+function niceMax(n) {
+  const p = Math.pow(10, Math.floor(Math.log10(n)));
+  for (const m of [1, 2, 5, 10]) {
+    if (m * p >= n) {
+      return m * p;
+    }
+  }
+  return 10 * p;
+}
+
+function short(v) {
+  if (v >= 1e6) {
+    return `${+(v / 1e6).toFixed(1)}M`;
+  }
+  if (v >= 1e3) {
+    return `${+(v / 1e3).toFixed(1)}k`;
+  }
+  return `${Math.round(v)}`;
+}

@@ -1,0 +1,56 @@
+// engine.js starts the Go engine (pgrad.wasm) and turns its raw API into
+// globalThis.pgrad, whose methods throw on bad input.
+//
+// Go functions cannot throw into JavaScript, so the wasm bridge returns an
+// Error object instead of a result when the page asks for something
+// impossible; wrapping here makes that an ordinary exception. The layout of
+// the frames the methods return is documented in web/wasm (package doc).
+
+const methods = ["step", "stepField", "setGoal", "setPit", "setTarget",
+  "setSettings", "settings", "reset", "restart"];
+
+let core = null;
+
+// call invokes a bridge method by name, throwing its Error if it returned one.
+export function call(name, ...args) {
+  if (core === null) {
+    throw new Error(`pgrad: ${name} called before the engine is ready (wait for the "pgrad-ready" event)`);
+  }
+  const result = core[name](...args);
+  if (result instanceof Error) {
+    throw result;
+  }
+  return result;
+}
+
+// start fetches and runs the wasm, resolving once globalThis.pgrad is set.
+export async function start(url = "pgrad.wasm") {
+  if (typeof globalThis.Go !== "function") {
+    throw new Error("pgrad: wasm_exec.js did not load, so the Go engine cannot start");
+  }
+  const go = new globalThis.Go();
+  const coreReady = new Promise((resolve) => {
+    globalThis.addEventListener("pgrad-core-ready", resolve, { once: true });
+  });
+  const response = fetch(url);
+  let instance;
+  try {
+    ({ instance } = await WebAssembly.instantiateStreaming(response, go.importObject));
+  } catch (err) {
+    const r = await response;
+    if (!r.ok || !(r.headers.get("Content-Type") || "").includes("wasm")) {
+      throw new Error(`pgrad: ${url} is missing (HTTP ${r.status}); build it with go generate ./web/...`);
+    }
+    throw err;
+  }
+  go.run(instance); // returns when the Go program exits, which it does not
+  await coreReady;
+  core = globalThis.pgradCore;
+  const api = {};
+  for (const name of methods) {
+    api[name] = (...args) => call(name, ...args);
+  }
+  globalThis.pgrad = Object.freeze(api);
+  globalThis.dispatchEvent(new Event("pgrad-ready"));
+  return globalThis.pgrad;
+}

@@ -1,0 +1,178 @@
+// field.js draws the continuous view: the reward landscape of the 2-D
+// action plane on a canvas, and over it in SVG the recent samples, the mean
+// μ with its σ ellipses, μ's recent trail and the target.
+
+const SVG = "http://www.w3.org/2000/svg";
+const W = 360; // viewBox side
+const TRAIL = 90;
+
+function el(name, attrs, parent) {
+  const e = document.createElementNS(SVG, name);
+  for (const k in attrs) {
+    e.setAttribute(k, attrs[k]);
+  }
+  parent.appendChild(e);
+  return e;
+}
+
+// Heat-map colours, from no reward to the peak: a dark night blue rising
+// to a pale violet, so that the warm sample dots stand out on top of it.
+const HEAT = [[16, 20, 44], [38, 42, 102], [92, 80, 160], [170, 150, 214], [236, 228, 250]];
+// Sample colours, from no reward to the peak: cool grey to hot amber.
+const DOT = [[148, 163, 184], [250, 204, 21], [249, 115, 22], [239, 68, 68]];
+
+function ramp(stops, t) {
+  t = Math.min(1, Math.max(0, t)) * (stops.length - 1);
+  const i = Math.min(stops.length - 2, Math.floor(t));
+  const u = t - i;
+  const a = stops[i];
+  const b = stops[i + 1];
+  return [a[0] + (b[0] - a[0]) * u, a[1] + (b[1] - a[1]) * u, a[2] + (b[2] - a[2]) * u];
+}
+
+// DOT_CSS caches the dot colours at 33 levels, so no string is built per dot.
+const DOT_CSS = Array.from({ length: 33 }, (_, i) => {
+  const [r, g, b] = ramp(DOT, i / 32);
+  return `rgb(${r | 0},${g | 0},${b | 0})`;
+});
+
+export class FieldView {
+  constructor(canvas, svg, onTarget) {
+    this.canvas = canvas;
+    this.ctx = canvas.getContext("2d");
+    this.svg = svg;
+    this.onTarget = onTarget;
+    this.lo = -1;
+    this.hi = 1;
+    this.peak = 1;
+    this.lastTarget = "";
+    this.lastRollouts = -1;
+    this.trail = new Float64Array(2 * TRAIL);
+    this.trailLen = 0;
+    this.build();
+    svg.addEventListener("click", (e) => {
+      const r = svg.getBoundingClientRect();
+      const x = this.lo + ((e.clientX - r.left) / r.width) * (this.hi - this.lo);
+      const y = this.hi - ((e.clientY - r.top) / r.height) * (this.hi - this.lo);
+      this.onTarget(x, y);
+    });
+  }
+
+  build() {
+    const svg = this.svg;
+    svg.textContent = "";
+    el("text", { class: "axis-label", x: W - 8, y: W / 2 - 6, "text-anchor": "end" }, svg).textContent = "a₁ →";
+    el("text", { class: "axis-label", x: W / 2 + 6, y: 16 }, svg).textContent = "↑ a₂";
+    el("line", { x1: 0, y1: W / 2, x2: W, y2: W / 2, stroke: "rgba(255,255,255,0.12)" }, svg);
+    el("line", { x1: W / 2, y1: 0, x2: W / 2, y2: W, stroke: "rgba(255,255,255,0.12)" }, svg);
+    this.dotsGroup = el("g", { class: "dots" }, svg);
+    this.dots = [];
+    this.trailLine = el("polyline", { fill: "none", stroke: "rgba(255,255,255,0.55)", "stroke-width": 1.5, "stroke-dasharray": "1 4", "stroke-linecap": "round" }, svg);
+    this.ell2 = el("ellipse", { class: "ellipse two" }, svg);
+    this.ell1 = el("ellipse", { class: "ellipse" }, svg);
+    this.mu = el("circle", { class: "mu", r: 6 }, svg);
+    const t = el("g", { class: "target-mark" }, svg);
+    this.targetHalo = el("path", { class: "target-halo" }, t);
+    this.target = el("path", { class: "target" }, t);
+  }
+
+  px(x) {
+    return ((x - this.lo) / (this.hi - this.lo)) * W;
+  }
+
+  py(y) {
+    return ((this.hi - y) / (this.hi - this.lo)) * W;
+  }
+
+  // update draws field frame f with offsets o.
+  update(f, o) {
+    this.lo = o.lo;
+    this.hi = o.hi;
+    const tkey = `${o.targetX},${o.targetY},${o.res}`;
+    if (tkey !== this.lastTarget) {
+      this.lastTarget = tkey;
+      this.paintLandscape(f, o);
+      const tx = this.px(o.targetX);
+      const ty = this.py(o.targetY);
+      const d = `M${tx - 10},${ty}H${tx + 10}M${tx},${ty - 10}V${ty + 10}`;
+      this.target.setAttribute("d", d);
+      this.targetHalo.setAttribute("d", d);
+      this.lastRollouts = -1;
+    }
+    if (o.rollouts === this.lastRollouts) {
+      return;
+    }
+    if (o.rollouts < this.lastRollouts) {
+      this.trailLen = 0; // a reset
+    }
+    this.lastRollouts = o.rollouts;
+    while (this.dots.length < o.nSamples) {
+      this.dots.push(el("circle", { class: "dot", r: 4 }, this.dotsGroup));
+    }
+    for (let k = 0; k < this.dots.length; k++) {
+      const c = this.dots[k];
+      if (k >= o.nSamples) {
+        c.setAttribute("r", "0");
+        continue;
+      }
+      const at = o.samples + 3 * k;
+      const t = f[at + 2] / this.peak;
+      c.setAttribute("cx", this.px(f[at]).toFixed(1));
+      c.setAttribute("cy", this.py(f[at + 1]).toFixed(1));
+      c.setAttribute("r", (2.5 + 2.5 * Math.min(1, Math.max(0, t))).toFixed(2));
+      c.setAttribute("fill", DOT_CSS[Math.round(Math.min(1, Math.max(0, t)) * 32)]);
+      c.setAttribute("opacity", (0.25 + 0.75 * (k + 1) / o.nSamples).toFixed(3));
+    }
+    const mx = this.px(o.muX);
+    const my = this.py(o.muY);
+    const sx = (o.sigmaX / (this.hi - this.lo)) * W;
+    const sy = (o.sigmaY / (this.hi - this.lo)) * W;
+    this.mu.setAttribute("cx", mx.toFixed(1));
+    this.mu.setAttribute("cy", my.toFixed(1));
+    for (const [e, k] of [[this.ell1, 1], [this.ell2, 2]]) {
+      e.setAttribute("cx", mx.toFixed(1));
+      e.setAttribute("cy", my.toFixed(1));
+      e.setAttribute("rx", (k * sx).toFixed(1));
+      e.setAttribute("ry", (k * sy).toFixed(1));
+    }
+    this.pushTrail(mx, my);
+  }
+
+  pushTrail(x, y) {
+    const t = this.trail;
+    if (this.trailLen === TRAIL) {
+      t.copyWithin(0, 2);
+      this.trailLen--;
+    }
+    t[2 * this.trailLen] = x;
+    t[2 * this.trailLen + 1] = y;
+    this.trailLen++;
+    let pts = "";
+    for (let i = 0; i < this.trailLen; i++) {
+      pts += `${t[2 * i].toFixed(1)},${t[2 * i + 1].toFixed(1)} `;
+    }
+    this.trailLine.setAttribute("points", pts);
+  }
+
+  paintLandscape(f, o) {
+    const res = o.res;
+    if (this.canvas.width !== res) {
+      this.canvas.width = res;
+      this.canvas.height = res;
+    }
+    let peak = 0;
+    for (let i = 0; i < res * res; i++) {
+      peak = Math.max(peak, f[o.landscape + i]);
+    }
+    this.peak = peak > 0 ? peak : 1;
+    const img = this.ctx.createImageData(res, res);
+    for (let i = 0; i < res * res; i++) {
+      const [r, g, b] = ramp(HEAT, f[o.landscape + i] / this.peak);
+      img.data[4 * i] = r;
+      img.data[4 * i + 1] = g;
+      img.data[4 * i + 2] = b;
+      img.data[4 * i + 3] = 255;
+    }
+    this.ctx.putImageData(img, 0, 0);
+  }
+}

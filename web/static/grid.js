@@ -1,0 +1,308 @@
+// grid.js draws the gridworld: built once per grid size, then updated in
+// place from each frame (no DOM nodes are created while training).
+
+import { GOAL, PIT } from "./frame.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+const S = 140; // cell side in viewBox units
+const ACTIONS = ["up", "right", "down", "left"];
+const GLYPHS = ["↑", "→", "↓", "←"];
+const DX = [0, 1, 0, -1];
+const DY = [-1, 0, 1, 0];
+const BAR_W = 14;
+const BAR_GAP = 6;
+const BAR_H = 30;
+const BAR_BOTTOM = 44;
+const ARROW_Y = 96; // centre of the arrows, below the bars
+const ARROW_LEN = 30;
+
+// Arrow width is a clamped linear function of π, like the line widths of
+// TensorFlow Playground: below LO an action is drawn hairline, above HI at
+// full width, so a confident policy stands out at a glance.
+const W_MIN = 1;
+const W_MAX = 10;
+const P_LO = 0.1;
+const P_HI = 0.9;
+
+export function arrowWidth(p) {
+  const t = Math.min(1, Math.max(0, (p - P_LO) / (P_HI - P_LO)));
+  return W_MIN + t * (W_MAX - W_MIN);
+}
+
+function el(name, attrs, parent) {
+  const e = document.createElementNS(SVG, name);
+  for (const k in attrs) {
+    e.setAttribute(k, attrs[k]);
+  }
+  if (parent) {
+    parent.appendChild(e);
+  }
+  return e;
+}
+
+// arrowPath returns a filled arrow from (cx, cy) in direction a whose shaft
+// is w wide; the head grows with the shaft so thin arrows stay readable.
+function arrowPath(cx, cy, a, w, len) {
+  const head = 5 + w * 0.9;
+  const r0 = 9;
+  const ux = DX[a];
+  const uy = DY[a];
+  const px = -uy; // perpendicular
+  const py = ux;
+  const hw = w / 2;
+  const neck = len - head;
+  const pt = (along, across) => `${(cx + ux * along + px * across).toFixed(1)},${(cy + uy * along + py * across).toFixed(1)}`;
+  return `M${pt(r0, -hw)}L${pt(neck, -hw)}L${pt(neck, -hw - head * 0.7)}L${pt(len, 0)}L${pt(neck, hw + head * 0.7)}L${pt(neck, hw)}L${pt(r0, hw)}Z`;
+}
+
+export class GridView {
+  constructor(svg, onPick) {
+    this.svg = svg;
+    this.onPick = onPick;
+    this.size = 0;
+    this.cells = [];
+    this.focusIndex = 0;
+    this.lastRollouts = -1;
+    this.lastKey = "";
+    svg.addEventListener("click", (e) => {
+      const g = e.target.closest(".cell");
+      if (g) {
+        this.focusCell(Number(g.dataset.index), false);
+        this.onPick(Number(g.dataset.row), Number(g.dataset.col), e.shiftKey);
+      }
+    });
+    svg.addEventListener("keydown", (e) => this.keydown(e));
+  }
+
+  // build creates the cells of an n×n grid.
+  build(n) {
+    const svg = this.svg;
+    svg.textContent = "";
+    svg.setAttribute("viewBox", `0 0 ${n * S} ${n * S}`);
+    this.size = n;
+    this.cells = [];
+    const rows = el("g", { class: "rows" }, svg);
+    for (let r = 0; r < n; r++) {
+      const row = el("g", { role: "row" }, rows);
+      for (let c = 0; c < n; c++) {
+        const i = r * n + c;
+        const x0 = c * S;
+        const y0 = r * S;
+        const g = el("g", { class: "cell", role: "gridcell", tabindex: i === this.focusIndex ? "0" : "-1",
+          "data-row": r, "data-col": c, "data-index": i }, row);
+        el("rect", { class: "cell-bg", x: x0 + 3, y: y0 + 3, width: S - 6, height: S - 6, rx: 12 }, g);
+        const bars = el("g", { class: "bars" }, g);
+        const barRects = [];
+        const bx0 = x0 + (S - (4 * BAR_W + 3 * BAR_GAP)) / 2;
+        for (let a = 0; a < 4; a++) {
+          const bx = bx0 + a * (BAR_W + BAR_GAP);
+          el("rect", { class: "bar-track", x: bx, y: y0 + BAR_BOTTOM - BAR_H, width: BAR_W, height: BAR_H, rx: 2 }, bars);
+          barRects.push(el("rect", { class: "bar", "data-action": ACTIONS[a], x: bx, y: y0 + BAR_BOTTOM, width: BAR_W, height: 0, rx: 2 }, bars));
+          el("text", { class: "bar-cap", x: bx + BAR_W / 2, y: y0 + BAR_BOTTOM + 12 }, bars).textContent = GLYPHS[a];
+        }
+        const arrows = el("g", { class: "arrows" }, g);
+        const arrowPaths = [];
+        for (let a = 0; a < 4; a++) {
+          arrowPaths.push(el("path", { class: "arrow-fill", "data-action": ACTIONS[a] }, arrows));
+        }
+        const nums = el("g", { class: "nums" }, g);
+        const numTexts = [];
+        const cx = x0 + S / 2;
+        const cy = y0 + ARROW_Y;
+        const spots = [[cx, cy - 30], [cx + 42, cy], [cx, cy + 30], [cx - 42, cy]];
+        el("rect", { class: "num-bg", x: x0 + 8, y: y0 + 56, width: S - 16, height: S - 62, rx: 8 }, nums);
+        for (let a = 0; a < 4; a++) {
+          numTexts.push(el("text", { class: "num", x: spots[a][0], y: spots[a][1] }, nums));
+        }
+        const label = el("text", { class: "cell-label", x: cx, y: y0 + S / 2 + 6 }, g);
+        const sub = el("text", { class: "cell-label sub", x: cx, y: y0 + S / 2 + 30 }, g);
+        el("rect", { class: "ring", x: x0 + 5, y: y0 + 5, width: S - 10, height: S - 10, rx: 11 }, g);
+        this.cells.push({ g, barRects, arrowPaths, numTexts, label, sub, x0, y0, kind: "" });
+      }
+    }
+    this.greedy = el("polyline", { class: "greedy" }, svg);
+    this.trajGroup = el("g", { class: "trajs" }, svg);
+    this.trajPaths = [];
+    this.lastRollouts = -1;
+    this.lastKey = "";
+  }
+
+  // update draws grid frame f with offsets o.
+  update(f, o) {
+    const n = o.size;
+    if (n !== this.size) {
+      this.build(n);
+    }
+    const key = `${o.start},${o.goal},${Array.from(f.subarray(o.pits, o.pits + o.nPits)).join(".")}`;
+    if (key !== this.lastKey) {
+      this.lastKey = key;
+      this.layoutKinds(f, o);
+    }
+    if (o.rollouts === this.lastRollouts) {
+      return; // nothing moved since the last frame
+    }
+    this.lastRollouts = o.rollouts;
+    for (let i = 0; i < n * n; i++) {
+      const c = this.cells[i];
+      if (c.kind === "goal" || c.kind === "pit") {
+        continue;
+      }
+      const base = o.probs + 4 * i;
+      for (let a = 0; a < 4; a++) {
+        const p = f[base + a];
+        const h = p * BAR_H;
+        c.barRects[a].setAttribute("y", (c.y0 + BAR_BOTTOM - h).toFixed(2));
+        c.barRects[a].setAttribute("height", h.toFixed(2));
+        const w = arrowWidth(p);
+        c.arrowPaths[a].setAttribute("d", arrowPath(c.x0 + S / 2, c.y0 + ARROW_Y, a, w, ARROW_LEN + w * 0.6));
+        c.arrowPaths[a].setAttribute("opacity", (0.25 + 0.75 * Math.min(1, p / P_HI)).toFixed(3));
+        c.numTexts[a].textContent = p.toFixed(2);
+      }
+    }
+    this.drawGreedy(f, o);
+    this.drawTrajectories(f, o);
+  }
+
+  // layoutKinds marks start, goal and pit cells after any of them moved.
+  layoutKinds(f, o) {
+    const n = o.size;
+    const kinds = new Array(n * n).fill("");
+    kinds[o.start] = "start";
+    for (let j = 0; j < o.nPits; j++) {
+      kinds[f[o.pits + j]] = "pit";
+    }
+    for (let j = 0; j < o.nWalls; j++) {
+      kinds[f[o.walls + j]] = "wall";
+    }
+    kinds[o.goal] = "goal";
+    for (let i = 0; i < n * n; i++) {
+      const c = this.cells[i];
+      c.kind = kinds[i];
+      c.g.setAttribute("class", `cell ${kinds[i]}`);
+      const r = Math.floor(i / n);
+      const col = i % n;
+      const name = { start: "start", goal: "goal", pit: "pit", wall: "wall", "": "empty" }[kinds[i]];
+      c.g.setAttribute("aria-label", `row ${r + 1}, column ${col + 1}: ${name}`);
+      c.label.textContent = kinds[i] === "goal" ? "goal" : kinds[i] === "pit" ? "pit" : "";
+      c.sub.textContent = kinds[i] === "goal" ? "+1" : kinds[i] === "pit" ? "−1" : "";
+      if (kinds[i] === "start") {
+        c.label.textContent = "start";
+        c.label.setAttribute("x", c.x0 + 12);
+        c.label.setAttribute("y", c.y0 + S - 12);
+        c.label.setAttribute("text-anchor", "start");
+      } else {
+        c.label.setAttribute("x", c.x0 + S / 2);
+        c.label.setAttribute("y", c.y0 + S / 2 + 2);
+        c.label.removeAttribute("text-anchor");
+      }
+    }
+  }
+
+  centre(i) {
+    const n = this.size;
+    return [(i % n) * S + S / 2, Math.floor(i / n) * S + ARROW_Y];
+  }
+
+  drawGreedy(f, o) {
+    let pts = "";
+    for (let j = 0; j < o.nGreedy; j++) {
+      const [x, y] = this.centre(f[o.greedy + j]);
+      pts += `${x},${y} `;
+    }
+    this.greedy.setAttribute("points", pts);
+  }
+
+  drawTrajectories(f, o) {
+    while (this.trajPaths.length < o.nTraj) {
+      this.trajPaths.push(el("path", { class: "traj" }, this.trajGroup));
+    }
+    const n = o.size;
+    let at = o.traj;
+    for (let k = 0; k < this.trajPaths.length; k++) {
+      const path = this.trajPaths[k];
+      if (k >= o.nTraj) {
+        path.setAttribute("d", "");
+        continue;
+      }
+      const outcome = f[at];
+      const len = f[at + 2];
+      at += 3;
+      // Each rollout gets its own small offset so that overlapping ones
+      // stay distinguishable.
+      const jx = ((k * 7) % 9 - 4) * 3.2;
+      const jy = ((k * 5) % 9 - 4) * 3.2;
+      let d = "";
+      for (let s = 0; s < len; s++) {
+        const v = f[at + s];
+        const cellIdx = Math.floor(v / 4);
+        const a = v - 4 * cellIdx;
+        const r = Math.floor(cellIdx / n);
+        const c = cellIdx % n;
+        const inside = r + DY[a] >= 0 && r + DY[a] < n && c + DX[a] >= 0 && c + DX[a] < n;
+        const L = inside ? S - 26 : 34;
+        const x = c * S + S / 2 + jx;
+        const y = r * S + ARROW_Y - 14 + jy;
+        const tx = x + DX[a] * L;
+        const ty = y + DY[a] * L;
+        const hx = -DX[a] * 9;
+        const hy = -DY[a] * 9;
+        d += `M${x.toFixed(1)},${y.toFixed(1)}L${tx.toFixed(1)},${ty.toFixed(1)}` +
+          `M${(tx + hx - hy * 0.7).toFixed(1)},${(ty + hy + hx * 0.7).toFixed(1)}L${tx.toFixed(1)},${ty.toFixed(1)}` +
+          `L${(tx + hx + hy * 0.7).toFixed(1)},${(ty + hy - hx * 0.7).toFixed(1)}`;
+      }
+      at += len;
+      path.setAttribute("d", d);
+      path.setAttribute("class", `traj ${outcome === GOAL ? "goal" : outcome === PIT ? "pit" : "capped"}`);
+      const age = (k + 1) / o.nTraj; // 1 for the newest
+      path.setAttribute("opacity", (0.1 + 0.9 * age * age).toFixed(3));
+    }
+  }
+
+  // focusCell moves the roving tabindex to cell i and, if asked, focuses it.
+  focusCell(i, focus = true) {
+    const old = this.cells[this.focusIndex];
+    if (old) {
+      old.g.setAttribute("tabindex", "-1");
+    }
+    this.focusIndex = i;
+    const c = this.cells[i];
+    c.g.setAttribute("tabindex", "0");
+    if (focus) {
+      c.g.focus();
+    }
+  }
+
+  keydown(e) {
+    const g = e.target.closest && e.target.closest(".cell");
+    if (!g) {
+      return;
+    }
+    const n = this.size;
+    const i = Number(g.dataset.index);
+    const r = Math.floor(i / n);
+    const c = i % n;
+    let next = -1;
+    switch (e.key) {
+      case "ArrowUp": next = r > 0 ? i - n : i; break;
+      case "ArrowDown": next = r < n - 1 ? i + n : i; break;
+      case "ArrowLeft": next = c > 0 ? i - 1 : i; break;
+      case "ArrowRight": next = c < n - 1 ? i + 1 : i; break;
+      case "Home": next = r * n; break;
+      case "End": next = r * n + n - 1; break;
+      case "Enter":
+        e.preventDefault();
+        this.onPick(r, c, e.shiftKey);
+        return;
+      default:
+        return;
+    }
+    e.preventDefault();
+    this.focusCell(next);
+  }
+
+  // probsAt returns π(·|cell i) from frame f, for the status line.
+  static probsAt(f, o, i) {
+    const b = o.probs + 4 * i;
+    return [f[b], f[b + 1], f[b + 2], f[b + 3]];
+  }
+}

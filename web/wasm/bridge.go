@@ -1,0 +1,148 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"unsafe"
+
+	"github.com/pgrad/pgrad/env"
+	"github.com/pgrad/pgrad/lab"
+)
+
+type (
+	cell     = env.Cell
+	settings = lab.Settings
+)
+
+// defaultSeed is the seed of a page opened without one in its URL.
+const defaultSeed = 1
+
+// maxStep bounds one call's rollouts so that a typo cannot freeze the tab.
+const maxStep = 1_000_000
+
+// bridge holds the two sessions the page drives and the buffers their
+// frames are written to. It knows nothing of JavaScript, so that it can be
+// tested natively as well as under wasm.
+type bridge struct {
+	seed      uint64
+	grid      *lab.Grid
+	field     *lab.Field
+	landscape *env.Field // a copy of the field's world, only to draw its rewards
+	view      fieldView
+	gridSnap  lab.GridSnapshot // reused, so a frame allocates nothing once warm
+	fieldSnap lab.FieldSnapshot
+	gridBuf   []float64
+	fieldBuf  []float64
+}
+
+// newBridge starts the default sessions from seed.
+func newBridge(seed uint64) (*bridge, error) {
+	b := &bridge{}
+	if err := b.restart(seed); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// restart replaces both sessions with fresh ones from seed, keeping their
+// settings, goal, pit and target. On error nothing changes.
+func (b *bridge) restart(seed uint64) error {
+	gcfg, gset := env.DefaultGrid(), lab.DefaultSettings()
+	fcfg, fset := env.DefaultField(), lab.DefaultFieldSettings()
+	if b.grid != nil {
+		gcfg, gset = b.grid.Config(), b.grid.Settings()
+		fcfg, fset = b.field.Config(), b.field.Settings()
+	}
+	g, err := lab.NewGrid(gcfg, gset, seed)
+	if err != nil {
+		return err
+	}
+	f, err := lab.NewField(fcfg, fset, seed)
+	if err != nil {
+		return err
+	}
+	w, err := env.NewField(fcfg)
+	if err != nil {
+		return err
+	}
+	b.seed, b.grid, b.field, b.landscape = seed, g, f, w
+	b.view.lo, b.view.hi = -fcfg.Extent, fcfg.Extent
+	if fcfg.Extent == 0 { // the zero value means 1, as in env
+		b.view.lo, b.view.hi = -1, 1
+	}
+	b.view.fill(w.Reward)
+	return nil
+}
+
+func (b *bridge) step(n int) error {
+	if n > maxStep {
+		return errorf("step: n = %d is more than %d rollouts in one call", n, maxStep)
+	}
+	return b.grid.Step(n)
+}
+
+func (b *bridge) stepField(n int) error {
+	if n > maxStep {
+		return errorf("stepField: n = %d is more than %d samples in one call", n, maxStep)
+	}
+	return b.field.Step(n)
+}
+
+func (b *bridge) setTarget(x, y float64) error {
+	if err := b.field.SetTarget(x, y); err != nil {
+		return err
+	}
+	if err := b.landscape.SetTarget(x, y); err != nil {
+		return err // cannot happen: the session accepted the same point
+	}
+	b.view.fill(b.landscape.Reward)
+	return nil
+}
+
+func (b *bridge) reset() {
+	b.grid.Reset()
+	b.field.Reset()
+}
+
+func (b *bridge) gridFrame() []float64 {
+	b.grid.SnapshotInto(&b.gridSnap, recentTraj)
+	b.gridBuf = encodeGrid(b.gridBuf, &b.gridSnap, b.gridSnap.Settings.Batch)
+	return b.gridBuf
+}
+
+func (b *bridge) fieldFrame() []float64 {
+	b.field.SnapshotInto(&b.fieldSnap, recentDots)
+	b.fieldBuf = encodeField(b.fieldBuf, &b.fieldSnap, &b.view, b.fieldSnap.Settings.Batch)
+	return b.fieldBuf
+}
+
+// errorf formats an error for the page; the prefix names where it came from.
+func errorf(format string, args ...any) error {
+	return errors.New("pgrad: " + fmt.Sprintf(format, args...))
+}
+
+// checkCount accepts a whole number from 0 to 2^53.
+func checkCount(method, name string, v float64) (int, error) {
+	if math.IsNaN(v) || math.IsInf(v, 0) || v != math.Trunc(v) || v < 0 || v > 1<<53 {
+		return 0, errorf("%s: %s must be a whole number ≥ 0, not %v", method, name, v)
+	}
+	return int(v), nil
+}
+
+// checkFinite accepts any finite number.
+func checkFinite(method, name string, v float64) (float64, error) {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, errorf("%s: %s must be a finite number, not %v", method, name, v)
+	}
+	return v, nil
+}
+
+// float64Bytes views buf as bytes, the form js.CopyBytesToJS takes; wasm
+// and every JS engine are little-endian.
+func float64Bytes(buf []float64) []byte {
+	if len(buf) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&buf[0])), len(buf)*8)
+}

@@ -1,0 +1,71 @@
+// Command wasm is the bridge between the explainer page and the Go engine:
+// built with GOOS=js GOARCH=wasm, it runs one gridworld session and one
+// Gaussian field session from package lab inside the browser tab and hands
+// the page everything it draws.
+//
+// # API
+//
+// When the sessions are ready the program sets globalThis.pgradCore and
+// dispatches an Event named "pgrad-core-ready" on globalThis. The page's
+// engine.js wraps pgradCore into globalThis.pgrad, whose methods throw, and
+// then dispatches "pgrad-ready". Go functions cannot throw into JavaScript,
+// so every pgradCore method returns a JS Error object instead of its result
+// when its input is bad; the session is then left exactly as it was.
+//
+//	step(n)                 n ≥ 0 rollouts on the grid, then the grid frame
+//	stepField(n)            n ≥ 0 samples on the field, then the field frame
+//	setGoal(row, col)       move the goal, keep the policy; the grid frame
+//	setPit(row, col)        move the pit, keep the policy; the grid frame
+//	setTarget(x, y)         move the field's target; the field frame
+//	setSettings(obj)        any of {lr, baseline, entropy, batch, gamma} for the grid
+//	setFieldSettings(obj)   the same for the field
+//	settings()              the grid's settings and the seed, as a plain object
+//	fieldSettings()         the field's settings and the seed
+//	reset()                 uniform policy, Gaussian back to its start, histories cleared
+//	restart(seed)           new sessions from seed (a whole number), keeping
+//	                        settings, goal, pit and target
+//
+// # Frame layout
+//
+// A frame is one Float64Array that the bridge reuses from call to call (it
+// is replaced only when it must grow), so a frame is valid until the next
+// call and may be longer than its content. Every count and index is an
+// exact integer; cells are numbered row·N+col. A grid frame has a header of
+// 20 slots:
+//
+//	[0]  1 (grid frame)          [10] goal moves M
+//	[1]  grid size N             [11] greedy path length G
+//	[2]  rollouts so far         [12] batch size
+//	[3]  start cell              [13] success rate, last 100 rollouts (NaN before any)
+//	[4]  goal cell               [14] mean return, last 100 rollouts (NaN before any)
+//	[5]  pits P                  [15] the length of this frame in slots
+//	[6]  walls W                 [16] where the greedy path ends (0 loop, 1 goal, 2 pit, 3 capped)
+//	[7]  trajectories K          [17] updates so far
+//	[8]  total trajectory steps T
+//	[9]  curve points C          [18], [19] zero
+//
+// then, in order: π as N·N·4 values (actions up, right, down, left); P pit
+// cells; W wall cells; K trajectories, oldest first, each as outcome
+// (1 goal, 2 pit, 3 capped), return, its length L and L steps encoded as
+// cell·4+action; C curve points as (rollouts, success rate, mean return),
+// thinned to at most 300 with the newest kept; M rollout counts at which the
+// goal or the pit moved; G cells of the greedy path, from the start.
+//
+// A field frame has a header of 20 slots too:
+//
+//	[0]  2 (field frame)         [10] landscape resolution R
+//	[1]  rollouts so far         [11] lowest action coordinate
+//	[2]  μx   [3] μy             [12] highest action coordinate
+//	[4]  σx   [5] σy             [13] batch size
+//	[6]  target x                [14] mean reward, last 100 samples (NaN before any)
+//	[7]  target y                [15] the length of this frame in slots
+//	[8]  samples S               [16] success rate (reward > 0.5), last 100 (NaN before any)
+//	[9]  curve points C          [17] target moves M
+//	                             [18] width of the reward bump
+//	                             [19] updates so far
+//
+// then S samples as (x, y, reward), oldest first; C curve points as above;
+// M rollout counts at which the target moved; and the reward landscape as
+// R·R values, row 0 at the highest y, column 0 at the lowest x, each taken
+// at the centre of its pixel.
+package main
