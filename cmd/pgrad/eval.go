@@ -1,0 +1,107 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pgrad/pgrad/pg/deep"
+)
+
+func init() {
+	commands["eval"] = command{
+		summary: "evaluate a trained agent: pgrad eval DIR|FILE [-episodes 100] [-sample]",
+		run:     runEval,
+	}
+}
+
+// evalSummary is what "pgrad eval -json" prints.
+type evalSummary struct {
+	Checkpoint string    `json:"checkpoint"`
+	Env        string    `json:"env"`
+	Algo       string    `json:"algo"`
+	Episodes   int       `json:"episodes"`
+	Sample     bool      `json:"sample"`
+	Seed       uint64    `json:"seed"`
+	Mean       float64   `json:"mean"`
+	Std        float64   `json:"std"`
+	Min        float64   `json:"min"`
+	Max        float64   `json:"max"`
+	Returns    []float64 `json:"returns,omitempty"`
+}
+
+func runEval(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("pgrad eval", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	episodes := fs.Int("episodes", 100, "number of evaluation episodes")
+	sample := fs.Bool("sample", false, "sample actions from the policy instead of taking the most likely one (the mean, for a Gaussian)")
+	seed := fs.Uint64("seed", 1, "seed of the environments' resets (and of the sampled actions with -sample)")
+	jsonOut := fs.Bool("json", false, "print the result as one JSON object, with every episode's return")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: pgrad eval DIR|FILE [flags]\n\nRuns a checkpoint written by 'pgrad train cartpole|pendulum -out DIR' (DIR/%s,\nor the file itself) and prints the mean ± standard deviation of the return.\n\nFlags:\n", checkpointFile)
+		fs.PrintDefaults()
+	}
+	// The checkpoint may come before or after the flags.
+	var path string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		path, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return 0
+		}
+		return 2
+	}
+	if path == "" && fs.NArg() > 0 {
+		path = fs.Arg(0)
+		fs.Parse(fs.Args()[1:])
+	}
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "pgrad eval: "+format+"\n", a...)
+		return 2
+	}
+	if path == "" {
+		return fail("missing the checkpoint: pgrad eval DIR|FILE")
+	}
+	if fs.NArg() > 0 {
+		return fail("unexpected argument %q", fs.Arg(0))
+	}
+	if *episodes <= 0 {
+		return fail("-episodes must be positive, got %d", *episodes)
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		path = filepath.Join(path, checkpointFile)
+	}
+	a, err := deep.Load(path)
+	if err != nil {
+		return fail("%s", strings.TrimPrefix(err.Error(), "deep: "))
+	}
+	rets, err := a.Evaluate(*episodes, *sample, *seed)
+	if err != nil {
+		return fail("%s", strings.TrimPrefix(err.Error(), "deep: "))
+	}
+	m, sd := meanStd(rets)
+	s := evalSummary{Checkpoint: path, Env: a.Config.Env, Algo: a.Config.Algo, Episodes: len(rets), Sample: *sample, Seed: *seed, Mean: m, Std: sd, Min: rets[0], Max: rets[0], Returns: rets}
+	for _, r := range rets {
+		s.Min, s.Max = min(s.Min, r), max(s.Max, r)
+	}
+	if *jsonOut {
+		if err := json.NewEncoder(stdout).Encode(s); err != nil {
+			return 1
+		}
+		return 0
+	}
+	mode := "deterministic"
+	if *sample {
+		mode = "sampled"
+	}
+	fmt.Fprintf(stdout, "%s %s: %.1f ± %.1f over %d %s episodes (min %.1f, max %.1f)\n", envTitle(s.Env), s.Algo, m, sd, len(rets), mode, s.Min, s.Max)
+	return 0
+}

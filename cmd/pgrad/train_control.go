@@ -1,0 +1,376 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/pgrad/pgrad/internal/plot"
+	"github.com/pgrad/pgrad/internal/progress"
+	"github.com/pgrad/pgrad/pg/deep"
+)
+
+func init() {
+	trainers["cartpole"] = trainer{
+		summary: "CartPole-v1 with a neural policy: -algo reinforce|a2c|ppo",
+		run:     func(args []string, stdout, stderr io.Writer) int { return runControl("cartpole", args, stdout, stderr) },
+	}
+	trainers["pendulum"] = trainer{
+		summary: "Pendulum-v1 swing-up with a Gaussian policy: -algo reinforce|a2c|ppo",
+		run:     func(args []string, stdout, stderr io.Writer) int { return runControl("pendulum", args, stdout, stderr) },
+	}
+}
+
+// File names inside -out.
+const (
+	checkpointFile = "agent.ckpt"
+	metricsFile    = "metrics.csv"
+	curveFile      = "curve.svg"
+	summaryFile    = "summary.json"
+)
+
+// interruptContext returns the context a training run watches for Ctrl-C;
+// tests replace it to interrupt a run without a signal.
+var interruptContext = func() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+// controlSummary is what "pgrad train cartpole|pendulum -json" prints.
+type controlSummary struct {
+	Env             string   `json:"env"`
+	Algo            string   `json:"algo"`
+	Preset          string   `json:"preset,omitempty"`
+	Seed            uint64   `json:"seed"`
+	Steps           int      `json:"steps"`
+	Episodes        int      `json:"episodes"`
+	WallSeconds     float64  `json:"wall_seconds"`
+	StepsPerSecond  float64  `json:"steps_per_second"`
+	FinalMeanReturn *float64 `json:"final_mean_return"` // last 20 finished episodes; null before the first
+	EvalEpisodes    int      `json:"eval_episodes,omitempty"`
+	EvalMean        *float64 `json:"eval_mean,omitempty"`
+	EvalStd         *float64 `json:"eval_std,omitempty"`
+	Stopped         string   `json:"stopped"` // "completed", "stop-at", "interrupted" or "diverged"
+	Out             string   `json:"out,omitempty"`
+}
+
+// scanChoice returns the value of -name or --name (either "-name v" or
+// "-name=v") in args, or def. The defaults of the other flags depend on
+// the algorithm and the preset, so these two are read before the FlagSet
+// is built.
+func scanChoice(args []string, name, def string) string {
+	v := def
+	for i := 0; i < len(args); i++ {
+		a := strings.TrimPrefix(strings.TrimPrefix(args[i], "-"), "-")
+		if a == args[i] {
+			continue
+		}
+		if a == name && i+1 < len(args) {
+			v = args[i+1]
+			i++
+		} else if strings.HasPrefix(a, name+"=") {
+			v = a[len(name)+1:]
+		}
+	}
+	return v
+}
+
+func runControl(env string, args []string, stdout, stderr io.Writer) int {
+	prog := "pgrad train " + env
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, prog+": "+format+"\n", a...)
+		return 2
+	}
+	algo := scanChoice(args, "algo", deep.PPO)
+	preset := scanChoice(args, "preset", "")
+	var cfg deep.Config
+	switch preset {
+	case "":
+		c, err := deep.Defaults(env, algo)
+		if err != nil {
+			return fail("%v", strings.TrimPrefix(err.Error(), "deep: "))
+		}
+		cfg = c
+	case "cleanrl":
+		if env != "cartpole" || algo != deep.PPO {
+			return fail("-preset cleanrl is CleanRL's PPO on CartPole-v1; it does not apply to -algo %s on %s", algo, env)
+		}
+		cfg = deep.CleanRL()
+	default:
+		return fail("unknown preset %q (the only preset is cleanrl)", preset)
+	}
+
+	fs := flag.NewFlagSet(prog, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.String("algo", algo, "algorithm: reinforce (with a learned baseline), a2c or ppo; the other defaults below depend on it")
+	fs.String("preset", preset, "cleanrl: exactly CleanRL's ppo.py configuration for CartPole-v1 (flags given after it still override)")
+	seed := fs.Uint64("seed", 1, "random seed (networks, environments, sampling)")
+	fs.IntVar(&cfg.TotalSteps, "steps", cfg.TotalSteps, "total environment steps over all copies")
+	fs.IntVar(&cfg.Envs, "envs", cfg.Envs, "parallel copies of the environment")
+	fs.IntVar(&cfg.Steps, "rollout", cfg.Steps, "steps per copy in each rollout (A2C's n)")
+	fs.Float64Var(&cfg.Gamma, "gamma", cfg.Gamma, "discount factor γ")
+	fs.Float64Var(&cfg.Lambda, "lambda", cfg.Lambda, "GAE λ (REINFORCE always uses 1)")
+	fs.Float64Var(&cfg.LR, "lr", cfg.LR, "Adam learning rate")
+	fs.BoolVar(&cfg.Anneal, "anneal", cfg.Anneal, "decay the learning rate linearly to 0 over the run")
+	fs.Float64Var(&cfg.AdamEps, "adam-eps", cfg.AdamEps, "Adam ε")
+	fs.IntVar(&cfg.Epochs, "epochs", cfg.Epochs, "passes over each rollout")
+	fs.IntVar(&cfg.Minibatches, "minibatches", cfg.Minibatches, "minibatches per pass")
+	fs.Float64Var(&cfg.Clip, "clip", cfg.Clip, "PPO clip range ε (also the value clip range)")
+	fs.BoolVar(&cfg.ClipValue, "clip-value", cfg.ClipValue, "clip value updates to ±clip around the rollout's values")
+	fs.BoolVar(&cfg.NormAdv, "norm-adv", cfg.NormAdv, "normalise advantages in each minibatch")
+	fs.Float64Var(&cfg.EntCoef, "ent", cfg.EntCoef, "entropy bonus coefficient")
+	fs.Float64Var(&cfg.VFCoef, "vf", cfg.VFCoef, "value loss coefficient")
+	fs.Float64Var(&cfg.MaxGradNorm, "max-grad-norm", cfg.MaxGradNorm, "global gradient-norm clip (0: off)")
+	hidden := fs.String("hidden", joinInts(cfg.Hidden), "hidden layer widths of both networks, comma-separated")
+	fs.StringVar(&cfg.Activation, "activation", cfg.Activation, "hidden activation: tanh or relu")
+	fs.Float64Var(&cfg.LogStd0, "log-std", cfg.LogStd0, "initial log σ of the Gaussian policy (pendulum)")
+	fs.Float64Var(&cfg.RewardScale, "reward-scale", cfg.RewardScale, "multiply rewards by this before learning (returns are reported unscaled)")
+	fs.BoolVar(&cfg.NoTruncationBootstrap, "no-trunc-bootstrap", cfg.NoTruncationBootstrap, "treat time-limit truncation as termination instead of bootstrapping from V(final observation)")
+	stopAt := fs.Float64("stop-at", math.Inf(1), "end training once the mean return of the last 20 finished episodes reaches this")
+	out := fs.String("out", "", "directory for metrics.csv, agent.ckpt, curve.svg and summary.json")
+	evalEps := fs.Int("eval", 100, "deterministic evaluation episodes after training (0: none)")
+	jsonOut := fs.Bool("json", false, "print the summary as one JSON object")
+	quiet := fs.Bool("quiet", false, "no progress bar")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: %s [flags]\n\nTrains a neural policy on %s. Defaults shown are those of -algo %s%s.\n\nFlags:\n", prog, envTitle(env), algo, map[bool]string{true: " -preset " + preset, false: ""}[preset != ""])
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		return fail("unexpected argument %q", fs.Arg(0))
+	}
+	cfg.Algo = algo
+	h, err := parseInts(*hidden)
+	if err != nil {
+		return fail("-hidden: %v", err)
+	}
+	cfg.Hidden = h
+	if math.IsNaN(*stopAt) {
+		return fail("-stop-at must be a number, got NaN")
+	}
+	if *evalEps < 0 {
+		return fail("-eval must be ≥ 0, got %d", *evalEps)
+	}
+	if err := cfg.Validate(); err != nil {
+		return fail("%s", strings.TrimPrefix(err.Error(), "deep: "))
+	}
+	if *out != "" {
+		if err := os.MkdirAll(*out, 0o755); err != nil {
+			return fail("-out: %v", err)
+		}
+	}
+
+	tr, err := deep.New(cfg, *seed)
+	if err != nil {
+		return fail("%v", err)
+	}
+	sum := controlSummary{Env: env, Algo: algo, Preset: preset, Seed: *seed, Out: *out, Stopped: "completed"}
+	var metrics *csv.Writer
+	if *out != "" {
+		f, err := os.Create(filepath.Join(*out, metricsFile))
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+			return 1
+		}
+		defer f.Close()
+		metrics = csv.NewWriter(f)
+		metrics.Write([]string{"step", "episodes", "mean_return", "policy_loss", "value_loss", "entropy", "approx_kl", "clip_fraction", "explained_variance", "steps_per_second"})
+	}
+	var curveX, curveY []float64
+	var bar *progress.Bar
+	if !*quiet {
+		bar = progress.New(stderr, int64(tr.Iterations()*cfg.Envs*cfg.Steps), "steps")
+	}
+	ctx, stop := interruptContext()
+	defer stop()
+	start := time.Now()
+	var last deep.Stats
+	err = tr.Train(ctx, deep.RecorderFunc(func(s deep.Stats) error {
+		last = s
+		el := time.Since(start).Seconds()
+		rate := float64(s.Steps) / el
+		if bar != nil {
+			bar.Set(int64(s.Steps), fmt.Sprintf("R %.1f  ep %d", s.Recent, s.Episodes))
+		}
+		if metrics != nil {
+			metrics.Write([]string{strconv.Itoa(s.Steps), strconv.Itoa(s.Episodes), g(s.Recent), g(s.PolicyLoss), g(s.ValueLoss),
+				g(s.Entropy), g(s.ApproxKL), g(s.ClipFrac), g(s.ExplainedVar), strconv.FormatFloat(rate, 'f', 0, 64)})
+		}
+		curveX, curveY = append(curveX, float64(s.Steps)), append(curveY, s.Recent)
+		if s.Recent >= *stopAt {
+			sum.Stopped = "stop-at"
+			return deep.ErrStop
+		}
+		return nil
+	}))
+	wall := time.Since(start).Seconds()
+	if bar != nil {
+		bar.Finish()
+	}
+	status := 0
+	switch {
+	case err == nil:
+	case errors.Is(err, context.Canceled):
+		sum.Stopped = "interrupted"
+		fmt.Fprintf(stderr, "%s: interrupted after %d steps; saving what was learned\n", prog, tr.Steps())
+	case errors.Is(err, deep.ErrDiverged):
+		sum.Stopped = "diverged"
+		fmt.Fprintf(stderr, "%s: %v at iteration %d; the checkpoint holds the parameters before that update\n", prog, err, last.Iteration)
+		status = 1
+	default:
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		return 1
+	}
+	sum.Steps, sum.Episodes, sum.WallSeconds = tr.Steps(), last.Episodes, wall
+	if wall > 0 {
+		sum.StepsPerSecond = float64(sum.Steps) / wall
+	}
+	if r := tr.Recent(); !math.IsNaN(r) {
+		sum.FinalMeanReturn = &r
+	}
+	if *evalEps > 0 && sum.Stopped != "interrupted" && sum.Stopped != "diverged" {
+		rets, err := tr.Agent().Evaluate(*evalEps, false, *seed+1_000_003)
+		if err != nil {
+			return fail("%v", err)
+		}
+		m, sd := meanStd(rets)
+		sum.EvalEpisodes, sum.EvalMean, sum.EvalStd = len(rets), &m, &sd
+	}
+	if *out != "" {
+		if err := writeOutputs(*out, tr.Agent(), metrics, curveX, curveY, env, algo, sum); err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+			return 1
+		}
+	}
+	if *jsonOut {
+		enc := json.NewEncoder(stdout)
+		if err := enc.Encode(sum); err != nil {
+			return 1
+		}
+		return status
+	}
+	printControlSummary(stdout, sum)
+	return status
+}
+
+func writeOutputs(dir string, a *deep.Agent, metrics *csv.Writer, x, y []float64, env, algo string, sum controlSummary) error {
+	metrics.Flush()
+	if err := metrics.Error(); err != nil {
+		return err
+	}
+	if err := a.Save(filepath.Join(dir, checkpointFile)); err != nil {
+		return err
+	}
+	f, err := os.Create(filepath.Join(dir, curveFile))
+	if err != nil {
+		return err
+	}
+	chart := plot.Chart{
+		Title:  fmt.Sprintf("%s · %s · seed %d", envTitle(env), strings.ToUpper(algo), sum.Seed),
+		XLabel: "environment steps", YLabel: "mean return of the last 20 episodes",
+		Series: []plot.Series{{Name: "training return", X: x, Y: y}},
+	}
+	if sum.EvalMean != nil && len(x) > 0 {
+		chart.Series = append(chart.Series, plot.Series{Name: fmt.Sprintf("evaluation (%d episodes)", sum.EvalEpisodes), X: []float64{x[len(x)-1]}, Y: []float64{*sum.EvalMean}})
+	}
+	if err := plot.WriteSVG(f, chart); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(sum, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, summaryFile), append(b, '\n'), 0o644)
+}
+
+func printControlSummary(w io.Writer, s controlSummary) {
+	fmt.Fprintf(w, "env          %s\n", envTitle(s.Env))
+	fmt.Fprintf(w, "algo         %s\n", s.Algo)
+	fmt.Fprintf(w, "seed         %d\n", s.Seed)
+	fmt.Fprintf(w, "steps        %d (%s)\n", s.Steps, s.Stopped)
+	fmt.Fprintf(w, "episodes     %d\n", s.Episodes)
+	fmt.Fprintf(w, "wall time    %.2f s (%.0f steps/s)\n", s.WallSeconds, s.StepsPerSecond)
+	if s.FinalMeanReturn != nil {
+		fmt.Fprintf(w, "mean return  %.1f (last 20 training episodes)\n", *s.FinalMeanReturn)
+	}
+	if s.EvalMean != nil {
+		fmt.Fprintf(w, "evaluation   %.1f ± %.1f over %d deterministic episodes\n", *s.EvalMean, *s.EvalStd, s.EvalEpisodes)
+	}
+	if s.Out != "" {
+		fmt.Fprintf(w, "written      %s/{%s,%s,%s,%s}\n", s.Out, metricsFile, checkpointFile, curveFile, summaryFile)
+	}
+}
+
+func envTitle(env string) string {
+	switch env {
+	case "cartpole":
+		return "CartPole-v1"
+	case "pendulum":
+		return "Pendulum-v1"
+	}
+	return env
+}
+
+// g formats a metric for the CSV: shortest exact form, NaN as empty.
+func g(v float64) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+func meanStd(x []float64) (mean, std float64) {
+	for _, v := range x {
+		mean += v
+	}
+	mean /= float64(len(x))
+	for _, v := range x {
+		std += (v - mean) * (v - mean)
+	}
+	return mean, math.Sqrt(std / float64(len(x)))
+}
+
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = strconv.Itoa(x)
+	}
+	return strings.Join(s, ",")
+}
+
+func parseInts(s string) ([]int, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var v []int
+	for _, f := range strings.Split(s, ",") {
+		x, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || x <= 0 {
+			return nil, fmt.Errorf("%q is not a positive width", f)
+		}
+		v = append(v, x)
+	}
+	return v, nil
+}
