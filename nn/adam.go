@@ -38,18 +38,24 @@ func (a *Adam) Step(params, grads []float64) {
 	}
 	a.t++
 	b1, b2 := a.Beta1, a.Beta2
-	c1 := 1 - math.Pow(b1, float64(a.t))
-	c2 := 1 - math.Pow(b2, float64(a.t))
-	// torch's formulation: p -= lr/c1 · m / (√v/√c2 + ε).
-	stepSize := a.LR / c1
-	sc2 := math.Sqrt(c2)
-	m, v := a.m[:n], a.v[:n]
-	params, grads = params[:n], grads[:n]
+	// torch's formulation, p -= lr/c1 · m/(√v/√c2 + ε), with the division by
+	// √c2 done as a multiplication by its reciprocal.
+	c := [7]float64{b1, 1 - b1, b2, 1 - b2,
+		a.LR / (1 - math.Pow(b1, float64(a.t))),
+		1 / math.Sqrt(1-math.Pow(b2, float64(a.t))),
+		a.Eps}
+	adamStep(params, grads, a.m, a.v, &c)
+}
+
+// adamStepGo is the portable kernel of adamStep.
+func adamStepGo(params, grads, m, v []float64, c *[7]float64) {
+	n := len(params)
+	grads, m, v = grads[:n], m[:n], v[:n]
 	for i, g := range grads {
-		mi := b1*m[i] + (1-b1)*g
-		vi := b2*v[i] + (1-b2)*g*g
+		mi := c[0]*m[i] + c[1]*g
+		vi := c[2]*v[i] + c[3]*(g*g)
 		m[i], v[i] = mi, vi
-		params[i] -= stepSize * mi / (math.Sqrt(vi)/sc2 + a.Eps)
+		params[i] -= c[4] * mi / (math.Sqrt(vi)*c[5] + c[6])
 	}
 }
 
@@ -58,11 +64,7 @@ func (a *Adam) Step(params, grads []float64) {
 // clip_grad_norm_, it multiplies by maxNorm/(norm+1e-6) whenever that factor
 // is below one.
 func ClipGradNorm(grads []float64, maxNorm float64) float64 {
-	s := 0.0
-	for _, g := range grads {
-		s += g * g
-	}
-	norm := math.Sqrt(s)
+	norm := math.Sqrt(dot(grads, grads))
 	if k := maxNorm / (norm + 1e-6); k < 1 {
 		for i := range grads {
 			grads[i] *= k

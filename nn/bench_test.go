@@ -82,3 +82,27 @@ func BenchmarkTrainStep(b *testing.B) {
 		opt.Step(m.Params(), m.Grads())
 	}
 }
+
+// BenchmarkAdam times one Adam step over the actor's 4,610 parameters.
+func BenchmarkAdam(b *testing.B) {
+	m, _, _, _ := benchNet(b, benchShapes[0], 1)
+	opt := NewAdam(len(m.Params()), 2.5e-4, 1e-5)
+	for i := range m.Grads() {
+		m.Grads()[i] = float64(i%7) - 3
+	}
+	for b.Loop() {
+		opt.Step(m.Params(), m.Grads())
+	}
+}
+
+// BenchmarkClipGradNorm times the norm and scaling of the actor's gradient.
+func BenchmarkClipGradNorm(b *testing.B) {
+	m, _, _, _ := benchNet(b, benchShapes[0], 1)
+	g := m.Grads()
+	for b.Loop() {
+		for i := range g {
+			g[i] = 1
+		}
+		ClipGradNorm(g, 0.5)
+	}
+}

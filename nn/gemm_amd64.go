@@ -39,3 +39,35 @@ func gemmAcc(c, a, b []float64, m, k, p, ars, acs int) {
 		gemmColsGo(c, a, b, m, k, p, ars, acs, rest)
 	}
 }
+
+//go:noescape
+func tanhAVX(x *float64, n int)
+
+// tanhInPlace replaces every element by its hyperbolic tangent.
+func tanhInPlace(y []float64) {
+	n := len(y) &^ 3
+	if useAVX && n > 0 {
+		tanhAVX(&y[0], n)
+	}
+	if !useAVX {
+		n = 0
+	}
+	for i := n; i < len(y); i++ {
+		y[i] = tanhGo(y[i])
+	}
+}
+
+//go:noescape
+func adamAVX(p, gr, m, v *float64, n int, c *[7]float64)
+
+// adamStep applies one Adam update with the constants c (see adamAVX).
+func adamStep(params, grads, m, v []float64, c *[7]float64) {
+	n := len(params) &^ 3
+	if useAVX && n > 0 {
+		_, _, _ = grads[n-1], m[n-1], v[n-1]
+		adamAVX(&params[0], &grads[0], &m[0], &v[0], n, c)
+	} else {
+		n = 0
+	}
+	adamStepGo(params[n:], grads[n:], m[n:], v[n:], c)
+}

@@ -10,3 +10,15 @@ var useAVX = false
 func gemmAcc(c, a, b []float64, m, k, p, ars, acs int) {
 	gemmAccGo(c, a, b, m, k, p, ars, acs)
 }
+
+// tanhInPlace replaces every element by its hyperbolic tangent.
+func tanhInPlace(y []float64) {
+	for i, v := range y {
+		y[i] = tanhGo(v)
+	}
+}
+
+// adamStep applies one Adam update with the constants c.
+func adamStep(params, grads, m, v []float64, c *[7]float64) {
+	adamStepGo(params, grads, m, v, c)
+}

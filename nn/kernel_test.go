@@ -82,3 +82,35 @@ func TestPathsAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestAdamPathsAgree runs Adam steps with and without the assembly kernel,
+// over a length that leaves a remainder for the Go loop.
+func TestAdamPathsAgree(t *testing.T) {
+	if !useAVX {
+		t.Skip("no assembly kernels on this machine or build")
+	}
+	defer func() { useAVX = true }()
+	run := func(avx bool) []float64 {
+		useAVX = avx
+		r := newRand(8)
+		p := make([]float64, 103)
+		for i := range p {
+			p[i] = r.Float64() - 0.5
+		}
+		a := NewAdam(len(p), 1e-3, 1e-5)
+		g := make([]float64, len(p))
+		for step := 0; step < 5; step++ {
+			for i := range g {
+				g[i] = 2*r.Float64() - 1
+			}
+			a.Step(p, g)
+		}
+		return p
+	}
+	x, y := run(true), run(false)
+	for i := range x {
+		if math.Abs(x[i]-y[i]) > 1e-12 {
+			t.Fatalf("param %d: %.17g with assembly, %.17g without", i, x[i], y[i])
+		}
+	}
+}

@@ -2,7 +2,6 @@ package nn
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 )
 
@@ -136,7 +135,8 @@ type Workspace struct {
 	acts     [][]float64 // acts[0] is the input, acts[l] the output of layer l
 	d0, d1   []float64   // ping-pong deltas, maxBatch × widest layer
 	dx       []float64   // gradient with respect to the input
-	wt       []float64   // a transposed weight matrix for the backward pass
+	wt       []float64   // a transposed weight matrix
+	t        []float64   // a transposed weight gradient of a narrow layer
 }
 
 // NewWorkspace returns a workspace for batches of up to maxBatch rows.
@@ -158,6 +158,7 @@ func (m *MLP) NewWorkspace(maxBatch int) *Workspace {
 	ws.d1 = make([]float64, maxBatch*widest)
 	ws.dx = make([]float64, maxBatch*m.sizes[0])
 	ws.wt = make([]float64, wmax)
+	ws.t = make([]float64, wmax)
 	return ws
 }
 
@@ -191,7 +192,22 @@ func (m *MLP) Forward(ws *Workspace, x []float64, n int) []float64 {
 		for s := 0; s < n; s++ {
 			copy(y[s*out:(s+1)*out], m.b[l])
 		}
-		gemmAcc(y, ws.acts[l][:n*in], m.w[l], n, in, out, in, 1)
+		a := ws.acts[l][:n*in]
+		if out < narrow {
+			// A few outputs (a policy or value head): dot products of each
+			// input row with a row of the transposed weights beat a GEMM
+			// whose rows are narrower than one vector register.
+			wt := ws.wt[:in*out]
+			transpose(wt, m.w[l], in, out)
+			for s := 0; s < n; s++ {
+				xs := a[s*in : (s+1)*in]
+				for o := 0; o < out; o++ {
+					y[s*out+o] += dot(xs, wt[o*in:(o+1)*in])
+				}
+			}
+		} else {
+			gemmAcc(y, a, m.w[l], n, in, out, in, 1)
+		}
 		if l < L-1 {
 			activate(m.hidden, y)
 		}
@@ -224,8 +240,22 @@ func (m *MLP) backward(ws *Workspace, dOut []float64, n int, wantDx bool) []floa
 	for l := L - 1; l >= 0; l-- {
 		in, out := m.sizes[l], m.sizes[l+1]
 		a := ws.acts[l][:n*in]
-		// dW (in×out) += aᵀ (in×n) · dy (n×out): a is read transposed.
-		gemmAcc(m.gw[l], a, dy, in, n, out, 1, in)
+		if out < narrow {
+			// dWᵀ (out×in) = dyᵀ (out×n) · a (n×in) keeps the kernel's rows
+			// long; it is then added to dW transposed.
+			t := ws.t[:out*in]
+			clear(t)
+			gemmAcc(t, dy, a, out, n, in, 1, out)
+			gw := m.gw[l]
+			for o := 0; o < out; o++ {
+				for i, v := range t[o*in : (o+1)*in] {
+					gw[i*out+o] += v
+				}
+			}
+		} else {
+			// dW (in×out) += aᵀ (in×n) · dy (n×out): a is read transposed.
+			gemmAcc(m.gw[l], a, dy, in, n, out, 1, in)
+		}
 		gb := m.gb[l]
 		for s := 0; s < n; s++ {
 			row := dy[s*out : (s+1)*out]
@@ -259,6 +289,10 @@ func (m *MLP) backward(ws *Workspace, dOut []float64, n int, wantDx bool) []floa
 	}
 	return nil
 }
+
+// narrow is the output width below which a layer is computed with dot
+// products instead of the GEMM kernel (whose column blocks are 8 wide).
+const narrow = 8
 
 // transpose writes the transpose of the r×c matrix src into dst (c×r).
 func transpose(dst, src []float64, r, c int) {
@@ -302,9 +336,3 @@ func activateGrad(act Activation, d, y []float64) {
 	}
 }
 
-// tanhInPlace replaces every element by its hyperbolic tangent.
-func tanhInPlace(y []float64) {
-	for i, v := range y {
-		y[i] = math.Tanh(v)
-	}
-}

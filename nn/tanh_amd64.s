@@ -1,0 +1,153 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// Constants of tanhAVX, each repeated four times to fill a YMM register;
+// generated from their float64 bit patterns.
+DATA tanhc<>+0(SB)/8, $0x7fffffffffffffff
+DATA tanhc<>+8(SB)/8, $0x7fffffffffffffff
+DATA tanhc<>+16(SB)/8, $0x7fffffffffffffff
+DATA tanhc<>+24(SB)/8, $0x7fffffffffffffff
+DATA tanhc<>+32(SB)/8, $0x4034000000000000
+DATA tanhc<>+40(SB)/8, $0x4034000000000000
+DATA tanhc<>+48(SB)/8, $0x4034000000000000
+DATA tanhc<>+56(SB)/8, $0x4034000000000000
+DATA tanhc<>+64(SB)/8, $0x3ff71547652b82fe
+DATA tanhc<>+72(SB)/8, $0x3ff71547652b82fe
+DATA tanhc<>+80(SB)/8, $0x3ff71547652b82fe
+DATA tanhc<>+88(SB)/8, $0x3ff71547652b82fe
+DATA tanhc<>+96(SB)/8, $0x4338000000000000
+DATA tanhc<>+104(SB)/8, $0x4338000000000000
+DATA tanhc<>+112(SB)/8, $0x4338000000000000
+DATA tanhc<>+120(SB)/8, $0x4338000000000000
+DATA tanhc<>+128(SB)/8, $0x3fe62e42fee00000
+DATA tanhc<>+136(SB)/8, $0x3fe62e42fee00000
+DATA tanhc<>+144(SB)/8, $0x3fe62e42fee00000
+DATA tanhc<>+152(SB)/8, $0x3fe62e42fee00000
+DATA tanhc<>+160(SB)/8, $0x3dea39ef35793c76
+DATA tanhc<>+168(SB)/8, $0x3dea39ef35793c76
+DATA tanhc<>+176(SB)/8, $0x3dea39ef35793c76
+DATA tanhc<>+184(SB)/8, $0x3dea39ef35793c76
+DATA tanhc<>+192(SB)/8, $0x3ff0000000000000
+DATA tanhc<>+200(SB)/8, $0x3ff0000000000000
+DATA tanhc<>+208(SB)/8, $0x3ff0000000000000
+DATA tanhc<>+216(SB)/8, $0x3ff0000000000000
+DATA tanhc<>+224(SB)/8, $0x3ff0000000000000
+DATA tanhc<>+232(SB)/8, $0x3ff0000000000000
+DATA tanhc<>+240(SB)/8, $0x3ff0000000000000
+DATA tanhc<>+248(SB)/8, $0x3ff0000000000000
+DATA tanhc<>+256(SB)/8, $0x4000000000000000
+DATA tanhc<>+264(SB)/8, $0x4000000000000000
+DATA tanhc<>+272(SB)/8, $0x4000000000000000
+DATA tanhc<>+280(SB)/8, $0x4000000000000000
+DATA tanhc<>+288(SB)/8, $0x3de6124613a86d09
+DATA tanhc<>+296(SB)/8, $0x3de6124613a86d09
+DATA tanhc<>+304(SB)/8, $0x3de6124613a86d09
+DATA tanhc<>+312(SB)/8, $0x3de6124613a86d09
+DATA tanhc<>+320(SB)/8, $0x3e21eed8eff8d898
+DATA tanhc<>+328(SB)/8, $0x3e21eed8eff8d898
+DATA tanhc<>+336(SB)/8, $0x3e21eed8eff8d898
+DATA tanhc<>+344(SB)/8, $0x3e21eed8eff8d898
+DATA tanhc<>+352(SB)/8, $0x3e5ae64567f544e4
+DATA tanhc<>+360(SB)/8, $0x3e5ae64567f544e4
+DATA tanhc<>+368(SB)/8, $0x3e5ae64567f544e4
+DATA tanhc<>+376(SB)/8, $0x3e5ae64567f544e4
+DATA tanhc<>+384(SB)/8, $0x3e927e4fb7789f5c
+DATA tanhc<>+392(SB)/8, $0x3e927e4fb7789f5c
+DATA tanhc<>+400(SB)/8, $0x3e927e4fb7789f5c
+DATA tanhc<>+408(SB)/8, $0x3e927e4fb7789f5c
+DATA tanhc<>+416(SB)/8, $0x3ec71de3a556c734
+DATA tanhc<>+424(SB)/8, $0x3ec71de3a556c734
+DATA tanhc<>+432(SB)/8, $0x3ec71de3a556c734
+DATA tanhc<>+440(SB)/8, $0x3ec71de3a556c734
+DATA tanhc<>+448(SB)/8, $0x3efa01a01a01a01a
+DATA tanhc<>+456(SB)/8, $0x3efa01a01a01a01a
+DATA tanhc<>+464(SB)/8, $0x3efa01a01a01a01a
+DATA tanhc<>+472(SB)/8, $0x3efa01a01a01a01a
+DATA tanhc<>+480(SB)/8, $0x3f2a01a01a01a01a
+DATA tanhc<>+488(SB)/8, $0x3f2a01a01a01a01a
+DATA tanhc<>+496(SB)/8, $0x3f2a01a01a01a01a
+DATA tanhc<>+504(SB)/8, $0x3f2a01a01a01a01a
+DATA tanhc<>+512(SB)/8, $0x3f56c16c16c16c17
+DATA tanhc<>+520(SB)/8, $0x3f56c16c16c16c17
+DATA tanhc<>+528(SB)/8, $0x3f56c16c16c16c17
+DATA tanhc<>+536(SB)/8, $0x3f56c16c16c16c17
+DATA tanhc<>+544(SB)/8, $0x3f81111111111111
+DATA tanhc<>+552(SB)/8, $0x3f81111111111111
+DATA tanhc<>+560(SB)/8, $0x3f81111111111111
+DATA tanhc<>+568(SB)/8, $0x3f81111111111111
+DATA tanhc<>+576(SB)/8, $0x3fa5555555555555
+DATA tanhc<>+584(SB)/8, $0x3fa5555555555555
+DATA tanhc<>+592(SB)/8, $0x3fa5555555555555
+DATA tanhc<>+600(SB)/8, $0x3fa5555555555555
+DATA tanhc<>+608(SB)/8, $0x3fc5555555555555
+DATA tanhc<>+616(SB)/8, $0x3fc5555555555555
+DATA tanhc<>+624(SB)/8, $0x3fc5555555555555
+DATA tanhc<>+632(SB)/8, $0x3fc5555555555555
+DATA tanhc<>+640(SB)/8, $0x3fe0000000000000
+DATA tanhc<>+648(SB)/8, $0x3fe0000000000000
+DATA tanhc<>+656(SB)/8, $0x3fe0000000000000
+DATA tanhc<>+664(SB)/8, $0x3fe0000000000000
+DATA tanhc<>+672(SB)/8, $0x3ff0000000000000
+DATA tanhc<>+680(SB)/8, $0x3ff0000000000000
+DATA tanhc<>+688(SB)/8, $0x3ff0000000000000
+DATA tanhc<>+696(SB)/8, $0x3ff0000000000000
+DATA tanhc<>+704(SB)/8, $0x3ff0000000000000
+DATA tanhc<>+712(SB)/8, $0x3ff0000000000000
+DATA tanhc<>+720(SB)/8, $0x3ff0000000000000
+DATA tanhc<>+728(SB)/8, $0x3ff0000000000000
+GLOBL tanhc<>(SB), RODATA|NOPTR, $736
+
+// func tanhAVX(x *float64, n int)
+//
+// Replaces x[0:n] (n a positive multiple of 4) by tanh, computed as
+// sign(x)·(1 − 2/(e^(2|x|) + 1)) with |x| clamped to 20 (tanh 20 rounds
+// to 1). e^t is 2^k·e^r with k = round(t/ln 2), r = t − k·ln 2 split in two
+// parts, and e^r from its degree-13 Taylor polynomial, as in fmath.Exp.
+// NaN stays NaN. The absolute error is a few units of 1e-16.
+TEXT ·tanhAVX(SB), NOSPLIT, $0-16
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	SHRQ $2, CX
+
+loop:
+	VMOVUPD (SI), Y0                        // x
+	VANDPD tanhc<>+0(SB), Y0, Y1      // a = |x|
+	VXORPD Y1, Y0, Y6                       // sign bit of x
+	VMOVUPD tanhc<>+32(SB), Y3
+	VMINPD Y1, Y3, Y1                       // min(20, a); NaN a stays NaN
+	VADDPD Y1, Y1, Y1                       // t = 2a
+	VMOVUPD tanhc<>+96(SB), Y4
+	VFMADD231PD tanhc<>+64(SB), Y1, Y4 // kd = t/ln2 + shifter: k in the low bits
+	VSUBPD tanhc<>+96(SB), Y4, Y5      // k as a float
+	VFNMADD231PD tanhc<>+128(SB), Y5, Y1  // r = t − k·ln2hi
+	VFNMADD231PD tanhc<>+160(SB), Y5, Y1  // r −= k·ln2lo
+	VMOVUPD tanhc<>+288(SB), Y2
+	VFMADD213PD tanhc<>+320(SB), Y1, Y2
+	VFMADD213PD tanhc<>+352(SB), Y1, Y2
+	VFMADD213PD tanhc<>+384(SB), Y1, Y2
+	VFMADD213PD tanhc<>+416(SB), Y1, Y2
+	VFMADD213PD tanhc<>+448(SB), Y1, Y2
+	VFMADD213PD tanhc<>+480(SB), Y1, Y2
+	VFMADD213PD tanhc<>+512(SB), Y1, Y2
+	VFMADD213PD tanhc<>+544(SB), Y1, Y2
+	VFMADD213PD tanhc<>+576(SB), Y1, Y2
+	VFMADD213PD tanhc<>+608(SB), Y1, Y2
+	VFMADD213PD tanhc<>+640(SB), Y1, Y2
+	VFMADD213PD tanhc<>+672(SB), Y1, Y2
+	VFMADD213PD tanhc<>+704(SB), Y1, Y2
+	VPSLLQ $52, Y4, Y4                      // k into the exponent field
+	VPADDQ tanhc<>+192(SB), Y4, Y4         // 2^k
+	VMULPD Y4, Y2, Y2                       // e^t
+	VADDPD tanhc<>+224(SB), Y2, Y2          // e^t + 1
+	VMOVUPD tanhc<>+256(SB), Y3
+	VDIVPD Y2, Y3, Y3                       // 2/(e^t + 1)
+	VMOVUPD tanhc<>+224(SB), Y2
+	VSUBPD Y3, Y2, Y2                       // tanh|x|
+	VORPD Y6, Y2, Y2                        // with the sign of x
+	VMOVUPD Y2, (SI)
+	ADDQ $32, SI
+	DECQ CX
+	JNZ  loop
+	VZEROUPPER
+	RET
