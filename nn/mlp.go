@@ -335,4 +335,3 @@ func activateGrad(act Activation, d, y []float64) {
 		}
 	}
 }
-
