@@ -89,8 +89,9 @@ func Defaults(env, algo string) (Config, error) {
 			c.Envs, c.Steps, c.LR, c.Epochs, c.Minibatches = 8, 5, 7e-4, 1, 1
 			c.ClipValue, c.NormAdv, c.Lambda, c.EntCoef, c.TotalSteps = false, false, 1, 0.01, 500_000
 		case Reinforce:
-			c.Envs, c.Steps, c.LR, c.Epochs, c.Minibatches = 8, 500, 3e-3, 1, 1
+			c.Envs, c.Steps, c.LR, c.Epochs, c.Minibatches = 4, 500, 3e-3, 1, 1
 			c.ClipValue, c.NormAdv, c.Lambda, c.EntCoef, c.TotalSteps = false, true, 1, 0, 500_000
+			c.MaxGradNorm = 0
 		default:
 			return c, fmt.Errorf("deep: unknown algorithm %q (want reinforce, a2c or ppo)", algo)
 		}

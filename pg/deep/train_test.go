@@ -1,0 +1,351 @@
+package deep
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+var (
+	update = flag.Bool("update", false, "rewrite the golden files")
+	long   = flag.Bool("long", false, "run the longer convergence tests")
+)
+
+// solve trains cfg from seed until a 100-episode deterministic evaluation
+// reaches target, evaluating whenever the recent training return reaches
+// trigger, and reports the evaluation mean it ended with.
+func solve(t *testing.T, cfg Config, seed uint64, trigger, target float64) (float64, int) {
+	t.Helper()
+	tr, err := New(cfg, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	best := math.Inf(-1)
+	lastEval := -100
+	err = tr.Train(context.Background(), RecorderFunc(func(s Stats) error {
+		if s.Recent < trigger || s.Iteration-lastEval < 5 {
+			return nil
+		}
+		lastEval = s.Iteration
+		rets, err := tr.Agent().Evaluate(100, false, seed+77)
+		if err != nil {
+			return err
+		}
+		m, _ := meanOf(rets)
+		best = math.Max(best, m)
+		if m >= target {
+			return ErrStop
+		}
+		return nil
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return best, tr.Steps()
+}
+
+func meanOf(x []float64) (float64, float64) {
+	var m, s float64
+	for _, v := range x {
+		m += v
+	}
+	m /= float64(len(x))
+	for _, v := range x {
+		s += (v - m) * (v - m)
+	}
+	return m, math.Sqrt(s / float64(len(x)))
+}
+
+func TestPPOSolvesCartPole(t *testing.T) {
+	if testing.Short() {
+		t.Skip("convergence test")
+	}
+	cfg, _ := Defaults("cartpole", PPO)
+	for seed := uint64(1); seed <= 3; seed++ {
+		m, steps := solve(t, cfg, seed, 475, 475)
+		t.Logf("seed %d: evaluation mean %.1f after %d steps", seed, m, steps)
+		if m < 475 {
+			t.Errorf("seed %d: best 100-episode evaluation mean %.1f after %d steps, want ≥ 475", seed, m, steps)
+		}
+	}
+}
+
+func TestPPOSwingsUpPendulum(t *testing.T) {
+	if testing.Short() {
+		t.Skip("convergence test")
+	}
+	cfg, _ := Defaults("pendulum", PPO)
+	seeds := []uint64{1}
+	if *long {
+		seeds = []uint64{1, 2, 3}
+	}
+	for _, seed := range seeds {
+		m, steps := solve(t, cfg, seed, -200, -250)
+		t.Logf("seed %d: evaluation mean %.1f after %d steps", seed, m, steps)
+		if m < -250 {
+			t.Errorf("seed %d: best 100-episode evaluation mean %.1f after %d steps, want ≥ −250", seed, m, steps)
+		}
+	}
+}
+
+// REINFORCE with a baseline and A2C must learn CartPole well above a
+// random policy, whose mean return is about 22.
+func TestReinforceAndA2CLearnCartPole(t *testing.T) {
+	if testing.Short() {
+		t.Skip("convergence test")
+	}
+	for _, algo := range []string{Reinforce, A2C} {
+		cfg, _ := Defaults("cartpole", algo)
+		if !*long {
+			cfg.TotalSteps = 300_000
+		}
+		m, steps := solve(t, cfg, 1, 200, 200)
+		t.Logf("%s: evaluation mean %.1f after %d steps", algo, m, steps)
+		if m < 200 {
+			t.Errorf("%s: best evaluation mean %.1f after %d steps, want ≥ 200 (random: about 22)", algo, m, steps)
+		}
+	}
+}
+
+func TestCleanRLPreset(t *testing.T) {
+	c := CleanRL()
+	want := Config{Env: "cartpole", Algo: PPO, Envs: 4, Steps: 128, TotalSteps: 500000, Gamma: 0.99, Lambda: 0.95,
+		LR: 2.5e-4, Anneal: true, AdamEps: 1e-5, Epochs: 4, Minibatches: 4, Clip: 0.2, ClipValue: true, NormAdv: true,
+		EntCoef: 0.01, VFCoef: 0.5, MaxGradNorm: 0.5, Hidden: []int{64, 64}, Activation: "tanh", RewardScale: 1,
+		NoTruncationBootstrap: true}
+	if !reflect.DeepEqual(c, want) {
+		t.Errorf("CleanRL() = %+v\nwant %+v", c, want)
+	}
+	if err := c.Validate(); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	good, _ := Defaults("cartpole", PPO)
+	cases := []struct {
+		name   string
+		change func(*Config)
+		want   string
+	}{
+		{"algo", func(c *Config) { c.Algo = "dqn" }, "unknown algorithm"},
+		{"env", func(c *Config) { c.Env = "acrobat" }, "unknown environment"},
+		{"steps", func(c *Config) { c.TotalSteps = 0 }, "total steps must be positive"},
+		{"envs", func(c *Config) { c.Envs = -1 }, "envs must be positive"},
+		{"lr nan", func(c *Config) { c.LR = math.NaN() }, "lr must be a number"},
+		{"lr inf", func(c *Config) { c.LR = math.Inf(1) }, "lr must be a number"},
+		{"gamma", func(c *Config) { c.Gamma = 1.5 }, "gamma"},
+		{"clip", func(c *Config) { c.Clip = 0 }, "clip"},
+		{"ent", func(c *Config) { c.EntCoef = math.NaN() }, "ent coef"},
+		{"minibatches", func(c *Config) { c.Minibatches = 1 << 20 }, "minibatches"},
+		{"hidden", func(c *Config) { c.Hidden = []int{64, 0} }, "hidden"},
+		{"activation", func(c *Config) { c.Activation = "gelu" }, "activation"},
+	}
+	for _, c := range cases {
+		cfg := good
+		c.change(&cfg)
+		err := cfg.Validate()
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "deep: ") {
+			t.Errorf("%s: error %v, want one containing %q", c.name, err, c.want)
+		}
+		if _, err := New(cfg, 1); err == nil {
+			t.Errorf("%s: New accepted a bad configuration", c.name)
+		}
+	}
+	if _, err := Defaults("cartpole", "sarsa"); err == nil {
+		t.Error("Defaults accepted an unknown algorithm")
+	}
+}
+
+// short returns a configuration that runs a few small iterations.
+func short(env string) Config {
+	cfg, _ := Defaults(env, PPO)
+	cfg.Envs, cfg.Steps, cfg.Minibatches, cfg.Epochs, cfg.TotalSteps = 4, 64, 4, 2, 4*64*5
+	return cfg
+}
+
+func runStats(t *testing.T, cfg Config, seed uint64) []Stats {
+	t.Helper()
+	tr, err := New(cfg, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []Stats
+	if err := tr.Train(context.Background(), RecorderFunc(func(s Stats) error {
+		all = append(all, s)
+		return nil
+	})); err != nil {
+		t.Fatal(err)
+	}
+	return all
+}
+
+// A seeded run is reproducible bit for bit, whatever the scheduling of
+// the helper goroutine; the golden file pins its metrics so that an
+// unintended change of the algorithm shows up.
+func TestReproducibleGolden(t *testing.T) {
+	var b bytes.Buffer
+	for _, env := range []string{"cartpole", "pendulum"} {
+		cfg := short(env)
+		a, c := runStats(t, cfg, 42), runStats(t, cfg, 42)
+		if !reflect.DeepEqual(fmt.Sprint(a), fmt.Sprint(c)) {
+			t.Errorf("%s: two runs with the same seed differ:\n%v\n%v", env, a, c)
+		}
+		d := runStats(t, cfg, 43)
+		if fmt.Sprint(a) == fmt.Sprint(d) {
+			t.Errorf("%s: seeds 42 and 43 gave the same run", env)
+		}
+		for _, s := range a {
+			// Eight significant digits: the same on every machine whose
+			// arithmetic differs from this one's at most in the last bits
+			// of a few operations (FMA or not), over this short a run.
+			fmt.Fprintf(&b, "%s %d %d %d %.8g %.8g %.8g %.8g %.8g %.8g %.8g\n", env, s.Iteration, s.Steps, s.Episodes,
+				s.Recent, s.PolicyLoss, s.ValueLoss, s.Entropy, s.ApproxKL, s.ClipFrac, s.ExplainedVar)
+		}
+	}
+	golden := filepath.Join("testdata", "metrics.golden")
+	if *update {
+		os.MkdirAll("testdata", 0o755)
+		if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(b.Bytes(), want) {
+		t.Errorf("metrics differ from %s (run with -update if the change is intended):\n%s", golden, b.String())
+	}
+}
+
+func TestCheckpointRoundTrip(t *testing.T) {
+	for _, env := range []string{"cartpole", "pendulum"} {
+		cfg := short(env)
+		tr, err := New(cfg, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tr.Train(context.Background(), nil); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "a.ckpt")
+		if err := tr.Agent().Save(path); err != nil {
+			t.Fatal(err)
+		}
+		a, err := Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(a.Config, cfg) {
+			t.Errorf("%s: config %+v, want %+v", env, a.Config, cfg)
+		}
+		for g, p := range tr.Agent().Policy.Params() {
+			if !reflect.DeepEqual(p, a.Policy.Params()[g]) {
+				t.Errorf("%s: policy group %d differs after the round trip", env, g)
+			}
+		}
+		if !reflect.DeepEqual(tr.Agent().Value.Net().Params(), a.Value.Net().Params()) {
+			t.Errorf("%s: value network differs after the round trip", env)
+		}
+		r1, _ := tr.Agent().Evaluate(5, true, 3)
+		r2, _ := a.Evaluate(5, true, 3)
+		if !reflect.DeepEqual(r1, r2) {
+			t.Errorf("%s: evaluations differ: %v vs %v", env, r1, r2)
+		}
+
+		data, _ := os.ReadFile(path)
+		bad := map[string][]byte{
+			"truncated": data[:len(data)/2],
+			"foreign":   []byte("\x89PNG\r\n\x1a\n not a checkpoint at all"),
+			"flipped":   append(append([]byte{}, data[:len(data)-20]...), append([]byte{data[len(data)-20] ^ 1}, data[len(data)-19:]...)...),
+			"empty":     {},
+		}
+		for name, b := range bad {
+			p := filepath.Join(t.TempDir(), name)
+			os.WriteFile(p, b, 0o644)
+			if _, err := Load(p); err == nil {
+				t.Errorf("%s: Load accepted a %s checkpoint", env, name)
+			}
+		}
+	}
+}
+
+func TestDivergenceKeepsLastGoodParameters(t *testing.T) {
+	cfg := short("cartpole")
+	cfg.LR = 1e300 // the first update overflows
+	cfg.MaxGradNorm = 0
+	cfg.Anneal = false
+	tr, err := New(cfg, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := make([][]float64, len(tr.parms))
+	for g, p := range tr.parms {
+		before[g] = append([]float64(nil), p...)
+	}
+	var diverged bool
+	for range 5 {
+		if _, err := tr.Iterate(); errors.Is(err, ErrDiverged) {
+			diverged = true
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		for g, p := range tr.parms {
+			before[g] = append(before[g][:0], p...)
+		}
+	}
+	if !diverged {
+		t.Fatal("a learning rate of 1e300 did not diverge")
+	}
+	if !tr.paramsFinite() {
+		t.Error("parameters are not finite after divergence")
+	}
+	for g, p := range tr.parms {
+		if !reflect.DeepEqual(p, before[g]) {
+			t.Errorf("group %d: parameters are not those before the bad update", g)
+		}
+	}
+}
+
+func TestIterateAllocatesNothing(t *testing.T) {
+	for _, env := range []string{"cartpole", "pendulum"} {
+		cfg := short(env)
+		cfg.TotalSteps = 1 << 30
+		tr, err := New(cfg, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr.Iterate()
+		if a := testing.AllocsPerRun(5, func() { tr.Iterate() }); a != 0 {
+			t.Errorf("%s: %v allocations per iteration", env, a)
+		}
+		tr.Close()
+	}
+}
+
+func TestInterruptedTrainReturnsContextError(t *testing.T) {
+	cfg := short("cartpole")
+	tr, _ := New(cfg, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	err := tr.Train(ctx, RecorderFunc(func(s Stats) error {
+		n++
+		if n == 2 {
+			cancel()
+		}
+		return nil
+	}))
+	if !errors.Is(err, context.Canceled) || n != 2 {
+		t.Errorf("error %v after %d iterations, want context.Canceled after 2", err, n)
+	}
+}
