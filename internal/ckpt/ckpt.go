@@ -211,4 +211,3 @@ func Load(path string) (*File, error) {
 	}
 	return f, nil
 }
-

@@ -69,14 +69,14 @@ type Trainer struct {
 	rollPol, rollVal *mlp.Workspace
 
 	// minibatch storage
-	perm                                    []int
-	mObs, mAct, mLogp, mAdv, mRet, mOldV    []float64
-	newLogp, ent, dLogp, dV                 []float64
-	mbPol, mbVal                            *mlp.Workspace
-	par                                     *pair
-	valueJob                                func() // t.valueStep, bound once
-	jobN                                    int
-	jobLoss                                 float64
+	perm                                 []int
+	mObs, mAct, mLogp, mAdv, mRet, mOldV []float64
+	newLogp, ent, dLogp, dV              []float64
+	mbPol, mbVal                         *mlp.Workspace
+	par                                  *pair
+	valueJob                             func() // t.valueStep, bound once
+	jobN                                 int
+	jobLoss                              float64
 
 	iter, steps, episodes int
 	recent                []float64 // ring of the last recentWindow returns
