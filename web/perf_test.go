@@ -1,0 +1,458 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/performance"
+	cdpruntime "github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// The browser measurements are figures for the README, not pass/fail
+// checks: they depend on the machine and on whatever else it is running.
+// They run only when asked for:
+//
+//	go generate ./web/... && go test ./web -run '^TestBrowserPerf$' -perf -v -count=1
+var (
+	perfFlag   = flag.Bool("perf", false, "measure the explainer in headless chromium (TestBrowserPerf)")
+	perfLoads  = flag.Int("perf.loads", 5, "page loads to time the first interactive frame over (the first one is cold)")
+	perfWindow = flag.Duration("perf.window", 5*time.Second, "how long to count frames and rollouts while training at the fastest speed")
+	perfJSON   = flag.String("perf.json", "", "also write the figures as JSON to this `file`")
+)
+
+// perfProbe runs in every document before the page's own scripts. It notes
+// when the page becomes interactive (data-ready="1" on <html>, or the Train
+// button enabled for a page that does not set it) and when the next frame
+// starts, independently of the page's own window.pgradPerf. The times are
+// performance.now(), whose origin is the start of the navigation.
+const perfProbe = `(() => {
+  const probe = { ready: null, frame: null, how: "" };
+  Object.defineProperty(globalThis, "__pgradProbe", { value: probe });
+  const check = () => {
+    if (probe.ready !== null) return true;
+    const html = document.documentElement;
+    const train = document.getElementById("train");
+    let how = "";
+    if (html && html.dataset.ready === "1") how = "data-ready";
+    else if (train && !train.disabled) how = "train-enabled";
+    if (how === "") return false;
+    probe.ready = performance.now();
+    probe.how = how;
+    requestAnimationFrame(() => { probe.frame = performance.now(); });
+    return true;
+  };
+  const mo = new MutationObserver(() => { if (check()) mo.disconnect(); });
+  mo.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-ready", "disabled"] });
+})();`
+
+// perfWaitReady resolves with the load's timings once the probe has seen the
+// first interactive frame.
+const perfWaitReady = `new Promise((resolve, reject) => {
+  const t0 = performance.now();
+  const poll = () => {
+    const p = globalThis.__pgradProbe;
+    if (p && p.frame !== null) {
+      const nav = performance.getEntriesByType("navigation")[0] || {};
+      const res = (name) => performance.getEntriesByType("resource").find((e) => e.name.endsWith("/" + name)) || {};
+      const wasm = res("pgrad.wasm");
+      const pp = globalThis.pgradPerf || {};
+      resolve({
+        readyMs: p.ready, frameMs: p.frame, how: p.how,
+        pageFirstFrameMs: typeof pp.firstFrameMs === "number" ? pp.firstFrameMs : -1,
+        domContentLoadedMs: nav.domContentLoadedEventEnd || 0,
+        loadMs: nav.loadEventEnd || 0,
+        wasmResponseEndMs: wasm.responseEnd || 0,
+        wasmTransferBytes: wasm.transferSize || 0,
+        wasmEncodedBytes: wasm.encodedBodySize || 0,
+        wasmDecodedBytes: wasm.decodedBodySize || 0,
+      });
+    } else if (performance.now() - t0 > 60000) {
+      const s = document.getElementById("status");
+      reject(new Error("the page was not interactive after 60 s; status line: " + (s ? s.textContent : "none")));
+    } else {
+      setTimeout(poll, 10);
+    }
+  };
+  poll();
+})`
+
+// perfMeasureTraining counts animation frames and rollouts over a window of
+// %d milliseconds while the page trains.
+const perfMeasureTraining = `new Promise((resolve) => {
+  const rolls = () => Number(((document.getElementById("rollouts") || {}).textContent || "").replace(/[^0-9]/g, ""));
+  const times = [];
+  const r0 = rolls();
+  let t0 = -1;
+  const tick = (now) => {
+    times.push(now);
+    if (t0 < 0) t0 = now;
+    if (now - t0 < %d) {
+      requestAnimationFrame(tick);
+      return;
+    }
+    const pp = globalThis.pgradPerf || {};
+    resolve({
+      times, r0, r1: rolls(),
+      pageFps: typeof pp.fps === "number" ? pp.fps : -1,
+      pageRolloutsPerSecond: typeof pp.rolloutsPerSecond === "number" ? pp.rolloutsPerSecond : -1,
+      speed: (document.getElementById("speed-out") || {}).textContent || "",
+      training: ((document.getElementById("train") || {}).textContent || "").trim(),
+    });
+  };
+  requestAnimationFrame(tick);
+})`
+
+type perfLoad struct {
+	ReadyMs            float64 `json:"readyMs"`
+	FrameMs            float64 `json:"frameMs"`
+	How                string  `json:"how"`
+	PageFirstFrameMs   float64 `json:"pageFirstFrameMs"`
+	DOMContentLoadedMs float64 `json:"domContentLoadedMs"`
+	LoadMs             float64 `json:"loadMs"`
+	WasmResponseEndMs  float64 `json:"wasmResponseEndMs"`
+	WasmTransferBytes  int     `json:"wasmTransferBytes"`
+	WasmEncodedBytes   int     `json:"wasmEncodedBytes"`
+	WasmDecodedBytes   int     `json:"wasmDecodedBytes"`
+}
+
+type perfTraining struct {
+	Times                 []float64 `json:"times"`
+	R0                    float64   `json:"r0"`
+	R1                    float64   `json:"r1"`
+	PageFPS               float64   `json:"pageFps"`
+	PageRolloutsPerSecond float64   `json:"pageRolloutsPerSecond"`
+	Speed                 string    `json:"speed"`
+	Training              string    `json:"training"`
+}
+
+// perfReport is what TestBrowserPerf prints and, with -perf.json, writes.
+type perfReport struct {
+	Browser         string     `json:"browser"`
+	CPUs            int        `json:"cpus"`
+	LoadAverage     string     `json:"loadAverage"` // /proc/loadavg before the run: how busy the machine was
+	WasmBytes       int        `json:"wasmBytes"`
+	WasmGzipBytes   int        `json:"wasmGzipBytes"`
+	FirstFrameMs    []float64  `json:"firstFrameMs"` // per load, the first cold
+	ColdFirstFrame  float64    `json:"coldFirstFrameMs"`
+	WarmFirstFrame  float64    `json:"warmFirstFrameMedianMs"`
+	Loads           []perfLoad `json:"loads"`
+	Speed           string     `json:"speed"`
+	FPS             float64    `json:"fps"`
+	FrameP50Ms      float64    `json:"frameP50Ms"`
+	FrameP95Ms      float64    `json:"frameP95Ms"`
+	FrameMaxMs      float64    `json:"frameMaxMs"`
+	RolloutsPerSec  float64    `json:"rolloutsPerSecond"`
+	PageFPS         float64    `json:"pageFps"`
+	PageRolloutsSec float64    `json:"pageRolloutsPerSecond"`
+	WindowSeconds   float64    `json:"windowSeconds"`
+	MainThreadBusy  float64    `json:"mainThreadBusy"`  // fraction of the window the renderer's main thread ran tasks
+	ScriptBusy      float64    `json:"scriptBusy"`      // fraction of the window spent in JavaScript and wasm
+	StyleLayoutBusy float64    `json:"styleLayoutBusy"` // fraction spent recalculating styles and layout
+}
+
+// perfChromium finds the browser: $PGRAD_CHROMIUM, then Debian's chromium.
+func perfChromium() (string, error) {
+	if p := os.Getenv("PGRAD_CHROMIUM"); p != "" {
+		return p, nil
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "/usr/bin/chromium"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p, nil
+		}
+	}
+	return "", errors.New("no chromium found (install Debian's chromium, or set PGRAD_CHROMIUM)")
+}
+
+// TestBrowserPerf measures the explainer in headless chromium: the time
+// from navigation to the first interactive frame, and frames and rollouts
+// per second while training at the fastest speed. It asserts nothing about
+// the figures; it fails only when it cannot take them.
+func TestBrowserPerf(t *testing.T) {
+	if !*perfFlag {
+		t.Skip("browser performance is measured on request: go test ./web -run '^TestBrowserPerf$' -perf -v")
+	}
+	if !WasmBuilt() {
+		t.Fatal("the wasm is not embedded: run 'go generate ./web/...' before measuring")
+	}
+	chrome, err := perfChromium()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep perfReport
+	rep.CPUs = runtime.NumCPU()
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		rep.LoadAverage = strings.Join(strings.Fields(string(b))[:3], " ")
+	}
+	rep.WasmBytes, rep.WasmGzipBytes = perfWasmSizes(t)
+
+	srv := httptest.NewServer(Handler())
+	defer srv.Close()
+
+	// One deadline for the whole run, so a page that never becomes ready
+	// ends the test instead of hanging it; it is not a measurement.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(chrome),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		// Without these a tab that Chromium thinks is in the background
+		// gets its timers and frames throttled, which would measure the
+		// throttling rather than the page.
+		chromedp.Flag("disable-background-timer-throttling", true),
+		chromedp.Flag("disable-renderer-backgrounding", true),
+		chromedp.Flag("disable-backgrounding-occluded-windows", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	defer cancelAlloc()
+	bctx, cancelBrowser := chromedp.NewContext(alloc)
+	defer cancelBrowser()
+	// Start the browser on a blank page first, so that its start-up is not
+	// counted in the first load.
+	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("starting %s: %v", chrome, err)
+	}
+	if v, err := chromedp.CallBrowser(bctx, browser.GetVersion, cdp.Empty{}); err == nil {
+		rep.Browser = v.Product
+	}
+
+	var tctx context.Context
+	for i := 0; i < max(1, *perfLoads); i++ {
+		var cancelTab context.CancelFunc
+		tctx, cancelTab = chromedp.NewContext(bctx)
+		defer cancelTab()
+		exceptions := perfCollectExceptions(tctx)
+		if err := chromedp.Do(tctx, chromedp.Navigate("about:blank")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Call(tctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: perfProbe}); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(tctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+			t.Fatal(err)
+		}
+		load, err := chromedp.Run(tctx, chromedp.Evaluate[perfLoad](perfWaitReady, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatalf("load %d: %v", i+1, err)
+		}
+		if msgs := exceptions(); len(msgs) > 0 {
+			t.Errorf("load %d: the page threw: %s", i+1, strings.Join(msgs, "; "))
+		}
+		rep.Loads = append(rep.Loads, load)
+		rep.FirstFrameMs = append(rep.FirstFrameMs, load.FrameMs)
+		if i < *perfLoads-1 {
+			cancelTab()
+		}
+	}
+	rep.ColdFirstFrame = rep.FirstFrameMs[0]
+	rep.WarmFirstFrame = rep.ColdFirstFrame
+	if len(rep.FirstFrameMs) > 1 {
+		rep.WarmFirstFrame = perfMedian(rep.FirstFrameMs[1:])
+	}
+
+	// Train at the fastest speed in the last tab.
+	exceptions := perfCollectExceptions(tctx)
+	const fastest = `(() => { const s = document.getElementById("speed");
+  if (!s) throw new Error("no #speed control");
+  s.value = s.max; s.dispatchEvent(new Event("input", { bubbles: true })); s.dispatchEvent(new Event("change", { bubbles: true }));
+  return s.value; })()`
+	if _, err := chromedp.Run(tctx, chromedp.Evaluate[string](fastest)); err != nil {
+		t.Fatalf("setting the fastest speed: %v", err)
+	}
+	if err := chromedp.Do(tctx, chromedp.Click(chromedp.ID("train"))); err != nil {
+		t.Fatalf("clicking Train: %v", err)
+	}
+	// Let the JIT, the Go heap and the page's own fps window settle.
+	if err := chromedp.Do(tctx, chromedp.Sleep(1500*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	window := max(perfWindow.Milliseconds(), 500)
+	// Chromium's own counters of the renderer's main thread tell how much
+	// of each frame the page used: the headroom left at this speed.
+	if _, err := chromedp.Call(tctx, performance.Enable, performance.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	m0 := perfMetrics(t, tctx)
+	tr, err := chromedp.Run(tctx, chromedp.Evaluate[perfTraining](fmt.Sprintf(perfMeasureTraining, window), chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("measuring training: %v", err)
+	}
+	m1 := perfMetrics(t, tctx)
+	if dt := m1["Timestamp"] - m0["Timestamp"]; dt > 0 {
+		rep.MainThreadBusy = (m1["TaskDuration"] - m0["TaskDuration"]) / dt
+		rep.ScriptBusy = (m1["ScriptDuration"] - m0["ScriptDuration"]) / dt
+		rep.StyleLayoutBusy = (m1["RecalcStyleDuration"] - m0["RecalcStyleDuration"] + m1["LayoutDuration"] - m0["LayoutDuration"]) / dt
+	}
+	if msgs := exceptions(); len(msgs) > 0 {
+		t.Errorf("training: the page threw: %s", strings.Join(msgs, "; "))
+	}
+	if len(tr.Times) < 2 {
+		t.Fatalf("only %d animation frames in %d ms", len(tr.Times), window)
+	}
+	elapsed := tr.Times[len(tr.Times)-1] - tr.Times[0]
+	intervals := make([]float64, len(tr.Times)-1)
+	for i := range intervals {
+		intervals[i] = tr.Times[i+1] - tr.Times[i]
+	}
+	slices.Sort(intervals)
+	rep.Speed = tr.Speed
+	rep.WindowSeconds = elapsed / 1000
+	rep.FPS = float64(len(intervals)) / elapsed * 1000
+	rep.FrameP50Ms = perfQuantile(intervals, 0.5)
+	rep.FrameP95Ms = perfQuantile(intervals, 0.95)
+	rep.FrameMaxMs = intervals[len(intervals)-1]
+	rep.RolloutsPerSec = (tr.R1 - tr.R0) / elapsed * 1000
+	rep.PageFPS = tr.PageFPS
+	rep.PageRolloutsSec = tr.PageRolloutsPerSecond
+	if tr.R1 <= tr.R0 {
+		t.Errorf("the rollout counter did not advance while training (%v → %v; Train button says %q)", tr.R0, tr.R1, tr.Training)
+	}
+
+	perfPrint(os.Stdout, rep)
+	if *perfJSON != "" {
+		b, _ := json.MarshalIndent(rep, "", "  ")
+		if err := os.WriteFile(*perfJSON, append(b, '\n'), 0o644); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// perfMetrics returns Chromium's performance counters for the tab by name.
+func perfMetrics(t *testing.T, ctx context.Context) map[string]float64 {
+	t.Helper()
+	res, err := chromedp.Call(ctx, performance.GetMetrics, cdp.Empty{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]float64{}
+	for _, x := range res.Metrics {
+		m[x.Name] = x.Value
+	}
+	return m
+}
+
+// perfCollectExceptions starts collecting the uncaught exceptions of the
+// tab and returns a function that reports those seen so far.
+func perfCollectExceptions(ctx context.Context) func() []string {
+	var mu sync.Mutex
+	var msgs []string
+	events := chromedp.Events(ctx, cdpruntime.ExceptionThrown)
+	go func() {
+		for ev, err := range events {
+			if err != nil {
+				return
+			}
+			d := ev.ExceptionDetails
+			msg := d.Text
+			if d.Exception != nil && d.Exception.Description != "" {
+				msg = d.Exception.Description
+			}
+			mu.Lock()
+			msgs = append(msgs, msg)
+			mu.Unlock()
+		}
+	}()
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(msgs)
+	}
+}
+
+// perfWasmSizes returns the sizes of the wasm as served, plain and gzipped.
+func perfWasmSizes(t *testing.T) (raw, gz int) {
+	h := Handler()
+	for _, ae := range []string{"", "gzip"} {
+		w := do(h, "GET", "/"+WasmName, "Accept-Encoding", ae)
+		if w.Code != http.StatusOK {
+			t.Fatalf("GET /%s: status %d", WasmName, w.Code)
+		}
+		if ae == "" {
+			raw = w.Body.Len()
+		} else {
+			gz = w.Body.Len()
+		}
+	}
+	return raw, gz
+}
+
+func perfMedian(x []float64) float64 {
+	s := slices.Clone(x)
+	slices.Sort(s)
+	return perfQuantile(s, 0.5)
+}
+
+// perfQuantile returns the q-quantile of sorted, interpolating linearly.
+func perfQuantile(sorted []float64, q float64) float64 {
+	if len(sorted) == 0 {
+		return math.NaN()
+	}
+	pos := q * float64(len(sorted)-1)
+	i := int(pos)
+	if i+1 >= len(sorted) {
+		return sorted[len(sorted)-1]
+	}
+	return sorted[i] + (pos-float64(i))*(sorted[i+1]-sorted[i])
+}
+
+func perfPrint(w *os.File, r perfReport) {
+	fmt.Fprintf(w, "pgrad browser performance: %s, headless, %d CPUs, load average %s before the run (figures on a shared machine are noisy)\n", r.Browser, r.CPUs, r.LoadAverage)
+	fmt.Fprintf(w, "  wasm size:               %d bytes (%.2f MB) raw, %d bytes (%.2f MB) gzip\n", r.WasmBytes, float64(r.WasmBytes)/1e6, r.WasmGzipBytes, float64(r.WasmGzipBytes)/1e6)
+	if len(r.Loads) > 0 {
+		l := r.Loads[0]
+		fmt.Fprintf(w, "  wasm in the browser:     %d bytes transferred, %d decoded (cold load)\n", l.WasmTransferBytes, l.WasmDecodedBytes)
+		fmt.Fprintf(w, "  first interactive frame: %.0f ms cold; %.0f ms median of %d warm loads (per load: %s)\n",
+			r.ColdFirstFrame, r.WarmFirstFrame, len(r.Loads)-1, perfJoin(r.FirstFrameMs))
+		fmt.Fprintf(w, "    cold load: DOMContentLoaded %.0f ms, wasm downloaded %.0f ms, interactive (%s) %.0f ms, page's firstFrameMs %.0f ms\n",
+			l.DOMContentLoadedMs, l.WasmResponseEndMs, l.How, l.ReadyMs, l.PageFirstFrameMs)
+	}
+	fmt.Fprintf(w, "  training at %q for %.1f s: %.1f frames/s (frame time p50 %.1f ms, p95 %.1f ms, max %.1f ms), %.0f rollouts/s\n",
+		r.Speed, r.WindowSeconds, r.FPS, r.FrameP50Ms, r.FrameP95Ms, r.FrameMaxMs, r.RolloutsPerSec)
+	fmt.Fprintf(w, "    main thread busy %.0f%% of the time (script and wasm %.0f%%, style and layout %.0f%%): %.1f ms of each frame\n",
+		100*r.MainThreadBusy, 100*r.ScriptBusy, 100*r.StyleLayoutBusy, r.MainThreadBusy*1000/max(r.FPS, 1))
+	fmt.Fprintf(w, "    the page's own window.pgradPerf: %.1f frames/s, %.0f rollouts/s\n", r.PageFPS, r.PageRolloutsSec)
+	b, _ := json.Marshal(struct {
+		WasmBytes, WasmGzipBytes int
+		ColdFirstFrameMs         float64
+		WarmFirstFrameMedianMs   float64
+		FPS, RolloutsPerSecond   float64
+		FrameP95Ms               float64
+		MainThreadBusy           float64
+		Browser, LoadAverage     string
+	}{r.WasmBytes, r.WasmGzipBytes, math.Round(r.ColdFirstFrame), math.Round(r.WarmFirstFrame),
+		math.Round(r.FPS*10) / 10, math.Round(r.RolloutsPerSec), math.Round(r.FrameP95Ms*10) / 10, math.Round(r.MainThreadBusy*100) / 100, r.Browser, r.LoadAverage})
+	fmt.Fprintf(w, "PERF %s\n", b)
+}
+
+func perfJoin(x []float64) string {
+	s := make([]string, len(x))
+	for i, v := range x {
+		s[i] = fmt.Sprintf("%.0f", v)
+	}
+	return strings.Join(s, ", ")
+}
