@@ -44,8 +44,11 @@ var (
 // starts, independently of the page's own window.pgradPerf. The times are
 // performance.now(), whose origin is the start of the navigation.
 const perfProbe = `(() => {
-  const probe = { ready: null, frame: null, how: "" };
+  const probe = { ready: null, frame: null, how: "", csp: [] };
   Object.defineProperty(globalThis, "__pgradProbe", { value: probe });
+  document.addEventListener("securitypolicyviolation", (e) => {
+    probe.csp.push(e.violatedDirective + " blocked " + (e.blockedURI || "inline code") + " at " + e.sourceFile + ":" + e.lineNumber);
+  });
   const check = () => {
     if (probe.ready !== null) return true;
     const html = document.documentElement;
@@ -75,7 +78,7 @@ const perfWaitReady = `new Promise((resolve, reject) => {
       const wasm = res("pgrad.wasm");
       const pp = globalThis.pgradPerf || {};
       resolve({
-        readyMs: p.ready, frameMs: p.frame, how: p.how,
+        readyMs: p.ready, frameMs: p.frame, how: p.how, csp: p.csp,
         pageFirstFrameMs: typeof pp.firstFrameMs === "number" ? pp.firstFrameMs : -1,
         domContentLoadedMs: nav.domContentLoadedEventEnd || 0,
         loadMs: nav.loadEventEnd || 0,
@@ -121,16 +124,17 @@ const perfMeasureTraining = `new Promise((resolve) => {
 })`
 
 type perfLoad struct {
-	ReadyMs            float64 `json:"readyMs"`
-	FrameMs            float64 `json:"frameMs"`
-	How                string  `json:"how"`
-	PageFirstFrameMs   float64 `json:"pageFirstFrameMs"`
-	DOMContentLoadedMs float64 `json:"domContentLoadedMs"`
-	LoadMs             float64 `json:"loadMs"`
-	WasmResponseEndMs  float64 `json:"wasmResponseEndMs"`
-	WasmTransferBytes  int     `json:"wasmTransferBytes"`
-	WasmEncodedBytes   int     `json:"wasmEncodedBytes"`
-	WasmDecodedBytes   int     `json:"wasmDecodedBytes"`
+	ReadyMs            float64  `json:"readyMs"`
+	FrameMs            float64  `json:"frameMs"`
+	How                string   `json:"how"`
+	CSP                []string `json:"csp"` // Content-Security-Policy violations the page caused
+	PageFirstFrameMs   float64  `json:"pageFirstFrameMs"`
+	DOMContentLoadedMs float64  `json:"domContentLoadedMs"`
+	LoadMs             float64  `json:"loadMs"`
+	WasmResponseEndMs  float64  `json:"wasmResponseEndMs"`
+	WasmTransferBytes  int      `json:"wasmTransferBytes"`
+	WasmEncodedBytes   int      `json:"wasmEncodedBytes"`
+	WasmDecodedBytes   int      `json:"wasmDecodedBytes"`
 }
 
 type perfTraining struct {
@@ -262,6 +266,9 @@ func TestBrowserPerf(t *testing.T) {
 		}
 		if msgs := exceptions(); len(msgs) > 0 {
 			t.Errorf("load %d: the page threw: %s", i+1, strings.Join(msgs, "; "))
+		}
+		if len(load.CSP) > 0 {
+			t.Errorf("load %d: Content-Security-Policy violations: %s", i+1, strings.Join(load.CSP, "; "))
 		}
 		rep.Loads = append(rep.Loads, load)
 		rep.FirstFrameMs = append(rep.FirstFrameMs, load.FrameMs)
