@@ -37,7 +37,7 @@ type evalSummary struct {
 
 func runEval(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("pgrad eval", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // parse errors become one line below
 	episodes := fs.Int("episodes", 100, "number of evaluation episodes")
 	sample := fs.Bool("sample", false, "sample actions from the policy instead of taking the most likely one (the mean, for a Gaussian)")
 	seed := fs.Uint64("seed", 1, "seed of the environments' resets (and of the sampled actions with -sample)")
@@ -51,21 +51,22 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		path, args = args[0], args[1:]
 	}
-	if err := fs.Parse(args); err != nil {
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "pgrad eval: "+format+"\n", a...)
+		return 2
+	}
+	err := fs.Parse(args)
+	if err == nil && path == "" && fs.NArg() > 0 {
+		path = fs.Arg(0)
+		err = fs.Parse(fs.Args()[1:])
+	}
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stdout)
 			fs.Usage()
 			return 0
 		}
-		return 2
-	}
-	if path == "" && fs.NArg() > 0 {
-		path = fs.Arg(0)
-		fs.Parse(fs.Args()[1:])
-	}
-	fail := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "pgrad eval: "+format+"\n", a...)
-		return 2
+		return fail("%v (run 'pgrad eval -h' for the flags)", err)
 	}
 	if path == "" {
 		return fail("missing the checkpoint: pgrad eval DIR|FILE")

@@ -49,20 +49,21 @@ var interruptContext = func() (context.Context, context.CancelFunc) {
 
 // controlSummary is what "pgrad train cartpole|pendulum -json" prints.
 type controlSummary struct {
-	Env             string   `json:"env"`
-	Algo            string   `json:"algo"`
-	Preset          string   `json:"preset,omitempty"`
-	Seed            uint64   `json:"seed"`
-	Steps           int      `json:"steps"`
-	Episodes        int      `json:"episodes"`
-	WallSeconds     float64  `json:"wall_seconds"`
-	StepsPerSecond  float64  `json:"steps_per_second"`
-	FinalMeanReturn *float64 `json:"final_mean_return"` // last 20 finished episodes; null before the first
-	EvalEpisodes    int      `json:"eval_episodes,omitempty"`
-	EvalMean        *float64 `json:"eval_mean,omitempty"`
-	EvalStd         *float64 `json:"eval_std,omitempty"`
-	Stopped         string   `json:"stopped"` // "completed", "stop-at", "interrupted" or "diverged"
-	Out             string   `json:"out,omitempty"`
+	Env             string      `json:"env"`
+	Algo            string      `json:"algo"`
+	Preset          string      `json:"preset,omitempty"`
+	Seed            uint64      `json:"seed"`
+	Steps           int         `json:"steps"`
+	Episodes        int         `json:"episodes"`
+	WallSeconds     float64     `json:"wall_seconds"`
+	StepsPerSecond  float64     `json:"steps_per_second"`
+	FinalMeanReturn *float64    `json:"final_mean_return"` // last 20 finished episodes; null before the first
+	EvalEpisodes    int         `json:"eval_episodes,omitempty"`
+	EvalMean        *float64    `json:"eval_mean,omitempty"`
+	EvalStd         *float64    `json:"eval_std,omitempty"`
+	Stopped         string      `json:"stopped"` // "completed", "stop-at", "interrupted" or "diverged"
+	Out             string      `json:"out,omitempty"`
+	Config          deep.Config `json:"config"`
 }
 
 // scanChoice returns the value of -name or --name (either "-name v" or
@@ -112,7 +113,8 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	}
 
 	fs := flag.NewFlagSet(prog, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	// Parse errors become one line below; the usage goes to stdout on -h.
+	fs.SetOutput(io.Discard)
 	fs.String("algo", algo, "algorithm: reinforce (with a learned baseline), a2c or ppo; the other defaults below depend on it")
 	fs.String("preset", preset, "cleanrl: exactly CleanRL's ppo.py configuration for CartPole-v1 (flags given after it still override)")
 	seed := fs.Uint64("seed", 1, "random seed (networks, environments, sampling)")
@@ -152,7 +154,7 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 			fs.Usage()
 			return 0
 		}
-		return 2
+		return fail("%v (run '%s -h' for the flags)", err, prog)
 	}
 	if fs.NArg() > 0 {
 		return fail("unexpected argument %q", fs.Arg(0))
@@ -182,7 +184,7 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("%v", err)
 	}
-	sum := controlSummary{Env: env, Algo: algo, Preset: preset, Seed: *seed, Out: *out, Stopped: "completed"}
+	sum := controlSummary{Env: env, Algo: algo, Preset: preset, Seed: *seed, Out: *out, Stopped: "completed", Config: cfg}
 	var metrics *csv.Writer
 	if *out != "" {
 		f, err := os.Create(filepath.Join(*out, metricsFile))

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/pgrad/pgrad/pg/deep"
+)
+
+func runCLI(args ...string) (code int, stdout, stderr string) {
+	var o, e bytes.Buffer
+	code = run(args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+func TestControlBadInput(t *testing.T) {
+	cases := [][]string{
+		{"train", "cartpole", "-algo", "dqn"},
+		{"train", "cartpole", "-algo=sarsa"},
+		{"train", "cartpole", "-preset", "sb3"},
+		{"train", "pendulum", "-preset", "cleanrl"},
+		{"train", "cartpole", "-preset", "cleanrl", "-algo", "a2c"},
+		{"train", "cartpole", "-steps", "0"},
+		{"train", "cartpole", "-steps", "-5"},
+		{"train", "cartpole", "-envs", "0"},
+		{"train", "cartpole", "-lr", "NaN"},
+		{"train", "pendulum", "-lr", "-1"},
+		{"train", "cartpole", "-gamma", "1.5"},
+		{"train", "cartpole", "-ent", "nan"},
+		{"train", "cartpole", "-clip", "+Inf"},
+		{"train", "cartpole", "-hidden", "64,x"},
+		{"train", "cartpole", "-activation", "gelu"},
+		{"train", "cartpole", "-stop-at", "NaN"},
+		{"train", "cartpole", "-eval", "-1"},
+		{"train", "cartpole", "-nosuchflag"},
+		{"train", "cartpole", "-steps", "many"},
+		{"train", "cartpole", "extra"},
+		{"train", "acrobot"},
+		{"eval"},
+		{"eval", "/nonexistent/dir"},
+		{"eval", "-episodes", "0", "x"},
+		{"eval", "-bogus"},
+	}
+	for _, args := range cases {
+		code, out, errOut := runCLI(args...)
+		lines := strings.Split(strings.TrimRight(errOut, "\n"), "\n")
+		if code != 2 || len(lines) != 1 || lines[0] == "" || out != "" {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 2 and one line on stderr", args, code, out, errOut)
+		}
+		if strings.Contains(errOut, "panic") || strings.Contains(errOut, "goroutine") {
+			t.Errorf("%q: %s", args, errOut)
+		}
+	}
+}
+
+func TestControlHelpListsEveryFlag(t *testing.T) {
+	code, out, _ := runCLI("train", "pendulum", "-h")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, f := range []string{"-algo", "-steps", "-envs", "-rollout", "-gamma", "-lambda", "-lr", "-anneal", "-epochs", "-minibatches",
+		"-clip", "-clip-value", "-ent", "-vf", "-max-grad-norm", "-hidden", "-log-std", "-reward-scale", "-no-trunc-bootstrap",
+		"-stop-at", "-out", "-json", "-seed", "-preset", "(default 0.9)"} {
+		if !strings.Contains(out, f) {
+			t.Errorf("help lacks %s", f)
+		}
+	}
+}
+
+func TestControlTrainOutAndEval(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	code, out, errOut := runCLI("train", "cartpole", "-steps", "8192", "-seed", "3", "-out", dir, "-json", "-eval", "5", "-quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var s controlSummary
+	if err := json.Unmarshal([]byte(out), &s); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if s.Env != "cartpole" || s.Algo != "ppo" || s.Seed != 3 || s.Steps != 8192 || s.Episodes == 0 || s.EvalMean == nil ||
+		s.EvalEpisodes != 5 || s.Stopped != "completed" || s.FinalMeanReturn == nil || s.StepsPerSecond <= 0 {
+		t.Errorf("summary %+v", s)
+	}
+	f, err := os.Open(filepath.Join(dir, metricsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"step", "episodes", "mean_return", "policy_loss", "value_loss", "entropy", "approx_kl", "clip_fraction", "explained_variance", "steps_per_second"}
+	if !reflect.DeepEqual(rows[0], want) || len(rows) != 1+8 {
+		t.Errorf("metrics.csv: header %v, %d rows; want %v and 8 rows", rows[0], len(rows)-1, want)
+	}
+	svg, err := os.ReadFile(filepath.Join(dir, curveFile))
+	if err != nil || !bytes.HasPrefix(svg, []byte("<svg")) || !bytes.Contains(svg, []byte("CartPole-v1")) {
+		t.Errorf("curve.svg: %v %.80q", err, svg)
+	}
+	if _, err := os.Stat(filepath.Join(dir, summaryFile)); err != nil {
+		t.Error(err)
+	}
+
+	code, out, errOut = runCLI("eval", dir, "-episodes", "7")
+	if code != 0 || !strings.Contains(out, "±") || !strings.Contains(out, "7 deterministic episodes") {
+		t.Errorf("eval: exit %d, %q %q", code, out, errOut)
+	}
+	code, out, _ = runCLI("eval", "-episodes", "4", "-sample", "-json", filepath.Join(dir, checkpointFile))
+	var e evalSummary
+	if code != 0 || json.Unmarshal([]byte(out), &e) != nil || e.Episodes != 4 || len(e.Returns) != 4 || !e.Sample || e.Env != "cartpole" {
+		t.Errorf("eval -json: exit %d, %q", code, out)
+	}
+
+	// A corrupt checkpoint is a clear error, exit 2.
+	ck := filepath.Join(dir, checkpointFile)
+	data, _ := os.ReadFile(ck)
+	os.WriteFile(ck, data[:len(data)-9], 0o644)
+	code, _, errOut = runCLI("eval", dir)
+	if code != 2 || !strings.Contains(errOut, "truncated") || strings.Count(errOut, "\n") != 1 {
+		t.Errorf("truncated checkpoint: exit %d, %q", code, errOut)
+	}
+	os.WriteFile(ck, []byte("GIF89a not a checkpoint"), 0o644)
+	code, _, errOut = runCLI("eval", ck)
+	if code != 2 || !strings.Contains(errOut, "not a pgrad checkpoint") {
+		t.Errorf("foreign checkpoint: exit %d, %q", code, errOut)
+	}
+}
+
+func TestControlStopAtAndPreset(t *testing.T) {
+	code, out, errOut := runCLI("train", "cartpole", "-preset", "cleanrl", "-stop-at", "40", "-json", "-eval", "0", "-quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var s controlSummary
+	if err := json.Unmarshal([]byte(out), &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Stopped != "stop-at" || s.FinalMeanReturn == nil || *s.FinalMeanReturn < 40 || s.Steps >= 500_000 || s.EvalMean != nil {
+		t.Errorf("summary %+v", s)
+	}
+	if !reflect.DeepEqual(s.Config, deep.CleanRL()) {
+		t.Errorf("-preset cleanrl ran %+v, want %+v", s.Config, deep.CleanRL())
+	}
+	// Flags given with the preset still override it.
+	code, out, _ = runCLI("train", "cartpole", "-preset", "cleanrl", "-steps", "1024", "-lr", "1e-3", "-json", "-eval", "0", "-quiet")
+	if code != 0 || json.Unmarshal([]byte(out), &s) != nil || s.Config.LR != 1e-3 || s.Config.TotalSteps != 1024 || s.Config.Envs != 4 {
+		t.Errorf("override: exit %d, config %+v", code, s.Config)
+	}
+}
+
+func TestControlInterruptSavesCheckpoint(t *testing.T) {
+	old := interruptContext
+	defer func() { interruptContext = old }()
+	interruptContext = func() (context.Context, context.CancelFunc) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel() // as if Ctrl-C came before the first iteration ended
+		return ctx, cancel
+	}
+	dir := t.TempDir()
+	code, out, errOut := runCLI("train", "pendulum", "-out", dir, "-json", "-quiet")
+	if code != 0 || !strings.Contains(errOut, "interrupted") {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	var s controlSummary
+	if err := json.Unmarshal([]byte(out), &s); err != nil || s.Stopped != "interrupted" {
+		t.Errorf("summary %q", out)
+	}
+	if _, err := deep.Load(filepath.Join(dir, checkpointFile)); err != nil {
+		t.Errorf("checkpoint after interrupt: %v", err)
+	}
+}
+
+func TestControlTextSummary(t *testing.T) {
+	code, out, _ := runCLI("train", "pendulum", "-algo", "a2c", "-steps", "2000", "-eval", "3", "-quiet")
+	if code != 0 || !strings.Contains(out, "Pendulum-v1") || !strings.Contains(out, "a2c") || !strings.Contains(out, "over 3 deterministic episodes") {
+		t.Errorf("exit %d, %q", code, out)
+	}
+}
