@@ -1,0 +1,254 @@
+#!/usr/bin/python3
+"""Turns the JSON that bench/run.sh collected into one table per comparison.
+
+It prints the tables (Markdown, readable as plain text) with the machine they
+ran on, and writes the same text to --results for the README.
+"""
+
+import argparse
+import ctypes
+import datetime
+import json
+import os
+import platform
+import re
+import statistics
+import sys
+
+
+def load(path, lines=False):
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        if lines:
+            return [json.loads(l) for l in f if l.strip()]
+        return json.load(f)
+
+
+def read(path):
+    if not os.path.exists(path):
+        return ""
+    with open(path) as f:
+        return f.read().strip()
+
+
+def rate(x):
+    if x is None:
+        return "—"
+    if x >= 1e6:
+        return f"{x / 1e6:.2f}M"
+    if x >= 1e4:
+        return f"{x / 1e3:.0f}k"
+    if x >= 1e3:
+        return f"{x / 1e3:.1f}k"
+    return f"{x:.0f}"
+
+
+def cpu():
+    model, family, number = "unknown CPU", "?", "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                k, _, v = line.partition(":")
+                k, v = k.strip(), v.strip()
+                if k == "model name" and model == "unknown CPU":
+                    model = v
+                elif k == "cpu family" and family == "?":
+                    family = v
+                elif k == "model" and number == "?":
+                    number = v
+    except OSError:
+        pass
+    return f"{model} (family {family}, model {number})"
+
+
+def blas_of_numpy():
+    """Names the BLAS library numpy loaded and, for OpenBLAS, its kernel."""
+    try:
+        import numpy  # noqa: F401  (loads the library so /proc/self/maps shows it)
+    except ImportError:
+        return "no numpy"
+    libs = set()
+    with open("/proc/self/maps") as f:
+        for line in f:
+            path = line.split()[-1]
+            if re.search(r"lib(open)?blas|libmkl|libblis", os.path.basename(path)):
+                libs.add(os.path.realpath(path))
+    if not libs:
+        return "no BLAS library loaded"
+    out = []
+    for lib in sorted(libs):
+        try:
+            core = ctypes.CDLL(lib).openblas_get_corename
+            core.restype = ctypes.c_char_p
+            out.append(f"{lib} (OpenBLAS, kernel {core().decode()})")
+        except (OSError, AttributeError):
+            out.append(f"{lib} (not OpenBLAS)")
+    return ", ".join(out)
+
+
+def machine(d):
+    lines = [f"- CPU: {cpu()}, {os.cpu_count()} cores; {platform.system()} {platform.release()}"]
+    lines.append(f"- Go: {read(os.path.join(d, 'go-version.txt')) or 'unknown'}")
+    py = f"- Python {platform.python_version()} ({sys.executable})"
+    try:
+        import numpy
+        py += f", numpy {numpy.__version__}"
+    except ImportError:
+        py += ", no numpy"
+    try:
+        import torch
+        py += f", torch {torch.__version__}"
+        cap = re.search(r"CPU capability usage: (\S+)", torch.__config__.show())
+        if cap:
+            py += f" (CPU capability {cap.group(1)}, {torch.get_num_threads()} threads by default)"
+    except ImportError:
+        py += ", no torch"
+    lines.append(py)
+    lines.append(f"- numpy's BLAS: {blas_of_numpy()} (run without OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE; "
+                 "the gridworld reference makes no BLAS calls)")
+    loads = []
+    for name, label in (("load-before.txt", "before"), ("load-after.txt", "after")):
+        m = re.search(r"load average: (.*)", read(os.path.join(d, name)))
+        if m:
+            loads.append(f"{m.group(1)} {label}")
+    if loads:
+        lines.append(f"- Load average (1, 5, 15 min): {'; '.join(loads)}. Other work on the machine slows "
+                     "every figure; a load above the number of cores means the timings are noisy.")
+    return lines
+
+
+def grid_section(go, ref):
+    out = ["## Gridworld: tabular REINFORCE on the default 3×3 world, one core", ""]
+    if go is None:
+        return out + ["pgrad's figure is missing.", ""]
+    s = go["settings"]
+    out.append(f"Settings (pgrad's defaults, passed to both): lr {s['lr']}, γ {s['gamma']}, batch {s['batch']}, "
+               f"baseline {s['baseline']}, entropy {s['entropy']}; each run trains {go['rollouts_per_run']} "
+               "rollouts from the uniform policy. Rollouts/s counts whole runs, updates included.")
+    out.append("")
+    out.append("| implementation | runs | seconds | rollouts/s | success rate, last 100 (mean / min) | greedy path at the goal |")
+    out.append("| --- | ---: | ---: | ---: | --- | ---: |")
+    rows = [("pgrad (Go, GOMAXPROCS=1)", go)]
+    if ref is not None:
+        rows.append((f"numpy {ref.get('numpy', '')} (batch-vectorised)", ref))
+    for name, r in rows:
+        out.append(f"| {name} | {r['runs']} | {r['seconds']:.2f} | {rate(r['rollouts_per_second'])} | "
+                   f"{r['success_rate_last100_mean']:.3f} / {r['success_rate_last100_min']:.3f} | "
+                   f"{r['greedy_reaches_goal']}/{r['runs']} |")
+    if ref is not None:
+        ratio = go["rollouts_per_second"] / ref["rollouts_per_second"]
+        out.append(f"| **ratio pgrad / numpy** | | | **{ratio:.0f}×** | | |")
+    else:
+        out.append("| numpy | not run (no numpy) | | | | |")
+    out += ["", "Target (issue 2): at least 3M rollouts/s on one core, about 200× the numpy version.", ""]
+    return out
+
+
+def field_section(go):
+    out = ["## Field: 2-D Gaussian REINFORCE, one core", ""]
+    if go is None:
+        return out + ["pgrad's figure is missing.", ""]
+    s = go["settings"]
+    out.append(f"Settings (pgrad's field defaults): lr {s['lr']}, batch {s['batch']}, baseline {s['baseline']}, "
+               f"entropy {s['entropy']}; {go['rollouts_per_run']} rollouts per run. No reference implementation.")
+    out.append("")
+    out.append("| implementation | runs | seconds | rollouts/s | success rate, last 100 (mean / min) | largest ‖μ − target‖ at the end |")
+    out.append("| --- | ---: | ---: | ---: | --- | ---: |")
+    out.append(f"| pgrad (Go, GOMAXPROCS=1) | {go['runs']} | {go['seconds']:.2f} | {rate(go['rollouts_per_second'])} | "
+               f"{go['success_rate_last100_mean']:.3f} / {go['success_rate_last100_min']:.3f} | "
+               f"{go.get('mu_error_max', float('nan')):.3f} |")
+    out.append("")
+    return out
+
+
+def fmt_opt(x, f):
+    return "—" if x is None else f.format(x)
+
+
+def cartpole_section(go, ref):
+    out = ["## CartPole-v1: PPO with CleanRL's configuration, until the mean return of the last 20 episodes reaches 475", ""]
+    if not go:
+        return out + ["pgrad's figures are missing.", ""]
+    threads = go[0]["threads"]
+    out.append(f"Both run CleanRL's ppo.py defaults (4 envs × 128 steps, 4 minibatches × 4 epochs, lr 2.5e-4 annealed, "
+               f"500k steps) on the same seeds with {threads} threads (pgrad: goroutines; PyTorch: "
+               "torch.set_num_threads). The clock runs from building the networks to the end of the first "
+               "iteration whose 20-episode mean return is ≥ 475.")
+    out.append("")
+    out.append("| seed | pgrad steps | pgrad s | pgrad steps/s | PyTorch steps | PyTorch s | PyTorch steps/s | wall-time ratio | steps/s ratio |")
+    out.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    byseed = {r["seed"]: r for r in (ref or [])}
+    walls, rates = [], []
+    for g in go:
+        p = byseed.get(g["seed"])
+        gs, gt = g["steps_to_target"], g["seconds_to_target"]
+        row = [str(g["seed"]), fmt_opt(gs, "{:,}"), fmt_opt(gt, "{:.2f}"), rate(g["steps_per_second"])]
+        if p is None:
+            row += ["—"] * 5
+        else:
+            ps, pt = p["steps_to_target"], p["seconds_to_target"]
+            row += [fmt_opt(ps, "{:,}"), fmt_opt(pt, "{:.1f}"), rate(p["steps_per_second"])]
+            wall = pt / gt if (pt is not None and gt is not None) else None
+            rr = g["steps_per_second"] / p["steps_per_second"]
+            if wall is not None:
+                walls.append(wall)
+            rates.append(rr)
+            row += [fmt_opt(wall, "{:.1f}×"), f"{rr:.1f}×"]
+        out.append("| " + " | ".join(row) + " |")
+    if walls or rates:
+        out.append(f"| **mean** | | | | | | | **{statistics.mean(walls):.1f}×** | **{statistics.mean(rates):.1f}×** |"
+                   if walls else f"| **mean** | | | | | | | — | **{statistics.mean(rates):.1f}×** |")
+    if ref is None:
+        out.append("")
+        out.append("PyTorch was not run (no torch).")
+    missed = [str(r["seed"]) for r in go + (ref or []) if not r["reached"]]
+    if missed:
+        out.append("")
+        out.append(f"A dash means the run did not reach 475 within 500k steps (seeds {', '.join(sorted(set(missed)))}).")
+    out += ["", "Target (issue 4): the same sample efficiency in one twentieth of PyTorch's wall time or less "
+                "(at least 150k steps/s with both cores).", ""]
+    return out
+
+
+def perf_section(d):
+    cmd = read(os.path.join(d, "perf-command.txt"))
+    if not cmd:
+        return ["## Browser", "", "bench/PERF_COMMAND.txt is missing, so the browser figures were not measured.", ""]
+    out = ["## Browser: the explainer in headless Chromium", "", f"Command: `{cmd}`", ""]
+    if os.path.exists(os.path.join(d, "perf-failed.txt")):
+        out.append("**The command failed.** Its output:")
+    out += ["```", read(os.path.join(d, "perf.txt")) or "(no output)", "```", "",
+            "Targets (issue 3): wasm at most 1 MB gzipped; first interactive frame within 500 ms; "
+            "at least 50 frames/s while training at least 100,000 rollouts/s.", ""]
+    return out
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--dir", required=True, help="the directory bench/run.sh wrote its results to")
+    p.add_argument("--results", default="", help="also write the report to this file")
+    p.add_argument("--command", default="make bench", help="the command that produced the results")
+    a = p.parse_args()
+    d = a.dir
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    out = ["# pgrad speed figures", "",
+           f"Measured {now} by `{a.command}`. Every figure comes from one run of that command; "
+           "run it again to check them on your machine.", "", "Machine:", ""]
+    out += machine(d)
+    out.append("")
+    out += grid_section(load(os.path.join(d, "grid-pgrad.json")), load(os.path.join(d, "grid-numpy.json")))
+    out += cartpole_section(load(os.path.join(d, "cartpole-pgrad.jsonl"), lines=True),
+                            load(os.path.join(d, "cartpole-pytorch.jsonl"), lines=True))
+    out += field_section(load(os.path.join(d, "field-pgrad.json")))
+    out += perf_section(d)
+    text = "\n".join(out).rstrip() + "\n"
+    sys.stdout.write(text)
+    if a.results:
+        with open(a.results, "w") as f:
+            f.write(text)
+        print(f"\n(written to {a.results})")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# bench/run.sh ('make bench') measures every speed figure of pgrad beside its
+# reference implementation, on the same settings and seeds, and prints one
+# table per comparison with the ratio and the machine. It also writes the
+# tables to bench/RESULTS.md, the source of the README's figures.
+#
+# Environment: SEEDS (CartPole seeds, default 1,2,3), PYTHON (default
+# Debian's /usr/bin/python3, which has numpy and torch), GO (default go),
+# RESULTS (default bench/RESULTS.md; empty to write nothing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+GO=${GO:-go}
+PYTHON=${PYTHON:-/usr/bin/python3}
+SEEDS=${SEEDS:-1,2,3}
+RESULTS=${RESULTS-bench/RESULTS.md}
+GRID_ROLLOUTS=2000 # one training run: the convergence tests ask for the goal within 2,000
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+say() { printf '%s\n' "bench: $*" >&2; }
+
+have_py() { "$PYTHON" -c "import $1" >/dev/null 2>&1; }
+
+say "building pgrad"
+"$GO" build -o "$work/pgrad" ./cmd/pgrad
+"$GO" version >"$work/go-version.txt"
+uptime >"$work/load-before.txt" 2>/dev/null || true
+
+# The tabular benches run on one goroutine; GOMAXPROCS=1 keeps the
+# runtime's own helpers (GC) on that core too, so "one core" is literal.
+say "gridworld: pgrad (one core)"
+GOMAXPROCS=1 "$work/pgrad" bench gridworld -rollouts "$GRID_ROLLOUTS" -runs 10 -benchtime 3s -json >"$work/grid-pgrad.json"
+
+if have_py numpy; then
+	# The reference gets pgrad's settings from pgrad's own output, so the
+	# two cannot drift apart.
+	read -r lr gamma batch baseline entropy < <("$PYTHON" -c '
+import json, sys
+s = json.load(open(sys.argv[1]))["settings"]
+print(s["lr"], s["gamma"], s["batch"], s["baseline"], s["entropy"])' "$work/grid-pgrad.json")
+	say "gridworld: numpy (lr $lr, gamma $gamma, batch $batch, baseline $baseline, entropy $entropy)"
+	# numpy here links Debian's BLAS; the OPENBLAS_* tuning variables some
+	# machines set are dropped for it, as for a plain shell.
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PYTHON" bench/numpy/gridworld.py \
+		--lr "$lr" --gamma "$gamma" --batch "$batch" --baseline "$baseline" --entropy "$entropy" \
+		--rollouts "$GRID_ROLLOUTS" --runs 20 --check 30 --json >"$work/grid-numpy.json"
+else
+	say "gridworld: $PYTHON has no numpy; skipping the reference (apt-get install python3-numpy)"
+fi
+
+say "field: pgrad (one core)"
+GOMAXPROCS=1 "$work/pgrad" bench field -rollouts "$GRID_ROLLOUTS" -runs 10 -benchtime 2s -json >"$work/field-pgrad.json"
+
+say "cartpole: pgrad PPO, seeds $SEEDS"
+"$work/pgrad" bench cartpole -seeds "$SEEDS" -json >"$work/cartpole-pgrad.jsonl"
+threads=$("$PYTHON" -c 'import json, sys; print(json.loads(open(sys.argv[1]).readline())["threads"])' "$work/cartpole-pgrad.jsonl")
+
+if have_py torch; then
+	say "cartpole: PyTorch PPO, seeds $SEEDS, $threads threads (about 30 s a seed)"
+	"$PYTHON" bench/pytorch/ppo_cartpole.py --seeds "$SEEDS" --threads "$threads" --json >"$work/cartpole-pytorch.jsonl"
+else
+	say "cartpole: $PYTHON has no torch; skipping the reference (apt-get install python3-torch)"
+fi
+
+# The browser figures come from a command the web engineers keep in
+# bench/PERF_COMMAND.txt (lines starting with # are comments).
+if [ -f bench/PERF_COMMAND.txt ]; then
+	perf_cmd=$(grep -v '^[[:space:]]*#' bench/PERF_COMMAND.txt | sed '/^[[:space:]]*$/d')
+	printf '%s\n' "$perf_cmd" >"$work/perf-command.txt"
+	say "browser: $perf_cmd"
+	if bash -c "$perf_cmd" >"$work/perf.txt" 2>"$work/perf-stderr.txt"; then
+		:
+	else
+		say "browser: the command failed (status $?); its output is in the report"
+		cat "$work/perf-stderr.txt" >>"$work/perf.txt"
+		echo "FAILED" >"$work/perf-failed.txt"
+	fi
+fi
+
+uptime >"$work/load-after.txt" 2>/dev/null || true
+"$PYTHON" bench/report.py --dir "$work" --results "$RESULTS" --command "make bench  (./bench/run.sh, SEEDS=$SEEDS)"
