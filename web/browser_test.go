@@ -1,0 +1,552 @@
+package web_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/pgrad/pgrad/web"
+)
+
+var screenshots = flag.Bool("screenshots", false, "also copy the browser test's screenshots to docs/screenshots/ for the README")
+
+// onCI reports whether the tests run under CI, where a skipped browser
+// test would hide a broken page.
+func onCI() bool { return os.Getenv("CI") == "true" }
+
+// findChromium returns the browser to drive, or skips (fails on CI).
+func findChromium(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("PGRAD_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if onCI() {
+		t.Fatal("CI=true but no chromium was found: install Debian's chromium (.ci/run does) or set PGRAD_CHROMIUM")
+	}
+	t.Skip("no chromium found (install Debian's chromium or set PGRAD_CHROMIUM); skipping the browser tests")
+	return ""
+}
+
+// page is one browser tab on the real handler, shared by the subtests so
+// that chromium starts once.
+type page struct {
+	ctx  context.Context
+	url  string
+	mu   sync.Mutex
+	errs []string // console errors, exceptions and failed requests
+}
+
+func (p *page) record(format string, args ...any) {
+	p.mu.Lock()
+	p.errs = append(p.errs, fmt.Sprintf(format, args...))
+	p.mu.Unlock()
+}
+
+func (p *page) problems() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.errs...)
+}
+
+func newPage(t *testing.T) *page {
+	t.Helper()
+	chromium := findChromium(t)
+	if !web.WasmBuilt() {
+		if onCI() {
+			t.Fatal("the wasm engine is not embedded: run go generate ./web/... before go test")
+		}
+		t.Skip("the wasm engine is not embedded (run go generate ./web/...); skipping the browser tests")
+	}
+	srv := httptest.NewServer(web.Handler())
+	t.Cleanup(srv.Close)
+
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromium),
+		chromedp.Flag("headless", true),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	}
+	// The deadline only stops a hung browser from hanging the suite; the
+	// assertions below count rollouts, not seconds.
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	t.Cleanup(cancel)
+	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	t.Cleanup(cancelAlloc)
+	ctx, cancelTab := chromedp.NewContext(ctx)
+	t.Cleanup(cancelTab)
+
+	p := &page{ctx: ctx, url: srv.URL + "/"}
+	// Open the tab first, so that the listener sees every event of the load.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("starting %s: %v", chromium, err)
+	}
+	err := chromedp.Listen(ctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeWarning {
+				var parts []string
+				for _, a := range ev.Args {
+					parts = append(parts, string(a.Value)+a.Description)
+				}
+				p.record("console.%s: %s", ev.Type, strings.Join(parts, " "))
+			}
+		case *runtime.EventExceptionThrown:
+			d := ev.ExceptionDetails
+			msg := d.Text
+			if d.Exception != nil {
+				msg += " " + d.Exception.Description
+			}
+			p.record("exception: %s", msg)
+		case *cdplog.EventEntryAdded:
+			if ev.Entry.Level == cdplog.EntryLevelError {
+				p.record("log: %s %s", ev.Entry.Text, ev.Entry.URL)
+			}
+		case *network.EventLoadingFailed:
+			p.record("request failed: %s %s", ev.ErrorText, ev.BlockedReason)
+		case *network.EventResponseReceived:
+			if ev.Response.Status >= 400 {
+				p.record("HTTP %d for %s", ev.Response.Status, ev.Response.URL)
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, cdplog.Enable, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(p.url),
+		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="1"]`)),
+	); err != nil {
+		t.Fatalf("loading the page: %v (problems so far: %q)", err, p.problems())
+	}
+	t.Logf("page interactive after %v (wall time, machine shared and noisy)", time.Since(start).Round(time.Millisecond))
+	return p
+}
+
+func (p *page) run(t *testing.T, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(p.ctx, actions...); err != nil {
+		t.Fatalf("%v (page problems: %q)", err, p.problems())
+	}
+}
+
+// eval evaluates a JS expression in the page and decodes its JSON result.
+func eval[T any](t *testing.T, p *page, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(p.ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("evaluating %s: %v (page problems: %q)", expr, err, p.problems())
+	}
+	return v
+}
+
+// clickSelector clicks the centre of the first element matching sel, with
+// the given modifiers; it works for SVG groups, which have no box model of
+// their own in every chromium.
+func (p *page) clickSelector(t *testing.T, sel string, mods ...chromedp.Modifier) {
+	t.Helper()
+	box := eval[[]float64](t, p, fmt.Sprintf(`(() => { const e = document.querySelector(%q); e.scrollIntoView({block: "center"}); const r = e.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()`, sel))
+	p.clickXY(t, box[0], box[1], mods...)
+}
+
+func (p *page) clickXY(t *testing.T, x, y float64, mods ...chromedp.Modifier) {
+	t.Helper()
+	opts := []chromedp.MouseOption{chromedp.ButtonLeft}
+	if len(mods) > 0 {
+		opts = append(opts, chromedp.ButtonModifiers(mods...))
+	}
+	p.run(t, chromedp.MouseClickXY(x, y, opts...))
+}
+
+// gridState reads the engine's grid state through the page's own bridge.
+type gridState struct {
+	Rollouts  float64    `json:"rollouts"`
+	Goal      float64    `json:"goal"`
+	Start     float64    `json:"start"`
+	Size      float64    `json:"size"`
+	Probs     [4]float64 `json:"probs"` // π(·|start)
+	BarStart  [4]float64 `json:"bars"`  // the start cell's drawn bar heights, as fractions
+	GoalClass string     `json:"goalClass"`
+}
+
+const gridStateJS = `(() => {
+  const f = pgrad.step(0);
+  const n = f[1], start = f[3], b = 20 + 4 * start;
+  const cell = document.querySelector('.cell[data-index="' + start + '"]');
+  const bars = [...cell.querySelectorAll('rect.bar')].map(r => Number(r.getAttribute('height')) / 30);
+  const goalCell = document.querySelector('.cell.goal');
+  return {rollouts: f[2], goal: f[4], start, size: n, probs: [f[b], f[b+1], f[b+2], f[b+3]], bars,
+    goalClass: goalCell ? goalCell.dataset.row + ',' + goalCell.dataset.col : ''};
+})()`
+
+func (p *page) grid(t *testing.T) gridState {
+	t.Helper()
+	return eval[gridState](t, p, gridStateJS)
+}
+
+type fieldState struct {
+	Rollouts float64    `json:"rollouts"`
+	Mu       [2]float64 `json:"mu"`
+	Target   [2]float64 `json:"target"`
+	Samples  float64    `json:"samples"`
+}
+
+func (p *page) field(t *testing.T) fieldState {
+	t.Helper()
+	return eval[fieldState](t, p, `(() => { const f = pgrad.stepField(0); return {rollouts: f[1], mu: [f[2], f[3]], target: [f[6], f[7]], samples: f[8]}; })()`)
+}
+
+func (s fieldState) dist() float64 { return math.Hypot(s.Mu[0]-s.Target[0], s.Mu[1]-s.Target[1]) }
+
+// trainUntil presses Train, waits until done reports true or the engine
+// has run maxRollouts more rollouts, then pauses. Counting rollouts rather
+// than seconds keeps the test independent of the machine's load.
+func (p *page) trainUntil(t *testing.T, rollouts func() float64, maxRollouts float64, done func() bool) bool {
+	t.Helper()
+	from := rollouts()
+	start := time.Now()
+	p.clickSelector(t, "#train")
+	defer func() {
+		p.clickSelector(t, "#train")
+		t.Logf("trained %.0f rollouts in %v", rollouts()-from, time.Since(start).Round(10*time.Millisecond))
+	}()
+	for {
+		if done() {
+			return true
+		}
+		if rollouts()-from > maxRollouts {
+			return false
+		}
+		if err := chromedp.Do(p.ctx, chromedp.Sleep(100*time.Millisecond)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func (p *page) screenshot(t *testing.T, name, sel string) {
+	t.Helper()
+	var png []byte
+	var err error
+	if sel == "" {
+		png, err = chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
+	} else {
+		png, err = chromedp.Run(p.ctx, chromedp.Screenshot(chromedp.CSS(sel)))
+	}
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	path := filepath.Join(t.ArtifactDir(), name)
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if *screenshots {
+		if err := os.MkdirAll("../docs/screenshots", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join("../docs/screenshots", name), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func text(t *testing.T, p *page, sel string) string {
+	t.Helper()
+	return strings.TrimSpace(eval[string](t, p, fmt.Sprintf(`document.querySelector(%q).textContent`, sel)))
+}
+
+func TestBrowser(t *testing.T) {
+	p := newPage(t)
+	// The speed slider's positions: index 5 is the default, 5 rollouts a
+	// frame; 8 is 50 a frame.
+	setSpeed := func(t *testing.T, i int) {
+		t.Helper()
+		eval[string](t, p, fmt.Sprintf(`(() => { const s = document.getElementById('speed'); s.value = '%d'; s.dispatchEvent(new Event('input')); return s.value; })()`, i))
+	}
+
+	t.Run("loads", func(t *testing.T) {
+		if probs := p.problems(); len(probs) > 0 {
+			t.Errorf("problems while loading: %q", probs)
+		}
+		for _, id := range []string{"train", "step", "reset", "speed", "lr", "baseline", "view-policy", "view-traj", "view-gauss"} {
+			n := eval[int](t, p, fmt.Sprintf(`document.querySelectorAll('#%s').length`, id))
+			if n != 1 {
+				t.Errorf("#%s: %d elements, want 1", id, n)
+			}
+		}
+		cells := eval[int](t, p, `document.querySelectorAll('.cell[data-row][data-col]').length`)
+		if cells != 9 {
+			t.Errorf("%d grid cells, want 9", cells)
+		}
+		perf := eval[map[string]any](t, p, `globalThis.pgradPerf`)
+		if v, ok := perf["firstFrameMs"].(float64); !ok || v <= 0 {
+			t.Errorf("pgradPerf.firstFrameMs = %v, want a positive number", perf["firstFrameMs"])
+		} else {
+			t.Logf("first interactive frame at %.0f ms after navigation (noisy: shared machine)", v)
+		}
+		s := p.grid(t)
+		for a, pr := range s.Probs {
+			if math.Abs(pr-0.25) > 1e-12 {
+				t.Errorf("π(%d|start) = %v before training, want 0.25", a, pr)
+			}
+		}
+		p.screenshot(t, "page-top.png", "")
+	})
+
+	t.Run("bridge errors", func(t *testing.T) {
+		before := p.grid(t)
+		got := eval[[]string](t, p, `(() => {
+		  const out = [];
+		  for (const f of [() => pgrad.setGoal(9, 9), () => pgrad.setGoal(-1, 0), () => pgrad.setSettings({lr: NaN}),
+		                   () => pgrad.setSettings({lr: -1}), () => pgrad.step(-3), () => pgrad.step(1.5), () => pgrad.setTarget(NaN, 0),
+		                   () => pgrad.setGoal(2, 0)]) {
+		    try { f(); out.push('no error'); } catch (e) { out.push(e instanceof Error ? e.message : 'not an Error: ' + e); }
+		  }
+		  return out;
+		})()`)
+		for i, msg := range got {
+			if msg == "no error" || strings.HasPrefix(msg, "not an Error") || msg == "" {
+				t.Errorf("bad call %d: %q, want a thrown Error with a message", i, msg)
+			}
+		}
+		after := p.grid(t)
+		if after != before {
+			t.Errorf("bad calls changed the grid: %+v → %+v", before, after)
+		}
+		lr := eval[float64](t, p, `pgrad.settings().lr`)
+		if lr != 0.5 {
+			t.Errorf("lr = %v after rejected settings, want 0.5", lr)
+		}
+	})
+
+	t.Run("train", func(t *testing.T) {
+		// π(toward goal | start): from the bottom-left start, up and right
+		// both head for the top-right goal.
+		toward := func(s gridState) float64 { return s.Probs[0] + s.Probs[1] }
+		// 15 s at the default 5 rollouts a frame and 60 frames a second.
+		ok := p.trainUntil(t, func() float64 { return p.grid(t).Rollouts }, 4500, func() bool { return toward(p.grid(t)) > 0.9 })
+		s := p.grid(t)
+		if !ok {
+			t.Fatalf("after %.0f rollouts π(up or right | start) = %.3f, want > 0.9", s.Rollouts, toward(s))
+		}
+		for a := range 4 {
+			if math.Abs(s.BarStart[a]-s.Probs[a]) > 0.01 {
+				t.Errorf("start cell bar %d drawn at %.3f, π = %.3f", a, s.BarStart[a], s.Probs[a])
+			}
+		}
+		if got := text(t, p, "#train"); got != "Train" {
+			t.Errorf("#train reads %q after pausing, want Train", got)
+		}
+		p.screenshot(t, "policy.png", "#lab")
+	})
+
+	t.Run("move goal", func(t *testing.T) {
+		before := p.grid(t)
+		p.clickSelector(t, `.cell[data-row="2"][data-col="2"]`)
+		s := p.grid(t)
+		if s.Goal != 8 || s.GoalClass != "2,2" {
+			t.Fatalf("after clicking (2,2): goal %v drawn at %q, want 8 at 2,2", s.Goal, s.GoalClass)
+		}
+		if s.Probs != before.Probs {
+			t.Errorf("moving the goal changed π(·|start): %v → %v; the policy must be kept", before.Probs, s.Probs)
+		}
+		// Clicking the start must not move the goal there.
+		p.clickSelector(t, `.cell[data-row="2"][data-col="0"]`)
+		if g := p.grid(t).Goal; g != 8 {
+			t.Errorf("clicking the start moved the goal to %v", g)
+		}
+		if msg := text(t, p, "#status"); !strings.Contains(msg, "start") {
+			t.Errorf("status after clicking the start = %q, want an explanation", msg)
+		}
+		setSpeed(t, 8)
+		// The new goal is straight to the right of the start.
+		ok := p.trainUntil(t, func() float64 { return p.grid(t).Rollouts }, 20000, func() bool { return p.grid(t).BarStart[1] > 0.8 })
+		setSpeed(t, 5)
+		if !ok {
+			t.Fatalf("the start cell's bars did not re-tilt: π(·|start) = %v", p.grid(t).Probs)
+		}
+		moves := eval[int](t, p, `pgrad.step(0)[10]`)
+		if moves != 1 {
+			t.Errorf("%d goal moves recorded, want 1", moves)
+		}
+	})
+
+	t.Run("shift-click moves the pit", func(t *testing.T) {
+		p.clickSelector(t, `.cell[data-row="0"][data-col="0"]`, chromedp.ModifierShift)
+		pit := eval[string](t, p, `document.querySelector('.cell.pit').dataset.index`)
+		if pit != "0" {
+			t.Errorf("pit at cell %s after shift-clicking (0,0), want 0", pit)
+		}
+		p.clickSelector(t, `.cell[data-row="1"][data-col="1"]`, chromedp.ModifierShift)
+		pit = eval[string](t, p, `document.querySelector('.cell.pit').dataset.index`)
+		if pit != "4" {
+			t.Errorf("pit at cell %s after shift-clicking (1,1), want 4", pit)
+		}
+	})
+
+	t.Run("trajectories view", func(t *testing.T) {
+		p.clickSelector(t, `label[for="view-traj"]`)
+		p.run(t, chromedp.Sleep(50*time.Millisecond))
+		p.clickSelector(t, "#step") // draw fresh rollouts
+		type trajView struct {
+			Class   string   `json:"class"`
+			Paths   int      `json:"paths"`
+			Classes []string `json:"classes"`
+			Arrows  bool     `json:"arrows"`
+		}
+		got := eval[trajView](t, p, `(() => {
+		  const svg = document.getElementById('grid');
+		  const paths = [...document.querySelectorAll('path.traj')].filter(p => (p.getAttribute('d') || '').length > 0);
+		  const arrows = getComputedStyle(document.querySelector('.arrows')).display !== 'none';
+		  return {class: svg.getAttribute('class'), paths: paths.length, classes: paths.map(p => p.getAttribute('class')), arrows};
+		})()`)
+		if !strings.Contains(got.Class, "show-traj") || got.Arrows {
+			t.Errorf("grid class %q, policy arrows shown %v: want the trajectory view", got.Class, got.Arrows)
+		}
+		if got.Paths < 20 {
+			t.Errorf("%d trajectories drawn, want the last 24", got.Paths)
+		}
+		goal := 0
+		for _, c := range got.Classes {
+			if c == "traj goal" {
+				goal++
+			}
+		}
+		if goal == 0 {
+			t.Errorf("no trajectory drawn as reaching the goal among %q", got.Classes)
+		}
+		p.screenshot(t, "trajectories.png", "#lab")
+	})
+
+	t.Run("gaussian view", func(t *testing.T) {
+		p.clickSelector(t, `label[for="view-gauss"]`)
+		visible := eval[bool](t, p, `!document.getElementById('stage-field').hidden && document.getElementById('stage-grid').hidden`)
+		if !visible {
+			t.Fatal("the Gaussian view did not replace the grid")
+		}
+		before := p.field(t)
+		d0 := before.dist()
+		ok := p.trainUntil(t, func() float64 { return p.field(t).Rollouts }, 6000, func() bool { return p.field(t).dist() < d0/3 })
+		after := p.field(t)
+		if !ok {
+			t.Errorf("μ went from %v to %v, target %v: distance %.3f → %.3f, want a third", before.Mu, after.Mu, after.Target, d0, after.dist())
+		}
+		type fieldDrawing struct {
+			Dots, Ellipses int
+			Mu             [2]float64
+			Heat           int
+		}
+		drawn := eval[fieldDrawing](t, p, `(() => {
+		  const dots = [...document.querySelectorAll('circle.dot')].filter(c => Number(c.getAttribute('r')) > 0).length;
+		  const ell = [...document.querySelectorAll('ellipse.ellipse')].filter(e => Number(e.getAttribute('rx')) > 0).length;
+		  const mu = document.querySelector('circle.mu');
+		  const c = document.getElementById('heat');
+		  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+		  let lit = 0; for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0) lit++;
+		  return {Dots: dots, Ellipses: ell, Mu: [Number(mu.getAttribute('cx')), Number(mu.getAttribute('cy'))], Heat: lit};
+		})()`)
+		if drawn.Dots < 100 || drawn.Ellipses != 2 || drawn.Heat != 48*48 {
+			t.Errorf("drawn: %d sample dots, %d σ ellipses, %d heat-map pixels; want ≥ 100, 2, %d", drawn.Dots, drawn.Ellipses, drawn.Heat, 48*48)
+		}
+		// μ is drawn where the engine says: x from [−1, 1] onto [0, 360].
+		if wantX := (after.Mu[0] + 1) / 2 * 360; math.Abs(drawn.Mu[0]-wantX) > 0.5 {
+			t.Errorf("μ drawn at x = %.1f, want %.1f", drawn.Mu[0], wantX)
+		}
+		p.screenshot(t, "gaussian.png", "#lab")
+
+		// A click at the plane's lower-left quarter moves the target there.
+		box := eval[[]float64](t, p, `(() => { const e = document.getElementById('plane'); e.scrollIntoView({block: "center"}); const r = e.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })()`)
+		p.clickXY(t, box[0]+0.25*box[2], box[1]+0.75*box[3])
+		moved := p.field(t)
+		if math.Abs(moved.Target[0]+0.5) > 0.02 || math.Abs(moved.Target[1]+0.5) > 0.02 {
+			t.Fatalf("target %v after clicking the lower-left quarter, want (−0.5, −0.5)", moved.Target)
+		}
+		d1 := moved.dist()
+		setSpeed(t, 8)
+		ok = p.trainUntil(t, func() float64 { return p.field(t).Rollouts }, 20000, func() bool { return p.field(t).dist() < d1/3 })
+		setSpeed(t, 5)
+		if !ok {
+			t.Errorf("μ did not follow the target: distance %.3f → %.3f", d1, p.field(t).dist())
+		}
+		p.clickSelector(t, `label[for="view-policy"]`)
+	})
+
+	t.Run("keyboard", func(t *testing.T) {
+		// Focus something that is not a control, as a reader would by
+		// clicking on the text.
+		p.clickSelector(t, "#lab-title")
+		p.run(t, chromedp.KeyEvent(" "))
+		if got := text(t, p, "#train"); got != "Pause" {
+			t.Errorf("after Space #train reads %q, want Pause", got)
+		}
+		p.run(t, chromedp.Sleep(200*time.Millisecond), chromedp.KeyEvent(" "))
+		if got := text(t, p, "#train"); got != "Train" {
+			t.Errorf("after a second Space #train reads %q, want Train", got)
+		}
+		p.run(t, chromedp.KeyEvent("r"))
+		if r := p.grid(t).Rollouts; r != 0 {
+			t.Errorf("%v rollouts after R, want 0", r)
+		}
+		p.run(t, chromedp.KeyEvent("s"))
+		if r := p.grid(t).Rollouts; r != 4 {
+			t.Errorf("%v rollouts after S, want one batch of 4", r)
+		}
+		// Arrow keys and Enter: from the start (2,0) up one and right two
+		// is (1,2), an empty cell, which becomes the goal.
+		eval[int](t, p, `document.querySelector('.cell[data-row="2"][data-col="0"]').focus(), 1`)
+		p.run(t, chromedp.KeyEvent(kb.ArrowUp), chromedp.KeyEvent(kb.ArrowRight), chromedp.KeyEvent(kb.ArrowRight), chromedp.KeyEvent(kb.Enter))
+		if s := p.grid(t); s.GoalClass != "1,2" {
+			t.Errorf("goal at %q after ↑ → → Enter from the start, want 1,2", s.GoalClass)
+		}
+		focused := eval[string](t, p, `document.activeElement.dataset.index || ''`)
+		if focused != "5" {
+			t.Errorf("focus on cell %q, want 5", focused)
+		}
+	})
+
+	t.Run("phone", func(t *testing.T) {
+		p.run(t, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile))
+		overflow := eval[int](t, p, `document.documentElement.scrollWidth - document.documentElement.clientWidth`)
+		if overflow > 0 {
+			t.Errorf("the page is %d px wider than a 390 px phone", overflow)
+		}
+		p.screenshot(t, "phone.png", "")
+		p.run(t, chromedp.EmulateViewport(1280, 900))
+	})
+
+	if probs := p.problems(); len(probs) > 0 {
+		t.Errorf("console errors or failed requests during the test: %q", probs)
+	}
+}
