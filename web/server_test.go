@@ -555,3 +555,22 @@ func TestEmbeddedHandler(t *testing.T) {
 		t.Errorf("GET /.keep: status %d, want 404", w.Code)
 	}
 }
+
+func TestRange(t *testing.T) {
+	files := testFiles()
+	h := NewHandler(files)
+	w := do(h, "GET", "/pgrad.wasm", "Range", "bytes=4-7")
+	if w.Code != http.StatusPartialContent || w.Body.String() != "\x01\x00\x00\x00" {
+		t.Errorf("Range bytes=4-7: status %d body %q, want 206 and the wasm version bytes", w.Code, w.Body.String())
+	}
+	// With gzip, the range is of the gzip bytes (the selected representation).
+	w = do(h, "GET", "/pgrad.wasm", "Range", "bytes=0-1", "Accept-Encoding", "gzip")
+	if w.Code != http.StatusPartialContent || w.Body.String() != "\x1f\x8b" || w.Header().Get("Content-Encoding") != "gzip" {
+		t.Errorf("Range bytes=0-1 with gzip: status %d body %q encoding %q, want 206 and the gzip magic", w.Code, w.Body.String(), w.Header().Get("Content-Encoding"))
+	}
+	// An error body is plain text and must not claim to be gzip.
+	w = do(h, "GET", "/pgrad.wasm", "Range", "bytes=99999999-", "Accept-Encoding", "gzip")
+	if w.Code != http.StatusRequestedRangeNotSatisfiable || w.Header().Get("Content-Encoding") != "" {
+		t.Errorf("unsatisfiable Range: status %d, Content-Encoding %q; want 416 and none", w.Code, w.Header().Get("Content-Encoding"))
+	}
+}
