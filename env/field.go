@@ -33,10 +33,12 @@ type FieldConfig struct {
 	Extent     float64 // 0 means 1
 }
 
-// DefaultField returns the task the browser shows: a target of width 0.25
-// at (0.5, 0.4) in the square [−1, 1]², no distractor.
+// DefaultField returns the task the browser shows: a bump of width 0.35
+// at (0.5, 0.4) in the square [−1, 1]², no distractor. The width is wide
+// enough that a policy that has settled on an old target still sees a
+// little reward from a new one and can follow it.
 func DefaultField() FieldConfig {
-	return FieldConfig{Target: [2]float64{0.5, 0.4}, Width: 0.25, Extent: 1}
+	return FieldConfig{Target: [2]float64{0.5, 0.4}, Width: 0.35, Extent: 1}
 }
 
 func (c FieldConfig) extent() float64 {

@@ -8,10 +8,10 @@ import (
 )
 
 // Bounds on log σ of the field's Gaussian after each update: ln 0.05 and
-// ln 2.
+// ln 1 (the field is [−1, 1]² by default, so a wider σ only wastes samples).
 const (
 	MinLogSigma = -2.995732273553991
-	MaxLogSigma = 0.6931471805599453
+	MaxLogSigma = 0
 )
 
 // FieldSuccess is the reward above which a field rollout counts as a

@@ -1,0 +1,241 @@
+package lab
+
+import (
+	"errors"
+	"math"
+	"runtime"
+	"testing"
+
+	"github.com/pgrad/pgrad/env"
+	"github.com/pgrad/pgrad/pg"
+)
+
+func cell(r, c int) env.Cell { return env.Cell{Row: r, Col: c} }
+
+// trainUntil steps g in chunks of 10 until it has learned or used budget
+// rollouts, and returns the rollouts used, or -1. Learned means that the
+// greedy path reaches the goal and at least 95% of the last Window
+// rollouts did, all of them made during this call (so that successes from
+// before a goal move do not count).
+func trainUntil(t *testing.T, g *Grid, budget int) int {
+	t.Helper()
+	for used := 10; used <= budget; used += 10 {
+		if err := g.Step(10); err != nil {
+			t.Fatal(err)
+		}
+		if s := g.Snapshot(0); used >= Window && s.GreedyEnd == env.Goal && s.SuccessRate >= 0.95 {
+			return used
+		}
+	}
+	return -1
+}
+
+func TestGridConvergesOnTheDefaultWorld(t *testing.T) {
+	for seed := uint64(1); seed <= 10; seed++ {
+		g, err := NewGrid(env.DefaultGrid(), DefaultSettings(), seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := trainUntil(t, g, 2000)
+		if n < 0 {
+			sr, _ := g.Window()
+			t.Errorf("seed %d: not learned within 2000 rollouts (success %.2f, greedy path %v)", seed, sr, g.Snapshot(0).GreedyPath)
+			continue
+		}
+		// π(toward the goal | start) is what the browser test watches.
+		if err := g.Step(2000 - n); err != nil {
+			t.Fatal(err)
+		}
+		p := g.Snapshot(0).Probs[6]
+		if p[env.Up]+p[env.Right] < 0.9 {
+			t.Errorf("seed %d: π(up or right | start) = %.3f after 2000 rollouts", seed, p[env.Up]+p[env.Right])
+		}
+		// Move the goal to every other free cell in turn: the policy is
+		// kept and re-learns.
+		for _, goal := range []env.Cell{cell(2, 2), cell(0, 0)} {
+			if err := g.SetGoal(goal); err != nil {
+				t.Fatal(err)
+			}
+			if m := trainUntil(t, g, 3000); m < 0 {
+				t.Errorf("seed %d: not re-learned within 3000 rollouts after moving the goal to %v", seed, goal)
+			} else if seed == 1 {
+				t.Logf("seed 1: learned in %d rollouts, re-learned goal %v in %d", n, goal, m)
+			}
+		}
+		if s := g.Snapshot(0); len(s.GoalMoves) != 2 || s.GoalMoves[0] != 2000 {
+			t.Errorf("seed %d: goal moves recorded at %v, want 2 starting at 2000", seed, s.GoalMoves)
+		}
+	}
+}
+
+func TestGridConvergesWithTwoPits(t *testing.T) {
+	cfg := env.GridConfig{Size: 5, Start: cell(4, 0), Goal: cell(0, 4), Pits: []env.Cell{cell(2, 2), cell(1, 3)}, Walls: []env.Cell{cell(3, 1)}}
+	for seed := uint64(1); seed <= 10; seed++ {
+		g, err := NewGrid(cfg, DefaultSettings(), seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := trainUntil(t, g, 5000); n < 0 {
+			sr, _ := g.Window()
+			t.Errorf("seed %d: 5×5 with two pits not learned within 5000 rollouts (success %.2f)", seed, sr)
+		} else if seed == 1 {
+			t.Logf("5×5 learned in %d rollouts", n)
+		}
+		for _, c := range g.Snapshot(0).GreedyPath {
+			if c == cell(2, 2) || c == cell(1, 3) || c == cell(3, 1) {
+				t.Errorf("seed %d: greedy path %v crosses a pit or wall", seed, g.Snapshot(0).GreedyPath)
+			}
+		}
+	}
+}
+
+func TestFieldConverges(t *testing.T) {
+	for seed := uint64(1); seed <= 10; seed++ {
+		f, err := NewField(env.DefaultField(), DefaultFieldSettings(), seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Step(3000); err != nil {
+			t.Fatal(err)
+		}
+		s := f.Snapshot(0)
+		if d := math.Hypot(s.Mu[0]-s.Target[0], s.Mu[1]-s.Target[1]); d > 0.1 {
+			t.Errorf("seed %d: μ = %v is %.3f from the target %v", seed, s.Mu, d, s.Target)
+		}
+		if err := f.SetTarget(-0.4, -0.3); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Step(5000); err != nil {
+			t.Fatal(err)
+		}
+		s = f.Snapshot(0)
+		if d := math.Hypot(s.Mu[0]+0.4, s.Mu[1]+0.3); d > 0.1 {
+			t.Errorf("seed %d: after SetTarget μ = %v is %.3f from (−0.4, −0.3)", seed, s.Mu, d)
+		} else if seed == 1 {
+			t.Logf("seed 1: μ %v σ %v", s.Mu, s.Sigma)
+		}
+	}
+}
+
+func TestOperationsRejectBadInput(t *testing.T) {
+	if _, err := NewGrid(env.DefaultGrid(), Settings{LR: math.NaN(), Baseline: "none", Batch: 1, Gamma: 1}, 1); !errors.Is(err, pg.ErrSetting) {
+		t.Errorf("NaN learning rate: %v", err)
+	}
+	if _, err := NewGrid(env.GridConfig{Size: 11}, DefaultSettings(), 1); !errors.Is(err, env.ErrSize) {
+		t.Errorf("size 11: %v", err)
+	}
+	g, _ := NewGrid(env.DefaultGrid(), DefaultSettings(), 1)
+	g.Step(30)
+	before := g.Snapshot(5)
+	if err := g.Step(-1); !errors.Is(err, ErrSteps) {
+		t.Errorf("Step(-1): %v", err)
+	}
+	for _, c := range []env.Cell{cell(1, 1), cell(2, 0), cell(3, 3)} {
+		if err := g.SetGoal(c); err == nil {
+			t.Errorf("SetGoal(%v) accepted", c)
+		}
+	}
+	for _, c := range []env.Cell{cell(0, 2), cell(2, 0), cell(-1, 0)} {
+		if err := g.SetPit(c); err == nil {
+			t.Errorf("SetPit(%v) accepted", c)
+		}
+	}
+	if err := g.SetSettings(Settings{LR: 1, Baseline: "median", Batch: 1, Gamma: 1}); !errors.Is(err, pg.ErrSetting) {
+		t.Errorf("baseline median: %v", err)
+	}
+	if err := g.SetSettings(Settings{LR: 1, Baseline: "none", Batch: -2, Gamma: 1}); !errors.Is(err, pg.ErrSetting) {
+		t.Errorf("batch −2: %v", err)
+	}
+	if after := g.Snapshot(5); !equalJSON(t, before, after) {
+		t.Error("rejected operations changed the session")
+	}
+	f, _ := NewField(env.DefaultField(), DefaultFieldSettings(), 1)
+	if err := f.SetTarget(math.Inf(1), 0); !errors.Is(err, env.ErrOutside) {
+		t.Errorf("SetTarget(+Inf, 0): %v", err)
+	}
+}
+
+func TestResetKeepsWorldAndClearsHistory(t *testing.T) {
+	g, _ := NewGrid(env.DefaultGrid(), DefaultSettings(), 3)
+	g.Step(500)
+	if err := g.SetGoal(cell(2, 2)); err != nil {
+		t.Fatal(err)
+	}
+	g.Reset()
+	s := g.Snapshot(10)
+	if s.Rollouts != 0 || len(s.Trajectories) != 0 || len(s.Curve) != 0 || len(s.GoalMoves) != 0 || s.Goal != cell(2, 2) {
+		t.Errorf("after Reset: rollouts %d, %d trajectories, %d curve points, goal moves %v, goal %v",
+			s.Rollouts, len(s.Trajectories), len(s.Curve), s.GoalMoves, s.Goal)
+	}
+	for st, p := range s.Probs {
+		if p != [4]float64{0.25, 0.25, 0.25, 0.25} {
+			t.Fatalf("π(·|%d) = %v after Reset, want uniform", st, p)
+		}
+	}
+}
+
+func TestSnapshotContents(t *testing.T) {
+	g, _ := NewGrid(env.DefaultGrid(), DefaultSettings(), 4)
+	g.Step(7)
+	s := g.Snapshot(3)
+	if len(s.Trajectories) != 3 || s.Rollouts != 7 || s.Updates != 1 || len(s.Curve) != 1 || s.Curve[0].Rollouts != 4 {
+		t.Fatalf("snapshot after 7 rollouts with batches of 4: %d trajectories, %d rollouts, %d updates, curve %v",
+			len(s.Trajectories), s.Rollouts, s.Updates, s.Curve)
+	}
+	for _, tr := range s.Trajectories {
+		if len(tr.Cells) != len(tr.Actions)+1 || tr.Cells[0] != s.Start {
+			t.Fatalf("trajectory %+v does not start at the start with one cell per move", tr)
+		}
+		last := tr.Cells[len(tr.Cells)-1]
+		switch tr.Outcome {
+		case env.Goal:
+			if last != s.Goal || tr.Return != 1 {
+				t.Errorf("goal trajectory ends at %v with return %v", last, tr.Return)
+			}
+		case env.Pit:
+			if last != s.Pits[0] || tr.Return != -1 {
+				t.Errorf("pit trajectory ends at %v with return %v", last, tr.Return)
+			}
+		}
+	}
+	if len(g.Snapshot(1000).Trajectories) != 7 {
+		t.Error("Snapshot(1000) did not clamp to the rollouts there are")
+	}
+}
+
+func TestCurveStaysBounded(t *testing.T) {
+	if testing.Short() || runtime.GOOS == "js" {
+		t.Skip("long")
+	}
+	g, _ := NewGrid(env.DefaultGrid(), Settings{LR: 0.5, Baseline: "state", Batch: 1, Gamma: 0.9}, 5)
+	g.Step(5000)
+	c := g.Snapshot(0).Curve
+	if len(c) > MaxCurvePoints || len(c) < MaxCurvePoints/2 {
+		t.Fatalf("curve of %d points after 5000 updates", len(c))
+	}
+	for i := 1; i < len(c); i++ {
+		if c[i].Rollouts-c[i-1].Rollouts != c[1].Rollouts-c[0].Rollouts {
+			t.Fatalf("curve points not evenly spaced: %v then %v", c[i-1], c[i])
+		}
+	}
+	if last := c[len(c)-1].Rollouts; last > 5000 || last < 5000-8 {
+		t.Errorf("last curve point at %d rollouts", last)
+	}
+}
+
+func TestStepAndSnapshotIntoAllocateNothing(t *testing.T) {
+	g, _ := NewGrid(env.DefaultGrid(), DefaultSettings(), 6)
+	var s GridSnapshot
+	g.Step(300)
+	g.SnapshotInto(&s, 50)
+	if n := testing.AllocsPerRun(100, func() { g.Step(20); g.SnapshotInto(&s, 50) }); n != 0 {
+		t.Errorf("Step(20) + SnapshotInto: %v allocations, want 0", n)
+	}
+	f, _ := NewField(env.DefaultField(), DefaultFieldSettings(), 6)
+	var fs FieldSnapshot
+	f.Step(300)
+	f.SnapshotInto(&fs, 100)
+	if n := testing.AllocsPerRun(100, func() { f.Step(20); f.SnapshotInto(&fs, 100) }); n != 0 {
+		t.Errorf("field Step(20) + SnapshotInto: %v allocations, want 0", n)
+	}
+}
