@@ -51,7 +51,7 @@ export class Chart {
       const v = lo + i * step;
       const y = this.y(v);
       el("line", { class: Math.abs(v) < 1e-9 ? "c-zero" : "c-grid", x1: L, x2: VW - R, y1: y, y2: y }, this.axes);
-      el("text", { class: "c-tick", x: L - 5, y: y + 3.5, "text-anchor": "end" }, this.axes).textContent = v.toFixed(1).replace("-", "−");
+      el("text", { class: "c-tick", x: L - 5, y: y + 3.5, "text-anchor": "end" }, this.axes).textContent = String(+v.toFixed(2)).replace("-", "−");
     }
   }
 

@@ -189,11 +189,11 @@ export class GridView {
         c.label.textContent = "start";
         c.label.setAttribute("x", c.x0 + 12);
         c.label.setAttribute("y", c.y0 + S - 12);
-        c.label.setAttribute("text-anchor", "start");
+        c.label.classList.add("corner");
       } else {
         c.label.setAttribute("x", c.x0 + S / 2);
         c.label.setAttribute("y", c.y0 + S / 2 + 2);
-        c.label.removeAttribute("text-anchor");
+        c.label.classList.remove("corner");
       }
     }
   }
