@@ -574,3 +574,25 @@ func TestRange(t *testing.T) {
 		t.Errorf("unsatisfiable Range: status %d, Content-Encoding %q; want 416 and none", w.Code, w.Header().Get("Content-Encoding"))
 	}
 }
+
+// BenchmarkServeWasm measures one request for the wasm, plain and gzipped:
+// after the first, no request compresses anything.
+func BenchmarkServeWasm(b *testing.B) {
+	h := NewHandler(testFiles())
+	for _, ae := range []string{"", "gzip"} {
+		b.Run("accept="+ae, func(b *testing.B) {
+			r := httptest.NewRequest("GET", "/pgrad.wasm", nil)
+			if ae != "" {
+				r.Header.Set("Accept-Encoding", ae)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, r)
+				if w.Code != http.StatusOK {
+					b.Fatalf("status %d", w.Code)
+				}
+			}
+		})
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"embed"
 	"io/fs"
 	"net/http"
+	"sync"
 )
 
 // static holds web/static. The "all:" prefix keeps the committed .keep file,
@@ -46,10 +47,13 @@ func Static() fs.FS {
 }
 
 // Handler returns an http.Handler that serves the embedded static files.
-// It is NewHandler(Static()).
+// It is NewHandler(Static()), made once and shared, so that every caller
+// reuses the same in-memory copies and gzip forms.
 func Handler() http.Handler {
-	return NewHandler(Static())
+	return embedded()
 }
+
+var embedded = sync.OnceValue(func() http.Handler { return NewHandler(Static()) })
 
 // WasmBuilt reports whether the embedded files include the engine's
 // WebAssembly build and its loader, that is whether go generate ran before
