@@ -106,3 +106,127 @@ func BenchmarkClipGradNorm(b *testing.B) {
 		ClipGradNorm(g, 0.5)
 	}
 }
+
+// ppoIteration does the network work of one PPO iteration in CleanRL's
+// CartPole configuration: 128 rollout steps of 4 envs through the actor and
+// the critic, then 4 epochs of 4 minibatches of 128 with a backward pass,
+// clipping and an Adam step per network. Environment stepping and the loss
+// arithmetic are left out, so this is the ceiling nn puts on PPO.
+type ppoNets struct {
+	actor, critic *MLP
+	aws, cws      *Workspace
+	aopt, copt    *Adam
+	obs, dA, dC   []float64
+}
+
+func newPPONets() *ppoNets {
+	g := []float64{math.Sqrt2, math.Sqrt2}
+	p := &ppoNets{
+		actor:  NewMLP([]int{4, 64, 64, 2}, Tanh, append(g, 0.01), newRand(1)),
+		critic: NewMLP([]int{4, 64, 64, 1}, Tanh, append(g, 1), newRand(2)),
+	}
+	p.aws, p.cws = p.actor.NewWorkspace(128), p.critic.NewWorkspace(128)
+	p.aopt = NewAdam(len(p.actor.Params()), 2.5e-4, 1e-5)
+	p.copt = NewAdam(len(p.critic.Params()), 2.5e-4, 1e-5)
+	r := newRand(3)
+	p.obs = make([]float64, 512*4)
+	for i := range p.obs {
+		p.obs[i] = 0.1 * (r.Float64() - 0.5)
+	}
+	p.dA, p.dC = make([]float64, 128*2), make([]float64, 128)
+	for i := range p.dA {
+		p.dA[i] = 1e-3 * (r.Float64() - 0.5)
+	}
+	for i := range p.dC {
+		p.dC[i] = 1e-3 * (r.Float64() - 0.5)
+	}
+	return p
+}
+
+func (p *ppoNets) rollout(net *MLP, ws *Workspace) {
+	for s := 0; s < 128; s++ {
+		net.Forward(ws, p.obs[s*16:(s+1)*16], 4)
+	}
+}
+
+func (p *ppoNets) train(net *MLP, ws *Workspace, opt *Adam, d []float64) {
+	for epoch := 0; epoch < 4; epoch++ {
+		for mb := 0; mb < 4; mb++ {
+			net.ZeroGrad()
+			net.Forward(ws, p.obs[mb*512:(mb+1)*512], 128)
+			net.Backward(ws, d, 128)
+			ClipGradNorm(net.Grads(), 0.5)
+			opt.Step(net.Params(), net.Grads())
+		}
+	}
+}
+
+// BenchmarkPPONetworks reports env steps per second that nn alone would
+// allow, on one goroutine and with the actor and the critic trained on two.
+func BenchmarkPPONetworks(b *testing.B) {
+	b.Run("serial", func(b *testing.B) {
+		p := newPPONets()
+		b.ReportAllocs()
+		for b.Loop() {
+			p.rollout(p.actor, p.aws)
+			p.rollout(p.critic, p.cws)
+			p.train(p.actor, p.aws, p.aopt, p.dA)
+			p.train(p.critic, p.cws, p.copt, p.dC)
+		}
+		b.ReportMetric(512*float64(b.N)/b.Elapsed().Seconds(), "steps/s")
+	})
+	b.Run("actor-critic-parallel", func(b *testing.B) {
+		p := newPPONets()
+		done := make(chan struct{})
+		for b.Loop() {
+			p.rollout(p.actor, p.aws)
+			p.rollout(p.critic, p.cws)
+			go func() {
+				p.train(p.critic, p.cws, p.copt, p.dC)
+				done <- struct{}{}
+			}()
+			p.train(p.actor, p.aws, p.aopt, p.dA)
+			<-done
+		}
+		b.ReportMetric(512*float64(b.N)/b.Elapsed().Seconds(), "steps/s")
+	})
+}
+
+// BenchmarkGEMM times the kernel alone on the hidden layer's shapes.
+func BenchmarkGEMM(b *testing.B) {
+	for _, c := range []struct {
+		name    string
+		m, k, p int
+		trans   bool
+	}{{"fwd128x64x64", 128, 64, 64, false}, {"dW64x128x64", 64, 128, 64, true}, {"fwd4x64x64", 4, 64, 64, false}} {
+		b.Run(c.name, func(b *testing.B) {
+			a := make([]float64, c.m*c.k)
+			bb := make([]float64, c.k*c.p)
+			cc := make([]float64, c.m*c.p)
+			for i := range a {
+				a[i] = 1e-3 * float64(i%5)
+			}
+			ars, acs := c.k, 1
+			if c.trans {
+				ars, acs = 1, c.m
+			}
+			for b.Loop() {
+				gemmAcc(cc, a, bb, c.m, c.k, c.p, ars, acs)
+			}
+			_ = cc
+			b.ReportMetric(float64(2*c.m*c.k*c.p)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
+
+// BenchmarkTanh times the hidden activation over one minibatch's layer.
+func BenchmarkTanh(b *testing.B) {
+	y := make([]float64, 128*64)
+	for b.Loop() {
+		for i := range y {
+			y[i] = float64(i%17) * 0.1
+		}
+		tanhInPlace(y)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(y)), "ns/value")
+}

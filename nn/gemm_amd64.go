@@ -8,6 +8,13 @@ import "golang.org/x/sys/cpu"
 // switch it off to compare the two paths.
 var useAVX = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
+// useAVX512 selects the 32-column AVX-512 GEMM kernel (only together with
+// useAVX, whose kernels finish the narrower remainders).
+var useAVX512 = cpu.X86.HasAVX512F
+
+//go:noescape
+func gemm4x32AVX512(c *float64, ldc int, a *float64, ars, acs int, b *float64, ldb int, k, blocks int)
+
 //go:noescape
 func gemm4x8AVX(c *float64, ldc int, a *float64, ars, acs int, b *float64, ldb int, k, blocks int)
 
@@ -29,8 +36,17 @@ func gemmAcc(c, a, b []float64, m, k, p, ars, acs int) {
 		panic("nn: gemmAcc: slice too short")
 	}
 	r := 0
+	wide := 0
+	if useAVX512 {
+		wide = p / 32
+	}
 	for ; r+4 <= m; r += 4 {
-		gemm4x8AVX(&c[r*p], p, &a[r*ars], ars, acs, &b[0], p, k, blocks)
+		if wide > 0 {
+			gemm4x32AVX512(&c[r*p], p, &a[r*ars], ars, acs, &b[0], p, k, wide)
+		}
+		if rest := blocks - 4*wide; rest > 0 {
+			gemm4x8AVX(&c[r*p+32*wide], p, &a[r*ars], ars, acs, &b[32*wide], p, k, rest)
+		}
 	}
 	for ; r < m; r++ {
 		gemm1x8AVX(&c[r*p], &a[r*ars], acs, &b[0], p, k, blocks)

@@ -12,10 +12,21 @@ func TestKernelsAgree(t *testing.T) {
 	if !useAVX {
 		t.Skip("no assembly kernels on this machine or build")
 	}
+	defer func(w bool) { useAVX512 = w }(useAVX512)
+	for _, wide := range []bool{false, true} {
+		if wide && !useAVX512 {
+			continue
+		}
+		useAVX512 = wide
+		kernelsAgree(t)
+	}
+}
+
+func kernelsAgree(t *testing.T) {
 	r := newRand(11)
 	for _, m := range []int{1, 2, 3, 4, 5, 8, 13} {
 		for _, k := range []int{1, 2, 3, 4, 7, 64} {
-			for _, p := range []int{1, 2, 8, 9, 16, 24, 64, 70} {
+			for _, p := range []int{1, 2, 8, 9, 16, 24, 32, 40, 64, 70, 104} {
 				for _, transA := range []bool{false, true} {
 					ars, acs := k, 1
 					if transA {
@@ -35,7 +46,7 @@ func TestKernelsAgree(t *testing.T) {
 					gemmAcc(got, a, b, m, k, p, ars, acs)
 					for i := range got {
 						if math.Abs(got[i]-want[i]) > 1e-12 {
-							t.Fatalf("m=%d k=%d p=%d trans=%v: c[%d] = %.17g, Go kernel %.17g", m, k, p, transA, i, got[i], want[i])
+							t.Fatalf("AVX-512 %v m=%d k=%d p=%d trans=%v: c[%d] = %.17g, Go kernel %.17g", useAVX512, m, k, p, transA, i, got[i], want[i])
 						}
 					}
 				}
