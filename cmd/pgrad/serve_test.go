@@ -7,8 +7,12 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"os/exec"
+	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/pgrad/pgrad/web"
@@ -180,6 +184,52 @@ func TestPageURL(t *testing.T) {
 	} {
 		if got := pageURL(tc.addr); got != tc.want {
 			t.Errorf("pageURL(%v) = %q, want %q", tc.addr, got, tc.want)
+		}
+	}
+}
+
+// TestServeSignal runs pgrad serve in a child process (this test binary,
+// re-executed) and checks that SIGINT and SIGTERM stop it cleanly.
+func TestServeSignal(t *testing.T) {
+	if os.Getenv("PGRAD_SERVE_CHILD") == "1" {
+		os.Exit(run([]string{"serve", "-addr", "127.0.0.1:0"}, os.Stdout, os.Stderr))
+	}
+	if runtime.GOOS == "windows" || runtime.GOOS == "js" || runtime.GOOS == "wasip1" {
+		t.Skip("needs Unix signals and subprocesses")
+	}
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestServeSignal$")
+		cmd.Env = append(os.Environ(), "PGRAD_SERVE_CHILD=1")
+		var stderr lockedBuffer
+		cmd.Stderr = &stderr
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		line, err := bufio.NewReader(out).ReadString('\n')
+		if err != nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("%v: reading the URL line: %v (stderr %q)", sig, err, stderr.String())
+		}
+		url := strings.TrimPrefix(strings.TrimSpace(line), "pgrad: serving the explainer at ")
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Errorf("%v: GET %s: %v", sig, url, err)
+		} else {
+			resp.Body.Close()
+		}
+		if err := cmd.Process.Signal(sig); err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("%v: pgrad serve exited with %v, want status 0 (stderr %q)", sig, err, stderr.String())
+		}
+		if !strings.HasSuffix(stderr.String(), "pgrad: server stopped\n") {
+			t.Errorf("%v: stderr %q does not end with the stop message", sig, stderr.String())
 		}
 	}
 }
