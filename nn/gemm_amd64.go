@@ -59,14 +59,19 @@ func gemmAcc(c, a, b []float64, m, k, p, ars, acs int) {
 //go:noescape
 func tanhAVX(x *float64, n int)
 
+//go:noescape
+func tanhAVX512(x *float64, n int)
+
 // tanhInPlace replaces every element by its hyperbolic tangent.
 func tanhInPlace(y []float64) {
-	n := len(y) &^ 3
-	if useAVX && n > 0 {
-		tanhAVX(&y[0], n)
+	n := 0
+	if useAVX512 && useAVX && len(y) >= 8 {
+		n = len(y) &^ 7
+		tanhAVX512(&y[0], n)
 	}
-	if !useAVX {
-		n = 0
+	if m := (len(y) - n) &^ 3; useAVX && m > 0 {
+		tanhAVX(&y[n], m)
+		n += m
 	}
 	for i := n; i < len(y); i++ {
 		y[i] = tanhGo(y[i])

@@ -12,9 +12,10 @@ func TestKernelsAgree(t *testing.T) {
 	if !useAVX {
 		t.Skip("no assembly kernels on this machine or build")
 	}
-	defer func(w bool) { useAVX512 = w }(useAVX512)
+	have := useAVX512
+	defer func() { useAVX512 = have }()
 	for _, wide := range []bool{false, true} {
-		if wide && !useAVX512 {
+		if wide && !have {
 			continue
 		}
 		useAVX512 = wide

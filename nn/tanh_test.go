@@ -14,11 +14,22 @@ func tanhInputs() []float64 {
 	return xs
 }
 
-// TestTanh compares both tanh kernels with math.Tanh.
+// TestTanh compares the tanh kernels (AVX-512, AVX2 and Go, as the machine
+// allows) with math.Tanh, over lengths that leave remainders for each.
 func TestTanh(t *testing.T) {
-	xs := tanhInputs()
+	have := useAVX512
+	defer func() { useAVX512 = have }()
+	for _, wide := range []bool{false, true} {
+		useAVX512 = wide && have
+		for _, cut := range []int{0, 1, 3, 4, 5, 7, 12, 13} {
+			testTanh(t, tanhInputs()[cut:])
+		}
+	}
+}
+
+func testTanh(t *testing.T, xs []float64) {
 	ys := append([]float64(nil), xs...)
-	tanhInPlace(ys) // the assembly kernel where there is one
+	tanhInPlace(ys) // the assembly kernels where there are some
 	for i, x := range xs {
 		want := math.Tanh(x)
 		for name, got := range map[string]float64{"kernel": ys[i], "Go": tanhGo(x)} {
@@ -30,9 +41,9 @@ func TestTanh(t *testing.T) {
 			t.Fatalf("tanh(%g): kernel %.17g, Go %.17g", x, ys[i], tanhGo(x))
 		}
 	}
-	nan := []float64{1, 2, math.NaN(), 4}
+	nan := []float64{1, 2, math.NaN(), 4, 5, 6, math.NaN(), 8}
 	tanhInPlace(nan)
-	if !math.IsNaN(nan[2]) || !math.IsNaN(tanhGo(math.NaN())) {
+	if !math.IsNaN(nan[2]) || !math.IsNaN(nan[6]) || !math.IsNaN(tanhGo(math.NaN())) {
 		t.Fatal("tanh(NaN) is not NaN")
 	}
 }
