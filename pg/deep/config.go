@@ -87,7 +87,7 @@ func Defaults(env, algo string) (Config, error) {
 			c.Envs, c.Steps, c.LR, c.TotalSteps = 8, 128, 1e-3, 300_000
 		case A2C:
 			c.Envs, c.Steps, c.LR, c.Epochs, c.Minibatches = 8, 5, 7e-4, 1, 1
-			c.ClipValue, c.NormAdv, c.Lambda, c.EntCoef, c.TotalSteps = false, false, 1, 0.01, 500_000
+			c.ClipValue, c.NormAdv, c.Lambda, c.EntCoef, c.TotalSteps = false, true, 0.95, 0.01, 500_000
 		case Reinforce:
 			c.Envs, c.Steps, c.LR, c.Epochs, c.Minibatches = 4, 500, 3e-3, 1, 1
 			c.ClipValue, c.NormAdv, c.Lambda, c.EntCoef, c.TotalSteps = false, true, 1, 0, 500_000
@@ -103,10 +103,10 @@ func Defaults(env, algo string) (Config, error) {
 			c.MaxGradNorm = 0.5
 		case A2C:
 			c.Envs, c.Steps, c.LR, c.Epochs, c.Minibatches = 8, 16, 1e-3, 1, 1
-			c.ClipValue, c.NormAdv, c.TotalSteps = false, false, 1_000_000
+			c.ClipValue, c.NormAdv, c.TotalSteps = false, false, 2_000_000
 		case Reinforce:
-			c.Envs, c.Steps, c.LR, c.Epochs, c.Minibatches = 8, 200, 3e-3, 1, 1
-			c.ClipValue, c.NormAdv, c.Lambda, c.TotalSteps = false, true, 1, 1_000_000
+			c.Envs, c.Steps, c.LR, c.Epochs, c.Minibatches = 4, 200, 3e-3, 1, 1
+			c.ClipValue, c.NormAdv, c.Lambda, c.TotalSteps = false, true, 1, 2_000_000
 		default:
 			return c, fmt.Errorf("deep: unknown algorithm %q (want reinforce, a2c or ppo)", algo)
 		}

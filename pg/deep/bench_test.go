@@ -1,0 +1,33 @@
+package deep
+
+import "testing"
+
+// BenchmarkPPOCleanRL times iterations of CleanRL's CartPole configuration
+// (512 environment steps and 16 minibatch updates each) and reports
+// environment steps per second.
+func BenchmarkPPOCleanRL(b *testing.B) {
+	benchIterate(b, CleanRL())
+}
+
+// BenchmarkPPOPendulum times iterations of pgrad's Pendulum PPO defaults.
+func BenchmarkPPOPendulum(b *testing.B) {
+	cfg, _ := Defaults("pendulum", PPO)
+	benchIterate(b, cfg)
+}
+
+func benchIterate(b *testing.B, cfg Config) {
+	cfg.TotalSteps = 1 << 40
+	tr, err := New(cfg, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer tr.Close()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := tr.Iterate(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(cfg.Envs*cfg.Steps*b.N)/b.Elapsed().Seconds(), "steps/s")
+}
