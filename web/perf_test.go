@@ -149,27 +149,33 @@ type perfTraining struct {
 
 // perfReport is what TestBrowserPerf prints and, with -perf.json, writes.
 type perfReport struct {
-	Browser         string     `json:"browser"`
-	CPUs            int        `json:"cpus"`
-	LoadAverage     string     `json:"loadAverage"` // /proc/loadavg before the run: how busy the machine was
-	WasmBytes       int        `json:"wasmBytes"`
-	WasmGzipBytes   int        `json:"wasmGzipBytes"`
-	FirstFrameMs    []float64  `json:"firstFrameMs"` // per load, the first cold
-	ColdFirstFrame  float64    `json:"coldFirstFrameMs"`
-	WarmFirstFrame  float64    `json:"warmFirstFrameMedianMs"`
-	Loads           []perfLoad `json:"loads"`
-	Speed           string     `json:"speed"`
-	FPS             float64    `json:"fps"`
-	FrameP50Ms      float64    `json:"frameP50Ms"`
-	FrameP95Ms      float64    `json:"frameP95Ms"`
-	FrameMaxMs      float64    `json:"frameMaxMs"`
-	RolloutsPerSec  float64    `json:"rolloutsPerSecond"`
-	PageFPS         float64    `json:"pageFps"`
-	PageRolloutsSec float64    `json:"pageRolloutsPerSecond"`
-	WindowSeconds   float64    `json:"windowSeconds"`
-	MainThreadBusy  float64    `json:"mainThreadBusy"`  // fraction of the window the renderer's main thread ran tasks
-	ScriptBusy      float64    `json:"scriptBusy"`      // fraction of the window spent in JavaScript and wasm
-	StyleLayoutBusy float64    `json:"styleLayoutBusy"` // fraction spent recalculating styles and layout
+	Browser        string     `json:"browser"`
+	CPUs           int        `json:"cpus"`
+	LoadAverage    string     `json:"loadAverage"` // /proc/loadavg before the run: how busy the machine was
+	WasmBytes      int        `json:"wasmBytes"`
+	WasmGzipBytes  int        `json:"wasmGzipBytes"`
+	FirstFrameMs   []float64  `json:"firstFrameMs"` // per load, the first cold
+	ColdFirstFrame float64    `json:"coldFirstFrameMs"`
+	WarmFirstFrame float64    `json:"warmFirstFrameMedianMs"`
+	Loads          []perfLoad `json:"loads"`
+	Views          []perfView `json:"views"` // training at the fastest speed, per view
+}
+
+// perfView holds the training figures of one view of the widget.
+type perfView struct {
+	View            string  `json:"view"`
+	Speed           string  `json:"speed"`
+	FPS             float64 `json:"fps"`
+	FrameP50Ms      float64 `json:"frameP50Ms"`
+	FrameP95Ms      float64 `json:"frameP95Ms"`
+	FrameMaxMs      float64 `json:"frameMaxMs"`
+	RolloutsPerSec  float64 `json:"rolloutsPerSecond"`
+	PageFPS         float64 `json:"pageFps"`
+	PageRolloutsSec float64 `json:"pageRolloutsPerSecond"`
+	WindowSeconds   float64 `json:"windowSeconds"`
+	MainThreadBusy  float64 `json:"mainThreadBusy"`  // fraction of the window the renderer's main thread ran tasks
+	ScriptBusy      float64 `json:"scriptBusy"`      // fraction of the window spent in JavaScript and wasm
+	StyleLayoutBusy float64 `json:"styleLayoutBusy"` // fraction spent recalculating styles and layout
 }
 
 // perfChromium finds the browser: $PGRAD_CHROMIUM, then Debian's chromium.
@@ -298,46 +304,25 @@ func TestBrowserPerf(t *testing.T) {
 	if err := chromedp.Do(tctx, chromedp.Sleep(1500*time.Millisecond)); err != nil {
 		t.Fatal(err)
 	}
-	window := max(perfWindow.Milliseconds(), 500)
 	// Chromium's own counters of the renderer's main thread tell how much
 	// of each frame the page used: the headroom left at this speed.
 	if _, err := chromedp.Call(tctx, performance.Enable, performance.EnableParams{}); err != nil {
 		t.Fatal(err)
 	}
-	m0 := perfMetrics(t, tctx)
-	tr, err := chromedp.Run(tctx, chromedp.Evaluate[perfTraining](fmt.Sprintf(perfMeasureTraining, window), chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("measuring training: %v", err)
-	}
-	m1 := perfMetrics(t, tctx)
-	if dt := m1["Timestamp"] - m0["Timestamp"]; dt > 0 {
-		rep.MainThreadBusy = (m1["TaskDuration"] - m0["TaskDuration"]) / dt
-		rep.ScriptBusy = (m1["ScriptDuration"] - m0["ScriptDuration"]) / dt
-		rep.StyleLayoutBusy = (m1["RecalcStyleDuration"] - m0["RecalcStyleDuration"] + m1["LayoutDuration"] - m0["LayoutDuration"]) / dt
-	}
-	if msgs := exceptions(); len(msgs) > 0 {
-		t.Errorf("training: the page threw: %s", strings.Join(msgs, "; "))
-	}
-	if len(tr.Times) < 2 {
-		t.Fatalf("only %d animation frames in %d ms", len(tr.Times), window)
-	}
-	elapsed := tr.Times[len(tr.Times)-1] - tr.Times[0]
-	intervals := make([]float64, len(tr.Times)-1)
-	for i := range intervals {
-		intervals[i] = tr.Times[i+1] - tr.Times[i]
-	}
-	slices.Sort(intervals)
-	rep.Speed = tr.Speed
-	rep.WindowSeconds = elapsed / 1000
-	rep.FPS = float64(len(intervals)) / elapsed * 1000
-	rep.FrameP50Ms = perfQuantile(intervals, 0.5)
-	rep.FrameP95Ms = perfQuantile(intervals, 0.95)
-	rep.FrameMaxMs = intervals[len(intervals)-1]
-	rep.RolloutsPerSec = (tr.R1 - tr.R0) / elapsed * 1000
-	rep.PageFPS = tr.PageFPS
-	rep.PageRolloutsSec = tr.PageRolloutsPerSecond
-	if tr.R1 <= tr.R0 {
-		t.Errorf("the rollout counter did not advance while training (%v → %v; Train button says %q)", tr.R0, tr.R1, tr.Training)
+	for _, view := range []string{"policy", "traj", "gauss"} {
+		// A click on the radio button fires its change event, as a person's would.
+		sel := fmt.Sprintf(`(() => { const r = document.getElementById("view-%s"); if (!r) throw new Error("no #view-%s"); r.click(); return r.checked; })()`, view, view)
+		if _, err := chromedp.Run(tctx, chromedp.Evaluate[bool](sel)); err != nil {
+			t.Fatalf("switching to the %s view: %v", view, err)
+		}
+		if err := chromedp.Do(tctx, chromedp.Sleep(time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		v := perfMeasureView(t, tctx, view)
+		if msgs := exceptions(); len(msgs) > 0 {
+			t.Errorf("training in the %s view: the page threw: %s", view, strings.Join(msgs, "; "))
+		}
+		rep.Views = append(rep.Views, v)
 	}
 
 	perfPrint(os.Stdout, rep)
@@ -347,6 +332,49 @@ func TestBrowserPerf(t *testing.T) {
 			t.Error(err)
 		}
 	}
+}
+
+// perfMeasureView counts frames, rollouts and main-thread time over one
+// window of -perf.window while the page trains in its current view.
+func perfMeasureView(t *testing.T, ctx context.Context, view string) perfView {
+	t.Helper()
+	window := max(perfWindow.Milliseconds(), 500)
+	m0 := perfMetrics(t, ctx)
+	tr, err := chromedp.Run(ctx, chromedp.Evaluate[perfTraining](fmt.Sprintf(perfMeasureTraining, window), chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("measuring training in the %s view: %v", view, err)
+	}
+	m1 := perfMetrics(t, ctx)
+	if len(tr.Times) < 2 {
+		t.Fatalf("%s view: only %d animation frames in %d ms", view, len(tr.Times), window)
+	}
+	if tr.R1 <= tr.R0 {
+		t.Errorf("%s view: the rollout counter did not advance while training (%v → %v; Train button says %q)", view, tr.R0, tr.R1, tr.Training)
+	}
+	elapsed := tr.Times[len(tr.Times)-1] - tr.Times[0]
+	intervals := make([]float64, len(tr.Times)-1)
+	for i := range intervals {
+		intervals[i] = tr.Times[i+1] - tr.Times[i]
+	}
+	slices.Sort(intervals)
+	v := perfView{
+		View:            view,
+		Speed:           tr.Speed,
+		WindowSeconds:   elapsed / 1000,
+		FPS:             float64(len(intervals)) / elapsed * 1000,
+		FrameP50Ms:      perfQuantile(intervals, 0.5),
+		FrameP95Ms:      perfQuantile(intervals, 0.95),
+		FrameMaxMs:      intervals[len(intervals)-1],
+		RolloutsPerSec:  (tr.R1 - tr.R0) / elapsed * 1000,
+		PageFPS:         tr.PageFPS,
+		PageRolloutsSec: tr.PageRolloutsPerSecond,
+	}
+	if dt := m1["Timestamp"] - m0["Timestamp"]; dt > 0 {
+		v.MainThreadBusy = (m1["TaskDuration"] - m0["TaskDuration"]) / dt
+		v.ScriptBusy = (m1["ScriptDuration"] - m0["ScriptDuration"]) / dt
+		v.StyleLayoutBusy = (m1["RecalcStyleDuration"] - m0["RecalcStyleDuration"] + m1["LayoutDuration"] - m0["LayoutDuration"]) / dt
+	}
+	return v
 }
 
 // perfMetrics returns Chromium's performance counters for the tab by name.
@@ -438,21 +466,26 @@ func perfPrint(w *os.File, r perfReport) {
 		fmt.Fprintf(w, "    cold load: DOMContentLoaded %.0f ms, wasm downloaded %.0f ms, interactive (%s) %.0f ms, page's firstFrameMs %.0f ms\n",
 			l.DOMContentLoadedMs, l.WasmResponseEndMs, l.How, l.ReadyMs, l.PageFirstFrameMs)
 	}
-	fmt.Fprintf(w, "  training at %q for %.1f s: %.1f frames/s (frame time p50 %.1f ms, p95 %.1f ms, max %.1f ms), %.0f rollouts/s\n",
-		r.Speed, r.WindowSeconds, r.FPS, r.FrameP50Ms, r.FrameP95Ms, r.FrameMaxMs, r.RolloutsPerSec)
-	fmt.Fprintf(w, "    main thread busy %.0f%% of the time (script and wasm %.0f%%, style and layout %.0f%%): %.1f ms of each frame\n",
-		100*r.MainThreadBusy, 100*r.ScriptBusy, 100*r.StyleLayoutBusy, r.MainThreadBusy*1000/max(r.FPS, 1))
-	fmt.Fprintf(w, "    the page's own window.pgradPerf: %.1f frames/s, %.0f rollouts/s\n", r.PageFPS, r.PageRolloutsSec)
+	for _, v := range r.Views {
+		fmt.Fprintf(w, "  training, %s view, at %q for %.1f s: %.1f frames/s (frame time p50 %.1f ms, p95 %.1f ms, max %.1f ms), %.0f rollouts/s\n",
+			v.View, v.Speed, v.WindowSeconds, v.FPS, v.FrameP50Ms, v.FrameP95Ms, v.FrameMaxMs, v.RolloutsPerSec)
+		fmt.Fprintf(w, "    main thread busy %.0f%% of the time (script and wasm %.0f%%, style and layout %.0f%%): %.1f ms of each frame; the page's own pgradPerf: %.1f frames/s, %.0f rollouts/s\n",
+			100*v.MainThreadBusy, 100*v.ScriptBusy, 100*v.StyleLayoutBusy, v.MainThreadBusy*1000/max(v.FPS, 1), v.PageFPS, v.PageRolloutsSec)
+	}
+	type viewFigures struct {
+		FPS, RolloutsPerSecond, FrameP95Ms, MainThreadBusy float64
+	}
+	views := map[string]viewFigures{}
+	for _, v := range r.Views {
+		views[v.View] = viewFigures{math.Round(v.FPS*10) / 10, math.Round(v.RolloutsPerSec), math.Round(v.FrameP95Ms*10) / 10, math.Round(v.MainThreadBusy*100) / 100}
+	}
 	b, _ := json.Marshal(struct {
 		WasmBytes, WasmGzipBytes int
 		ColdFirstFrameMs         float64
 		WarmFirstFrameMedianMs   float64
-		FPS, RolloutsPerSecond   float64
-		FrameP95Ms               float64
-		MainThreadBusy           float64
+		Views                    map[string]viewFigures
 		Browser, LoadAverage     string
-	}{r.WasmBytes, r.WasmGzipBytes, math.Round(r.ColdFirstFrame), math.Round(r.WarmFirstFrame),
-		math.Round(r.FPS*10) / 10, math.Round(r.RolloutsPerSec), math.Round(r.FrameP95Ms*10) / 10, math.Round(r.MainThreadBusy*100) / 100, r.Browser, r.LoadAverage})
+	}{r.WasmBytes, r.WasmGzipBytes, math.Round(r.ColdFirstFrame), math.Round(r.WarmFirstFrame), views, r.Browser, r.LoadAverage})
 	fmt.Fprintf(w, "PERF %s\n", b)
 }
 
