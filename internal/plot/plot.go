@@ -17,6 +17,9 @@ type Series struct {
 	Name  string
 	X, Y  []float64
 	Color string // CSS colour; empty picks one from a palette
+	// Markers draws a dot at every point, for sparse series such as
+	// periodic evaluations; a single point is always drawn as a dot.
+	Markers bool
 }
 
 // A Chart is a titled plot of one or more series.
@@ -88,6 +91,13 @@ func WriteSVG(w io.Writer, c Chart) error {
 			pen = true
 		}
 		fmt.Fprint(b, `"/>`+"\n")
+		if s.Markers || len(s.X) == 1 {
+			for j := range min(len(s.X), len(s.Y)) {
+				if finite(s.X[j]) && finite(s.Y[j]) {
+					fmt.Fprintf(b, `<circle cx="%.1f" cy="%.1f" r="4" fill="%s"/>`+"\n", px(s.X[j]), py(s.Y[j]), html.EscapeString(col))
+				}
+			}
+		}
 		ly := float64(marginT + 14 + 16*i)
 		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2"/>`+"\n", float64(marginL+12), ly-4, float64(marginL+32), ly-4, html.EscapeString(col))
 		fmt.Fprintf(b, `<text x="%.1f" y="%.1f">%s</text>`+"\n", float64(marginL+38), ly, html.EscapeString(s.Name))

@@ -60,6 +60,9 @@ func TestGolden(t *testing.T) {
 			break
 		}
 	}
+	if n := strings.Count(b.String(), "<circle"); n != 1 {
+		t.Errorf("%d markers, want one for the single evaluation point", n)
+	}
 	if !strings.Contains(b.String(), "CartPole-v1 &lt;ppo&gt;") {
 		t.Error("title not escaped")
 	}
