@@ -113,6 +113,9 @@ func serve(ctx context.Context, onStop func(), args []string, stdout, stderr io.
 // is reported as bad usage rather than as a run-time failure.
 func checkAddr(addr string) error {
 	host, port, err := net.SplitHostPort(addr)
+	if _, nerr := strconv.Atoi(addr); err != nil && nerr == nil {
+		return fmt.Errorf("malformed -addr %q: a port alone needs a colon, as in 127.0.0.1:%s (this machine only) or :%s (every interface)", addr, addr, addr)
+	}
 	if err != nil {
 		return fmt.Errorf("malformed -addr %q: want host:port, such as 127.0.0.1:8080, :8080 or [::1]:8080", addr)
 	}

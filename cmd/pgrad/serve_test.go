@@ -40,6 +40,7 @@ func (l *lockedBuffer) String() string {
 func TestServeBadUsage(t *testing.T) {
 	for _, args := range [][]string{
 		{"-addr", "foo"},
+		{"-addr", "8080"},
 		{"-addr", "127.0.0.1"},
 		{"-addr", "127.0.0.1:"},
 		{"-addr", ":"},
