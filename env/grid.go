@@ -78,7 +78,7 @@ func (c GridConfig) Validate() error {
 			return err
 		}
 		if r, ok := role[p]; ok {
-			return configErr(ErrOverlap, "pit %v is on the %s", p, r)
+			return overlap(r, "pit", p)
 		}
 		role[p] = "pit"
 	}
@@ -87,7 +87,7 @@ func (c GridConfig) Validate() error {
 			return err
 		}
 		if r, ok := role[w]; ok {
-			return configErr(ErrOverlap, "wall %v is on the %s", w, r)
+			return overlap(r, "wall", w)
 		}
 		role[w] = "wall"
 	}
@@ -101,6 +101,15 @@ func (c GridConfig) Validate() error {
 		return configErr(ErrUnreachable, "goal %v cannot be reached from the start %v", c.Goal, c.Start)
 	}
 	return nil
+}
+
+// overlap reports two roles on one cell, naming the start or goal first
+// since those are what a person moves.
+func overlap(first, second string, c Cell) error {
+	if first == "start" || first == "goal" {
+		return configErr(ErrOverlap, "%s %v is on a %s", first, c, second)
+	}
+	return configErr(ErrOverlap, "%s %v is on a %s", second, c, first)
 }
 
 // reachable reports whether a path from the start to the goal avoids

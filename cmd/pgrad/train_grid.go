@@ -1,0 +1,496 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/pgrad/pgrad/env"
+	"github.com/pgrad/pgrad/internal/cells"
+	"github.com/pgrad/pgrad/internal/progress"
+	"github.com/pgrad/pgrad/lab"
+)
+
+func init() {
+	trainers["gridworld"] = trainer{
+		summary: "the seed's gridworld with a tabular softmax policy (REINFORCE)",
+		run:     runTrainGrid,
+	}
+	trainers["field"] = trainer{
+		summary: "the 2-D field with a Gaussian policy (REINFORCE)",
+		run:     runTrainField,
+	}
+}
+
+// Limits of -rollouts: enough for any experiment, small enough that a
+// typo does not start a run of days.
+const maxTabRollouts = 1_000_000_000
+
+// tabChunk is how many rollouts run between progress-bar updates.
+const tabChunk = 20000
+
+// tabSettingsFlags registers the learning flags shared by both worlds.
+func tabSettingsFlags(fs *flag.FlagSet, def lab.Settings) *lab.Settings {
+	s := def
+	fs.Float64Var(&s.LR, "lr", def.LR, "learning rate α (> 0)")
+	fs.IntVar(&s.Batch, "batch", def.Batch, "rollouts per update (≥ 1)")
+	fs.Float64Var(&s.Gamma, "gamma", def.Gamma, "discount γ of the returns-to-go, in (0, 1]")
+	fs.StringVar(&s.Baseline, "baseline", def.Baseline, "subtracted from the return: none, mean (running mean) or state (per-state running mean)")
+	fs.Float64Var(&s.Entropy, "entropy", def.Entropy, "entropy bonus β (≥ 0)")
+	return &s
+}
+
+// tabOutput holds the output flags shared by both worlds.
+type tabOutput struct {
+	seed     uint64
+	rollouts int
+	json     bool
+	csv      string
+}
+
+func (o *tabOutput) register(fs *flag.FlagSet, rollouts int) {
+	fs.Uint64Var(&o.seed, "seed", 1, "seed of the random number generator (same seed, same run)")
+	fs.IntVar(&o.rollouts, "rollouts", rollouts, "number of rollouts to train for")
+	fs.BoolVar(&o.json, "json", false, "print one JSON object instead of a table")
+	fs.StringVar(&o.csv, "csv", "", "write the learning curve (rollouts, success rate and mean return over the last 100) to this CSV `file`")
+}
+
+func (o *tabOutput) check() error {
+	if o.rollouts < 0 || o.rollouts > maxTabRollouts {
+		return fmt.Errorf("-rollouts %d is out of range (0 to %d)", o.rollouts, maxTabRollouts)
+	}
+	return nil
+}
+
+// newTabFlagSet returns a FlagSet whose usage lists every flag with its
+// default, after a short description.
+func newTabFlagSet(name, about string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("pgrad train "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: pgrad train %s [flags]\n\n%s\n\nFlags:\n", name, about)
+		tabPrintDefaults(fs)
+	}
+	return fs
+}
+
+// tabPrintDefaults is flag.PrintDefaults, except that every flag shows its
+// default, zero values included.
+func tabPrintDefaults(fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		typ, usage := flag.UnquoteUsage(f)
+		def := f.DefValue
+		switch {
+		case def == "" && typ == "cells":
+			def = "none"
+		case def == "" || typ == "string":
+			def = strconv.Quote(def)
+		}
+		name := "-" + f.Name
+		if typ != "" {
+			name += " " + typ
+		}
+		fmt.Fprintf(fs.Output(), "  %s\n    \t%s (default %s)\n", name, usage, def)
+	})
+}
+
+// parseTabFlags parses args; it returns the exit status to use when the
+// run should stop (0 after -h, 2 after bad usage) and ok = false then.
+func parseTabFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (status int, ok bool) {
+	// -h prints to stdout, as asked for; errors go to stderr in one line.
+	for _, a := range args {
+		if a == "-h" || a == "-help" || a == "--help" {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return 0, false
+		}
+	}
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		fmt.Fprintf(stderr, "%s: %v (run '%s -h' for the flags)\n", fs.Name(), tabOneLine(err), fs.Name())
+		return 2, false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return 2, false
+	}
+	return 0, true
+}
+
+func tabOneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", " ") }
+
+// tabUsageErr prints one line for bad input and returns status 2.
+func tabUsageErr(stderr io.Writer, fs *flag.FlagSet, err error) int {
+	fmt.Fprintf(stderr, "%s: %s\n", fs.Name(), tabOneLine(err))
+	return 2
+}
+
+// tabGridJSON is what "pgrad train gridworld -json" prints.
+type tabGridJSON struct {
+	Env         string             `json:"env"`
+	Size        int                `json:"size"`
+	Start       [2]int             `json:"start"`
+	Goal        [2]int             `json:"goal"`
+	Pits        [][2]int           `json:"pits"`
+	Walls       [][2]int           `json:"walls"`
+	Seed        uint64             `json:"seed"`
+	Rollouts    int                `json:"rollouts"`
+	Updates     int                `json:"updates"`
+	Settings    lab.Settings       `json:"settings"`
+	SuccessRate float64            `json:"success_rate"` // over the last 100 rollouts
+	MeanReturn  float64            `json:"mean_return"`  // over the last 100 rollouts
+	GreedyPath  [][2]int           `json:"greedy_path"`
+	GreedyEnd   env.Outcome        `json:"greedy_end"`
+	PiStart     map[string]float64 `json:"pi_start"`
+}
+
+func tabCellPair(c env.Cell) [2]int { return [2]int{c.Row, c.Col} }
+
+func tabCellPairs(cs []env.Cell) [][2]int {
+	out := make([][2]int, len(cs))
+	for i, c := range cs {
+		out[i] = tabCellPair(c)
+	}
+	return out
+}
+
+const tabGridAbout = `Trains REINFORCE with a tabular softmax policy on a gridworld (the seed's 3×3
+world by default: start bottom-left, goal top-right, a pit in the centre).
+Cells are row,col counted from the top-left corner from 0; lists are separated
+by ';' or given by repeating the flag. Without -start, -goal or -pits a world of
+another -size gets the same layout: start (size-1,0), goal (0,size-1), one pit
+at (size/2,size/2). Prints a table, or one JSON object with -json.`
+
+func runTrainGrid(args []string, stdout, stderr io.Writer) int {
+	fs := newTabFlagSet("gridworld", tabGridAbout, stderr)
+	def := env.DefaultGrid()
+	size := fs.Int("size", def.Size, "cells per side (2 to 10)")
+	start := &cells.One{Cell: def.Start}
+	goal := &cells.One{Cell: def.Goal}
+	pits := &cells.List{Cells: def.Pits}
+	walls := &cells.List{}
+	fs.Var(start, "start", "start `cell` row,col (bottom-left corner for any -size)")
+	fs.Var(goal, "goal", "goal `cell` row,col, reward +1 (top-right corner for any -size)")
+	fs.Var(pits, "pits", "pit `cells`, reward −1 each, e.g. '1,1;2,2' or '' for none (the centre for any -size)")
+	fs.Var(walls, "walls", "wall `cells`: moves into them stay in place")
+	maxSteps := fs.Int("max-steps", 0, "step cap per rollout (0: 4 × cells)")
+	stepReward := fs.Float64("step-reward", 0, "reward of every other step (e.g. -0.01)")
+	set := tabSettingsFlags(fs, lab.DefaultSettings())
+	var out tabOutput
+	out.register(fs, 2000)
+	if status, ok := parseTabFlags(fs, args, stdout, stderr); !ok {
+		return status
+	}
+	if err := out.check(); err != nil {
+		return tabUsageErr(stderr, fs, err)
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	cfg := env.GridConfig{
+		Size: *size, Start: start.Cell, Goal: goal.Cell, Pits: pits.Cells, Walls: walls.Cells,
+		MaxSteps: *maxSteps, StepReward: *stepReward,
+	}
+	if *size != def.Size {
+		if !given["start"] {
+			cfg.Start = env.Cell{Row: *size - 1, Col: 0}
+		}
+		if !given["goal"] {
+			cfg.Goal = env.Cell{Row: 0, Col: *size - 1}
+		}
+		if !given["pits"] {
+			cfg.Pits = []env.Cell{{Row: *size / 2, Col: *size / 2}}
+		}
+	}
+	g, err := lab.NewGrid(cfg, *set, out.seed)
+	if err != nil {
+		return tabUsageErr(stderr, fs, err)
+	}
+	csvFile, err := tabCreateCSV(out.csv)
+	if err != nil {
+		return tabUsageErr(stderr, fs, err)
+	}
+	tabTrain(out.rollouts, stderr, g.Step, func() string {
+		sr, mr := g.Window()
+		return fmt.Sprintf("success %.2f  return %.3f", sr, mr)
+	})
+	snap := g.Snapshot(0)
+	if csvFile != nil {
+		if err := tabWriteCurveCSV(csvFile, snap.Curve); err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
+			return 1
+		}
+	}
+	res := tabGridSummary(g.Config(), out.seed, &snap)
+	if out.json {
+		return tabPrintJSON(stdout, stderr, res)
+	}
+	tabPrintGridTable(stdout, res, &snap)
+	return 0
+}
+
+// train runs n rollouts through step, with a progress bar on stderr that
+// appears only when the run lasts more than about a second.
+func tabTrain(n int, stderr io.Writer, step func(int) error, status func() string) {
+	bar := progress.New(stderr, int64(n), "rollouts")
+	for done := 0; done < n; {
+		k := min(tabChunk, n-done)
+		_ = step(k) // k ≥ 0 always, the only error Step has
+		done += k
+		bar.Set(int64(done), status())
+	}
+	bar.Finish()
+}
+
+func tabGridSummary(cfg env.GridConfig, seed uint64, s *lab.GridSnapshot) tabGridJSON {
+	start := s.Probs[s.Start.Row*s.Size+s.Start.Col]
+	pi := map[string]float64{}
+	for a := env.Action(0); a < env.NumActions; a++ {
+		pi[a.String()] = start[a]
+	}
+	return tabGridJSON{
+		Env: "gridworld", Size: cfg.Size, Start: tabCellPair(cfg.Start), Goal: tabCellPair(cfg.Goal),
+		Pits: tabCellPairs(cfg.Pits), Walls: tabCellPairs(cfg.Walls),
+		Seed: seed, Rollouts: s.Rollouts, Updates: s.Updates, Settings: s.Settings,
+		SuccessRate: s.SuccessRate, MeanReturn: s.MeanReturn,
+		GreedyPath: tabCellPairs(s.GreedyPath), GreedyEnd: s.GreedyEnd, PiStart: pi,
+	}
+}
+
+func tabPrintJSON(stdout, stderr io.Writer, v any) int {
+	b, err := json.Marshal(v)
+	if err != nil {
+		fmt.Fprintf(stderr, "pgrad train: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "%s\n", b)
+	return 0
+}
+
+var tabArrows = [env.NumActions]string{"↑", "→", "↓", "←"}
+
+func tabFormatCells(cs [][2]int) string {
+	if len(cs) == 0 {
+		return "none"
+	}
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = fmt.Sprintf("%d,%d", c[0], c[1])
+	}
+	return strings.Join(parts, "; ")
+}
+
+func tabPrintGridTable(w io.Writer, r tabGridJSON, s *lab.GridSnapshot) {
+	set := r.Settings
+	fmt.Fprintf(w, "env            gridworld %d×%d: start %d,%d  goal %d,%d  pits %s  walls %s\n",
+		r.Size, r.Size, r.Start[0], r.Start[1], r.Goal[0], r.Goal[1], tabFormatCells(r.Pits), tabFormatCells(r.Walls))
+	fmt.Fprintf(w, "seed           %d\n", r.Seed)
+	fmt.Fprintf(w, "rollouts       %d (%d updates)\n", r.Rollouts, r.Updates)
+	fmt.Fprintf(w, "settings       lr %g  batch %d  gamma %g  baseline %s  entropy %g\n", set.LR, set.Batch, set.Gamma, set.Baseline, set.Entropy)
+	fmt.Fprintf(w, "success rate   %.2f (last %d rollouts)\n", r.SuccessRate, min(r.Rollouts, lab.Window))
+	fmt.Fprintf(w, "mean return    %.3f (last %d rollouts)\n", r.MeanReturn, min(r.Rollouts, lab.Window))
+	path := make([]string, len(r.GreedyPath))
+	for i, c := range r.GreedyPath {
+		path[i] = fmt.Sprintf("%d,%d", c[0], c[1])
+	}
+	fmt.Fprintf(w, "greedy path    %s (%s)\n", strings.Join(path, " → "), tabGreedyEndText(r.GreedyEnd))
+	pi := make([]string, env.NumActions)
+	for a := env.Action(0); a < env.NumActions; a++ {
+		pi[a] = fmt.Sprintf("%s %.3f", a, r.PiStart[a.String()])
+	}
+	fmt.Fprintf(w, "π at start     %s\n", strings.Join(pi, "  "))
+	fmt.Fprintln(w, "\nmost probable move and its probability per cell (S start, G goal, X pit, # wall):")
+	kind := map[env.Cell]string{s.Goal: "  G  "}
+	for _, p := range s.Pits {
+		kind[p] = "  X  "
+	}
+	for _, wl := range s.Walls {
+		kind[wl] = "  #  "
+	}
+	for row := 0; row < s.Size; row++ {
+		var line strings.Builder
+		line.WriteString(" ")
+		for col := 0; col < s.Size; col++ {
+			c := env.Cell{Row: row, Col: col}
+			if k, ok := kind[c]; ok {
+				fmt.Fprintf(&line, " %s", k)
+				continue
+			}
+			p := s.Probs[row*s.Size+col]
+			best := 0
+			for a := range p {
+				if p[a] > p[best] {
+					best = a
+				}
+			}
+			mark := " "
+			if c == s.Start {
+				mark = "S"
+			}
+			prob := strconv.FormatFloat(p[best], 'f', 2, 64)
+			if prob == "1.00" {
+				prob = "1.0"
+			} else {
+				prob = prob[1:] // ".97": the leading zero only widens the column
+			}
+			fmt.Fprintf(&line, " %s%s%s", mark, tabArrows[best], prob)
+		}
+		fmt.Fprintln(w, strings.TrimRight(line.String(), " "))
+	}
+}
+
+func tabGreedyEndText(o env.Outcome) string {
+	switch o {
+	case env.Goal:
+		return "reaches the goal"
+	case env.Pit:
+		return "falls into a pit"
+	case env.Capped:
+		return "hits the step cap"
+	}
+	return "loops"
+}
+
+// tabCreateCSV opens the -csv file before training, so a bad path fails at
+// once rather than after a long run; "" means no file.
+func tabCreateCSV(path string) (*os.File, error) {
+	if path == "" {
+		return nil, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("-csv: cannot create %s: %v", path, pe.Err)
+		}
+		return nil, fmt.Errorf("-csv: %v", err)
+	}
+	return f, nil
+}
+
+// tabWriteCurveCSV writes the learning curve and closes f.
+func tabWriteCurveCSV(f *os.File, curve []lab.CurvePoint) error {
+	var b strings.Builder
+	b.WriteString("rollouts,success_rate,mean_return\n")
+	for _, p := range curve {
+		b.WriteString(strconv.Itoa(p.Rollouts))
+		b.WriteByte(',')
+		b.WriteString(strconv.FormatFloat(p.SuccessRate, 'g', -1, 64))
+		b.WriteByte(',')
+		b.WriteString(strconv.FormatFloat(p.MeanReturn, 'g', -1, 64))
+		b.WriteByte('\n')
+	}
+	if _, err := io.WriteString(f, b.String()); err != nil {
+		f.Close()
+		return fmt.Errorf("-csv: %v", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("-csv: %v", err)
+	}
+	return nil
+}
+
+// tabFieldJSON is what "pgrad train field -json" prints.
+type tabFieldJSON struct {
+	Env         string       `json:"env"`
+	Seed        uint64       `json:"seed"`
+	Rollouts    int          `json:"rollouts"`
+	Updates     int          `json:"updates"`
+	Settings    lab.Settings `json:"settings"`
+	Target      [2]float64   `json:"target"`
+	Width       float64      `json:"width"`
+	Mu          [2]float64   `json:"mu"`
+	Sigma       [2]float64   `json:"sigma"`
+	Distance    float64      `json:"distance"`     // ‖μ − target‖
+	SuccessRate float64      `json:"success_rate"` // reward > 0.5, last 100 rollouts
+	MeanReturn  float64      `json:"mean_return"`  // last 100 rollouts
+}
+
+// tabPointFlag is a flag.Value for "x,y".
+type tabPointFlag struct{ p [2]float64 }
+
+func (f *tabPointFlag) String() string {
+	if f == nil {
+		return ""
+	}
+	return strconv.FormatFloat(f.p[0], 'g', -1, 64) + "," + strconv.FormatFloat(f.p[1], 'g', -1, 64)
+}
+
+func (f *tabPointFlag) Set(s string) error {
+	xs, ys, ok := strings.Cut(s, ",")
+	if !ok {
+		return fmt.Errorf("want x,y, e.g. 0.5,0.4")
+	}
+	x, err1 := strconv.ParseFloat(strings.TrimSpace(xs), 64)
+	y, err2 := strconv.ParseFloat(strings.TrimSpace(ys), 64)
+	if err1 != nil || err2 != nil {
+		return fmt.Errorf("%q is not two numbers x,y", s)
+	}
+	f.p = [2]float64{x, y}
+	return nil
+}
+
+const tabFieldAbout = `Trains REINFORCE with a 2-D Gaussian policy (learnable μ and log σ) on the field:
+each rollout proposes one point a of the plane [-1,1]² and earns
+exp(-‖a - target‖² / (2 width²)). Prints a table, or one JSON object with -json.`
+
+func runTrainField(args []string, stdout, stderr io.Writer) int {
+	fs := newTabFlagSet("field", tabFieldAbout, stderr)
+	def := env.DefaultField()
+	target := &tabPointFlag{p: def.Target}
+	fs.Var(target, "target", "centre `x,y` of the reward's bump, inside [-1,1]²")
+	width := fs.Float64("width", def.Width, "width of the reward's bump (> 0)")
+	set := tabSettingsFlags(fs, lab.DefaultFieldSettings())
+	var out tabOutput
+	out.register(fs, 3000)
+	if status, ok := parseTabFlags(fs, args, stdout, stderr); !ok {
+		return status
+	}
+	if err := out.check(); err != nil {
+		return tabUsageErr(stderr, fs, err)
+	}
+	cfg := def
+	cfg.Target, cfg.Width = target.p, *width
+	f, err := lab.NewField(cfg, *set, out.seed)
+	if err != nil {
+		return tabUsageErr(stderr, fs, err)
+	}
+	csvFile, err := tabCreateCSV(out.csv)
+	if err != nil {
+		return tabUsageErr(stderr, fs, err)
+	}
+	tabTrain(out.rollouts, stderr, f.Step, func() string {
+		s := f.Snapshot(0)
+		return fmt.Sprintf("μ %.2f,%.2f  σ %.3f", s.Mu[0], s.Mu[1], math.Sqrt(s.Sigma[0]*s.Sigma[1]))
+	})
+	s := f.Snapshot(0)
+	if csvFile != nil {
+		if err := tabWriteCurveCSV(csvFile, s.Curve); err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
+			return 1
+		}
+	}
+	res := tabFieldJSON{
+		Env: "field", Seed: out.seed, Rollouts: s.Rollouts, Updates: s.Updates, Settings: s.Settings,
+		Target: s.Target, Width: s.Width, Mu: s.Mu, Sigma: s.Sigma,
+		Distance:    math.Hypot(s.Mu[0]-s.Target[0], s.Mu[1]-s.Target[1]),
+		SuccessRate: s.SuccessRate, MeanReturn: s.MeanReturn,
+	}
+	if out.json {
+		return tabPrintJSON(stdout, stderr, res)
+	}
+	fmt.Fprintf(stdout, "env            field: target %g,%g  width %g\n", res.Target[0], res.Target[1], res.Width)
+	fmt.Fprintf(stdout, "seed           %d\n", res.Seed)
+	fmt.Fprintf(stdout, "rollouts       %d (%d updates)\n", res.Rollouts, res.Updates)
+	fmt.Fprintf(stdout, "settings       lr %g  batch %d  baseline %s  entropy %g\n", res.Settings.LR, res.Settings.Batch, res.Settings.Baseline, res.Settings.Entropy)
+	fmt.Fprintf(stdout, "μ              %.4f, %.4f (%.4f from the target)\n", res.Mu[0], res.Mu[1], res.Distance)
+	fmt.Fprintf(stdout, "σ              %.4f, %.4f\n", res.Sigma[0], res.Sigma[1])
+	fmt.Fprintf(stdout, "success rate   %.2f (reward > 0.5, last %d rollouts)\n", res.SuccessRate, min(res.Rollouts, lab.Window))
+	fmt.Fprintf(stdout, "mean return    %.3f (last %d rollouts)\n", res.MeanReturn, min(res.Rollouts, lab.Window))
+	return 0
+}

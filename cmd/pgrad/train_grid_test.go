@@ -1,0 +1,253 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+var updateGolden = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// gridCLI runs pgrad with args and returns the status and both streams.
+func gridCLI(args ...string) (status int, stdout, stderr string) {
+	var o, e bytes.Buffer
+	status = run(args, &o, &e)
+	return status, o.String(), e.String()
+}
+
+func TestTrainGridHelpListsEveryFlag(t *testing.T) {
+	for env, flags := range map[string][]string{
+		"gridworld": {"size", "start", "goal", "pits", "walls", "seed", "rollouts", "batch", "lr", "gamma", "baseline", "entropy", "json", "csv", "max-steps", "step-reward"},
+		"field":     {"target", "width", "seed", "rollouts", "batch", "lr", "gamma", "baseline", "entropy", "json", "csv"},
+	} {
+		status, out, errOut := gridCLI("train", env, "-h")
+		if status != 0 || errOut != "" {
+			t.Errorf("%s -h: status %d, stderr %q", env, status, errOut)
+		}
+		for _, f := range flags {
+			i := strings.Index(out, "\n  -"+f+" ")
+			if i < 0 {
+				i = strings.Index(out, "\n  -"+f+"\n")
+			}
+			if i < 0 {
+				t.Errorf("%s -h does not list -%s:\n%s", env, f, out)
+				continue
+			}
+			// The flag's two lines end with its default.
+			rest := out[i+1:]
+			lines := strings.SplitN(rest, "\n", 3)
+			if len(lines) < 2 || !strings.Contains(lines[1], "(default ") {
+				t.Errorf("%s -h: -%s shows no default: %q", env, f, lines)
+			}
+		}
+	}
+	if status, out, _ := gridCLI("train", "-h"); status != 0 || !strings.Contains(out, "gridworld") || !strings.Contains(out, "field") {
+		t.Errorf("pgrad train -h: status %d, output %q", status, out)
+	}
+}
+
+func TestTrainGridBadInput(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"train", "mars"}, `unknown environment "mars"`},
+		{[]string{"train", "gridworld", "-size", "1"}, "grid size 1 is out of range"},
+		{[]string{"train", "gridworld", "-size", "11"}, "grid size 11 is out of range"},
+		{[]string{"train", "gridworld", "-goal", "5,1"}, "goal (5,1) is outside the 3×3 grid"},
+		{[]string{"train", "gridworld", "-goal", "1,1"}, "goal (1,1) is on a pit"},
+		{[]string{"train", "gridworld", "-walls", "0,2"}, "goal (0,2) is on a wall"},
+		{[]string{"train", "gridworld", "-goal", "2,0"}, "goal (2,0) is on the start"},
+		{[]string{"train", "gridworld", "-lr", "0"}, "learning rate 0"},
+		{[]string{"train", "gridworld", "-lr", "-0.1"}, "learning rate -0.1"},
+		{[]string{"train", "gridworld", "-lr", "NaN"}, "learning rate NaN"},
+		{[]string{"train", "gridworld", "-lr", "Inf"}, "learning rate +Inf"},
+		{[]string{"train", "gridworld", "-batch", "-3"}, "batch -3"},
+		{[]string{"train", "gridworld", "-batch", "0"}, "batch 0"},
+		{[]string{"train", "gridworld", "-gamma", "1.5"}, "discount 1.5"},
+		{[]string{"train", "gridworld", "-entropy", "-1"}, "entropy bonus -1"},
+		{[]string{"train", "gridworld", "-baseline", "median"}, `unknown baseline "median"`},
+		{[]string{"train", "gridworld", "-pits", "1;2"}, `cells: "1": want row,col`},
+		{[]string{"train", "gridworld", "-start", "a,b"}, `row "a" is not an integer`},
+		{[]string{"train", "gridworld", "-rollouts", "-1"}, "-rollouts -1 is out of range"},
+		{[]string{"train", "gridworld", "-nope"}, "flag provided but not defined: -nope"},
+		{[]string{"train", "gridworld", "stray"}, `unexpected argument "stray"`},
+		{[]string{"train", "gridworld", "-walls", "0,1;1,2"}, "cannot be reached"},
+		{[]string{"train", "gridworld", "-csv", filepath.Join(t.TempDir(), "no", "dir.csv")}, "-csv: cannot create"},
+		{[]string{"train", "field", "-target", "1.5,0"}, "target (1.5, 0) is outside the field"},
+		{[]string{"train", "field", "-target", "x"}, "want x,y"},
+		{[]string{"train", "field", "-width", "-1"}, "field width -1"},
+		{[]string{"train", "field", "-lr", "NaN"}, "learning rate NaN"},
+	}
+	for _, tc := range cases {
+		status, out, errOut := gridCLI(tc.args...)
+		if status != 2 {
+			t.Errorf("%v: status %d, want 2", tc.args, status)
+		}
+		if out != "" {
+			t.Errorf("%v: printed %q on stdout", tc.args, out)
+		}
+		if strings.Count(errOut, "\n") != 1 || !strings.HasSuffix(errOut, "\n") || !strings.HasPrefix(errOut, "pgrad train") {
+			t.Errorf("%v: stderr is not one line starting with the command: %q", tc.args, errOut)
+		}
+		if !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: stderr %q does not say %q", tc.args, errOut, tc.want)
+		}
+	}
+}
+
+type gridResult struct {
+	Env         string             `json:"env"`
+	Size        int                `json:"size"`
+	Start       [2]int             `json:"start"`
+	Goal        [2]int             `json:"goal"`
+	Pits        [][2]int           `json:"pits"`
+	Seed        uint64             `json:"seed"`
+	Rollouts    int                `json:"rollouts"`
+	SuccessRate float64            `json:"success_rate"`
+	MeanReturn  float64            `json:"mean_return"`
+	GreedyPath  [][2]int           `json:"greedy_path"`
+	GreedyEnd   string             `json:"greedy_end"`
+	PiStart     map[string]float64 `json:"pi_start"`
+}
+
+func decodeGrid(t *testing.T, out string) gridResult {
+	t.Helper()
+	if strings.Count(out, "\n") != 1 {
+		t.Fatalf("-json printed %d lines, want one object on one line", strings.Count(out, "\n"))
+	}
+	var r gridResult
+	dec := json.NewDecoder(strings.NewReader(out))
+	if err := dec.Decode(&r); err != nil {
+		t.Fatalf("%v in %q", err, out)
+	}
+	return r
+}
+
+func TestTrainGridJSONLearnsTheDefaultWorld(t *testing.T) {
+	status, out, errOut := gridCLI("train", "gridworld", "-json", "-seed", "7")
+	if status != 0 || errOut != "" {
+		t.Fatalf("status %d, stderr %q", status, errOut)
+	}
+	r := decodeGrid(t, out)
+	if r.Env != "gridworld" || r.Seed != 7 || r.Rollouts != 2000 || r.Size != 3 {
+		t.Errorf("summary %+v", r)
+	}
+	if r.SuccessRate < 0.95 || r.MeanReturn < 0.9 || r.GreedyEnd != "goal" {
+		t.Errorf("not learned: success %v, mean return %v, greedy path %v ending %q", r.SuccessRate, r.MeanReturn, r.GreedyPath, r.GreedyEnd)
+	}
+	if len(r.GreedyPath) == 0 || r.GreedyPath[0] != [2]int{2, 0} || r.GreedyPath[len(r.GreedyPath)-1] != [2]int{0, 2} {
+		t.Errorf("greedy path %v does not go from the start to the goal", r.GreedyPath)
+	}
+	var sum float64
+	for _, a := range []string{"up", "right", "down", "left"} {
+		p, ok := r.PiStart[a]
+		if !ok || p < 0 || p > 1 {
+			t.Errorf("π(%s|start) = %v, %v", a, p, ok)
+		}
+		sum += p
+	}
+	if math.Abs(sum-1) > 1e-12 {
+		t.Errorf("π at start sums to %v", sum)
+	}
+}
+
+func TestTrainGridReproducible(t *testing.T) {
+	args := []string{"train", "gridworld", "-json", "-seed", "42", "-rollouts", "700", "-size", "4", "-walls", "1,1", "-pits", "2,2", "-pits", "0,1", "-baseline", "mean", "-entropy", "0.01"}
+	_, a, _ := gridCLI(args...)
+	_, b, _ := gridCLI(args...)
+	if a != b || a == "" {
+		t.Fatalf("same seed, different output:\n%s\n%s", a, b)
+	}
+	args[4] = "43"
+	if _, c, _ := gridCLI(args...); c == a {
+		t.Error("seeds 42 and 43 gave identical output; is the seed used?")
+	}
+	golden := filepath.Join("testdata", "train_gridworld.golden.json")
+	if *updateGolden {
+		if err := os.WriteFile(golden, []byte(a), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (go test -update writes it)", err)
+	}
+	if a != string(want) {
+		t.Errorf("the run no longer matches %s (rerun with -update only if the change is meant):\n got %s\nwant %s", golden, a, want)
+	}
+	r := decodeGrid(t, a)
+	if r.Size != 4 || len(r.Pits) != 2 || r.Start != [2]int{3, 0} || r.Goal != [2]int{0, 3} {
+		t.Errorf("-size 4 with repeated -pits gave %+v", r)
+	}
+}
+
+func TestTrainGridTableAndCSV(t *testing.T) {
+	csvPath := filepath.Join(t.TempDir(), "curve.csv")
+	status, out, errOut := gridCLI("train", "gridworld", "-size", "5", "-rollouts", "3000", "-csv", csvPath)
+	if status != 0 || errOut != "" {
+		t.Fatalf("status %d, stderr %q", status, errOut)
+	}
+	for _, want := range []string{"gridworld 5×5: start 4,0  goal 0,4  pits 2,2", "rollouts       3000 (750 updates)", "greedy path    4,0 → ", "(reaches the goal)", "π at start     up ", "  G"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	b, err := os.ReadFile(csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if lines[0] != "rollouts,success_rate,mean_return" || len(lines) != 751 {
+		t.Fatalf("CSV starts %q and has %d lines, want a header and 750 rows", lines[0], len(lines))
+	}
+	prev := 0
+	for _, l := range lines[1:] {
+		f := strings.Split(l, ",")
+		n, err := strconv.Atoi(f[0])
+		sr, err2 := strconv.ParseFloat(f[1], 64)
+		if len(f) != 3 || err != nil || err2 != nil || n <= prev || sr < 0 || sr > 1 {
+			t.Fatalf("bad CSV row %q after %d", l, prev)
+		}
+		prev = n
+	}
+	if last := strings.Split(lines[len(lines)-1], ","); last[0] != "3000" || last[1] != "1" {
+		t.Errorf("last CSV row %v, want 3000 rollouts at success 1", last)
+	}
+}
+
+func TestTrainFieldJSON(t *testing.T) {
+	status, out, errOut := gridCLI("train", "field", "-json", "-target", "-0.3,0.6")
+	if status != 0 || errOut != "" {
+		t.Fatalf("status %d, stderr %q", status, errOut)
+	}
+	var r struct {
+		Env                     string
+		Rollouts                int
+		Mu, Sigma, Target       [2]float64
+		Distance                float64
+		SuccessRate, MeanReturn float64 `json:"-"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Env != "field" || r.Rollouts != 3000 || r.Target != [2]float64{-0.3, 0.6} {
+		t.Errorf("summary %+v", r)
+	}
+	if d := math.Hypot(r.Mu[0]-r.Target[0], r.Mu[1]-r.Target[1]); d > 0.1 || math.Abs(d-r.Distance) > 1e-15 {
+		t.Errorf("μ %v is %v from the target (reported %v)", r.Mu, d, r.Distance)
+	}
+	if r.Sigma[0] <= 0 || r.Sigma[0] > 1 {
+		t.Errorf("σ %v", r.Sigma)
+	}
+	status, out, _ = gridCLI("train", "field", "-rollouts", "10")
+	if status != 0 || !strings.Contains(out, "μ ") || !strings.Contains(out, "σ ") {
+		t.Errorf("field table: %d %q", status, out)
+	}
+}
