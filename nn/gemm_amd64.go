@@ -92,3 +92,31 @@ func adamStep(params, grads, m, v []float64, c *[7]float64) {
 	}
 	adamStepGo(params[n:], grads[n:], m[n:], v[n:], c)
 }
+
+//go:noescape
+func tanhGradAVX(d, y *float64, n int)
+
+//go:noescape
+func colSumAVX(dst, x *float64, n, p int)
+
+// tanhGrad multiplies d by 1 − y², the derivative of tanh at its output y.
+func tanhGrad(d, y []float64) {
+	n := len(d) &^ 3
+	if useAVX && n > 0 {
+		_ = y[n-1]
+		tanhGradAVX(&d[0], &y[0], n)
+	} else {
+		n = 0
+	}
+	tanhGradGo(d[n:], y[n:])
+}
+
+// colSum adds the column sums of the n×p row-major x to dst.
+func colSum(dst, x []float64, n, p int) {
+	if useAVX && p%8 == 0 && n > 0 {
+		_, _ = dst[p-1], x[n*p-1]
+		colSumAVX(&dst[0], &x[0], n, p)
+		return
+	}
+	colSumGo(dst, x, n, p)
+}

@@ -2,7 +2,7 @@
 
 package nn
 
-var useAVX = false
+var useAVX, useAVX512 = false, false
 
 // gemmAcc computes C += A·B for an m×k matrix A, a k×p row-major matrix B
 // and an m×p row-major matrix C. A's element (r, j) is a[r*ars+j*acs], which
@@ -22,3 +22,9 @@ func tanhInPlace(y []float64) {
 func adamStep(params, grads, m, v []float64, c *[7]float64) {
 	adamStepGo(params, grads, m, v, c)
 }
+
+// tanhGrad multiplies d by 1 − y², the derivative of tanh at its output y.
+func tanhGrad(d, y []float64) { tanhGradGo(d, y) }
+
+// colSum adds the column sums of the n×p row-major x to dst.
+func colSum(dst, x []float64, n, p int) { colSumGo(dst, x, n, p) }

@@ -19,3 +19,43 @@ func gemmColsGo(c, a, b []float64, m, k, p, ars, acs, from int) {
 		}
 	}
 }
+
+// tanhGradGo is the portable kernel of tanhGrad.
+func tanhGradGo(d, y []float64) {
+	y = y[:len(d)]
+	for i, v := range y {
+		d[i] -= d[i] * (v * v)
+	}
+}
+
+// colSumGo is the portable kernel of colSum.
+func colSumGo(dst, x []float64, n, p int) {
+	dst = dst[:p]
+	for r := 0; r < n; r++ {
+		row := x[r*p : (r+1)*p]
+		for j, v := range row {
+			dst[j] += v
+		}
+	}
+}
+
+// transpose writes the transpose of the r×c matrix src into dst (c×r),
+// four by four so that each group of stores fills consecutive addresses.
+func transpose(dst, src []float64, r, c int) {
+	i := 0
+	for ; i+4 <= r; i += 4 {
+		s0 := src[i*c : (i+1)*c]
+		s1 := src[(i+1)*c : (i+2)*c]
+		s2 := src[(i+2)*c : (i+3)*c]
+		s3 := src[(i+3)*c : (i+4)*c]
+		for j := 0; j < c; j++ {
+			d := dst[j*r+i : j*r+i+4]
+			d[0], d[1], d[2], d[3] = s0[j], s1[j], s2[j], s3[j]
+		}
+	}
+	for ; i < r; i++ {
+		for j, v := range src[i*c : (i+1)*c] {
+			dst[j*r+i] = v
+		}
+	}
+}

@@ -256,13 +256,7 @@ func (m *MLP) backward(ws *Workspace, dOut []float64, n int, wantDx bool) []floa
 			// dW (in×out) += aᵀ (in×n) · dy (n×out): a is read transposed.
 			gemmAcc(m.gw[l], a, dy, in, n, out, 1, in)
 		}
-		gb := m.gb[l]
-		for s := 0; s < n; s++ {
-			row := dy[s*out : (s+1)*out]
-			for o, v := range row {
-				gb[o] += v
-			}
-		}
+		colSum(m.gb[l], dy, n, out)
 		if l == 0 && !wantDx {
 			break
 		}
@@ -294,16 +288,6 @@ func (m *MLP) backward(ws *Workspace, dOut []float64, n int, wantDx bool) []floa
 // products instead of the GEMM kernel (whose column blocks are 8 wide).
 const narrow = 8
 
-// transpose writes the transpose of the r×c matrix src into dst (c×r).
-func transpose(dst, src []float64, r, c int) {
-	for i := 0; i < r; i++ {
-		row := src[i*c : (i+1)*c]
-		for j, v := range row {
-			dst[j*r+i] = v
-		}
-	}
-}
-
 // activate applies the hidden activation in place.
 func activate(act Activation, y []float64) {
 	switch act {
@@ -324,9 +308,7 @@ func activateGrad(act Activation, d, y []float64) {
 	y = y[:len(d)]
 	switch act {
 	case Tanh:
-		for i, v := range y {
-			d[i] *= 1 - v*v
-		}
+		tanhGrad(d, y)
 	case ReLU:
 		for i, v := range y {
 			if v <= 0 {
