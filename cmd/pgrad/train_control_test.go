@@ -184,3 +184,22 @@ func TestControlTextSummary(t *testing.T) {
 		t.Errorf("exit %d, %q", code, out)
 	}
 }
+
+func TestControlDivergenceKeepsGoodCheckpoint(t *testing.T) {
+	dir := t.TempDir()
+	code, _, errOut := runCLI("train", "cartpole", "-lr", "1e300", "-max-grad-norm", "0", "-anneal=false", "-steps", "20000", "-out", dir, "-quiet")
+	if code != 1 || !strings.Contains(errOut, "diverged") {
+		t.Fatalf("exit %d, stderr %q; want exit 1 and a divergence message", code, errOut)
+	}
+	a, err := deep.Load(filepath.Join(dir, checkpointFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range append(a.Policy.Params(), a.Value.Net().Params()) {
+		for _, v := range g {
+			if v != v || v > 1e308 || v < -1e308 {
+				t.Fatalf("checkpoint holds a non-finite parameter %v", v)
+			}
+		}
+	}
+}

@@ -99,7 +99,7 @@ func Defaults(env, algo string) (Config, error) {
 		c.Gamma, c.LogStd0, c.RewardScale, c.EntCoef = 0.9, 0, 0.1, 0
 		switch algo {
 		case PPO:
-			c.Envs, c.Steps, c.LR, c.Epochs, c.Minibatches, c.TotalSteps = 8, 256, 1e-3, 10, 32, 500_000
+			c.Envs, c.Steps, c.LR, c.Epochs, c.Minibatches, c.TotalSteps = 8, 256, 1e-3, 10, 32, 200_000
 			c.MaxGradNorm = 0.5
 		case A2C:
 			c.Envs, c.Steps, c.LR, c.Epochs, c.Minibatches = 8, 16, 1e-3, 1, 1
