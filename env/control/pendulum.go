@@ -91,7 +91,13 @@ func (p *Pendulum) Step(action []float64, obs []float64) (reward float64, termin
 // AngleNormalize maps x to [−π, π) as ((x+π) mod 2π) − π with a floored
 // modulo (Python's %), which differs from math.Mod for negative arguments.
 func AngleNormalize(x float64) float64 {
-	m := math.Mod(x+math.Pi, 2*math.Pi)
+	m := x + math.Pi
+	if m >= 0 && m < 2*math.Pi {
+		// Already in range, where the modulo is the identity; math.Mod is
+		// a slow loop, and a pendulum's angle is usually here.
+		return m - math.Pi
+	}
+	m = math.Mod(m, 2*math.Pi)
 	if m < 0 {
 		m += 2 * math.Pi
 	}

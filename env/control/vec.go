@@ -3,7 +3,6 @@ package control
 import (
 	"fmt"
 	"math/rand/v2"
-	"sync"
 )
 
 // Episode is one finished episode of one copy in a Vec.
@@ -30,7 +29,17 @@ type Vec struct {
 	ret      []float64
 	length   []int
 	finished []Episode
-	workers  int
+	jobs     chan stepJob  // to the helper goroutines, nil when there are none
+	done     chan struct{} // one token per finished job
+	helpers  int
+}
+
+// stepJob is one helper's share of a Step.
+type stepJob struct {
+	lo, hi                int
+	actions, obs, rewards []float64
+	term, trunc           []bool
+	finalObs              []float64
 }
 
 // NewVec returns n copies made by make, seeded from seed. It panics if n < 1
@@ -75,10 +84,39 @@ func (v *Vec) ObsDim() int { return v.obsDim }
 // discrete task (the index), the action dimension for a continuous one.
 func (v *Vec) ActLen() int { return v.actDim }
 
-// SetWorkers makes Step spread the copies over k goroutines (k ≤ 1: step on
-// the caller's goroutine, the default). For tasks as cheap as CartPole this
-// is slower than stepping in place; see the package benchmarks.
-func (v *Vec) SetWorkers(k int) { v.workers = k }
+// SetWorkers makes Step spread the copies over k goroutines: the caller's
+// and k−1 helpers that live until Close or the next SetWorkers. k ≤ 1 steps
+// everything on the caller's goroutine, the default. Results are the same
+// either way. For tasks as cheap as CartPole and Pendulum, helpers pay only
+// with many copies (see BenchmarkVecStep): handing work to another
+// goroutine costs about as much as stepping a few copies.
+func (v *Vec) SetWorkers(k int) {
+	v.Close()
+	k = min(k, len(v.envs))
+	if k <= 1 {
+		return
+	}
+	v.helpers = k - 1
+	v.jobs = make(chan stepJob, v.helpers)
+	v.done = make(chan struct{}, v.helpers)
+	for w := 0; w < v.helpers; w++ {
+		go func(jobs <-chan stepJob, done chan<- struct{}) {
+			for j := range jobs {
+				v.stepRange(j.lo, j.hi, j.actions, j.obs, j.rewards, j.term, j.trunc, j.finalObs)
+				done <- struct{}{}
+			}
+		}(v.jobs, v.done)
+	}
+}
+
+// Close stops the helper goroutines started by SetWorkers, if any. The Vec
+// stays usable and steps on the caller's goroutine afterwards.
+func (v *Vec) Close() {
+	if v.jobs != nil {
+		close(v.jobs)
+		v.jobs, v.done, v.helpers = nil, nil, 0
+	}
+}
 
 // Reset starts a new episode in every copy and writes the observations
 // (n×ObsDim). Episode statistics of unfinished episodes are dropped.
@@ -125,20 +163,17 @@ func (v *Vec) Step(actions []float64, obs, rewards []float64, term, trunc []bool
 	if finalObs != nil {
 		v.checkLen(finalObs, v.obsDim, "finalObs")
 	}
-	if v.workers <= 1 || n == 1 {
+	if v.helpers == 0 {
 		v.stepRange(0, n, actions, obs, rewards, term, trunc, finalObs)
 	} else {
-		k := min(v.workers, n)
-		var wg sync.WaitGroup
-		for w := 0; w < k; w++ {
-			lo, hi := w*n/k, (w+1)*n/k
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				v.stepRange(lo, hi, actions, obs, rewards, term, trunc, finalObs)
-			}()
+		k := v.helpers + 1
+		for w := 1; w < k; w++ {
+			v.jobs <- stepJob{w * n / k, (w + 1) * n / k, actions, obs, rewards, term, trunc, finalObs}
 		}
-		wg.Wait()
+		v.stepRange(0, n/k, actions, obs, rewards, term, trunc, finalObs)
+		for w := 1; w < k; w++ {
+			<-v.done
+		}
 	}
 	// Episode records are appended here, in copy order, so that the order
 	// does not depend on goroutine scheduling.

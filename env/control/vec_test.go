@@ -113,6 +113,7 @@ func TestVecWorkersSame(t *testing.T) {
 	run := func(workers int) ([]float64, []Episode) {
 		v := NewVec(cartPoleEnv, n, 5)
 		v.SetWorkers(workers)
+		defer v.Close()
 		obs := make([]float64, n*4)
 		v.Reset(obs)
 		rew, term, trunc := make([]float64, n), make([]bool, n), make([]bool, n)
@@ -190,4 +191,27 @@ func TestVecStepAllocs(t *testing.T) {
 	if allocs != 0 {
 		t.Fatalf("%g allocations per step", allocs)
 	}
+}
+
+func TestVecWorkersNoAllocs(t *testing.T) {
+	const n = 8
+	v := NewVec(cartPoleEnv, n, 1)
+	v.SetWorkers(2)
+	defer v.Close()
+	obs := make([]float64, n*4)
+	v.Reset(obs)
+	rew, term, trunc := make([]float64, n), make([]bool, n), make([]bool, n)
+	acts := make([]float64, n)
+	for i := 0; i < 200; i++ {
+		v.Step(acts, obs, rew, term, trunc, nil)
+		v.Finished()
+	}
+	if a := testing.AllocsPerRun(200, func() {
+		v.Step(acts, obs, rew, term, trunc, nil)
+		v.Finished()
+	}); a != 0 {
+		t.Fatalf("%g allocations per step with helpers", a)
+	}
+	v.Close()
+	v.Step(acts, obs, rew, term, trunc, nil) // still usable
 }
