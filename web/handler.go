@@ -172,8 +172,10 @@ func NewHandler(fsys fs.FS) http.Handler {
 		return nil
 	})
 	for name, b := range raw {
-		if base, ok := strings.CutSuffix(name, ".gz"); ok && raw[base] != nil {
-			continue
+		if base, ok := strings.CutSuffix(name, ".gz"); ok {
+			if _, ok := raw[base]; ok {
+				continue
+			}
 		}
 		sum := sha256.Sum256(b)
 		tag := hex.EncodeToString(sum[:12])

@@ -33,6 +33,8 @@ func testFiles() fstest.MapFS {
 		"pgrad.wasm":    {Data: wasm},
 		"pgrad.wasm.gz": {Data: gzipLevel(wasm, gzip.BestSpeed)},
 		"lone.gz":       {Data: gzipLevel([]byte("lone"), gzip.BestSpeed)},
+		"empty.txt":     {Data: nil},
+		"empty.txt.gz":  {Data: gzipLevel(nil, gzip.BestSpeed)},
 		".keep":         {Data: nil},
 		".hidden/x.js":  {Data: []byte("secret")},
 		"sub/page.html": {Data: []byte("<p>sub</p>")},
@@ -132,6 +134,7 @@ func TestNotFound(t *testing.T) {
 		"/.keep",
 		"/.hidden/x.js",
 		"/pgrad.wasm.gz", // only served as the Content-Encoding of /pgrad.wasm
+		"/empty.txt.gz",  // likewise, although empty.txt is empty
 		"/index.html/",
 		"/INDEX.HTML",
 		"/app.js.map",
