@@ -420,6 +420,7 @@ func TestBrowser(t *testing.T) {
 		p.clickSelector(t, `label[for="view-traj"]`)
 		p.run(t, chromedp.Sleep(50*time.Millisecond))
 		p.clickSelector(t, "#step") // draw fresh rollouts
+		p.run(t, chromedp.Sleep(100*time.Millisecond))
 		type trajView struct {
 			Class   string   `json:"class"`
 			Paths   int      `json:"paths"`

@@ -122,6 +122,10 @@ function frame(now) {
     } else {
       setTraining(false);
     }
+  } else {
+    // An idle frame: draw what the throttle held back.
+    grid.flush(true);
+    field.flush(true);
   }
   if (perf.firstFrameMs === null) {
     perf.firstFrameMs = now;
@@ -242,6 +246,9 @@ function setView(v) {
   ui.lab.classList.toggle("gauss", gauss);
   ui.gridSvg.classList.toggle("show-policy", v === "policy");
   ui.gridSvg.classList.toggle("show-traj", v === "traj");
+  if (!gauss) {
+    grid.setMode(v);
+  }
   ui.statALabel.textContent = gauss ? "reward > ½" : "success rate";
   ui.statBLabel.textContent = gauss ? "mean reward" : "mean return";
   ui.chartA.textContent = gauss ? "share of samples with reward > ½" : "success rate";

@@ -5,6 +5,7 @@
 const SVG = "http://www.w3.org/2000/svg";
 const W = 360; // viewBox side
 const TRAIL = 90;
+const HEAVY_MS = 50; // see GridView.flush
 
 function el(name, attrs, parent) {
   const e = document.createElementNS(SVG, name);
@@ -49,6 +50,10 @@ export class FieldView {
     this.lastRollouts = -1;
     this.trail = new Float64Array(2 * TRAIL);
     this.trailLen = 0;
+    this.pending = false;
+    this.lastHeavy = -Infinity;
+    this.frame = null;
+    this.off = null;
     this.build();
     svg.addEventListener("click", (e) => {
       const r = svg.getBoundingClientRect();
@@ -106,6 +111,39 @@ export class FieldView {
       this.trailLen = 0; // a reset
     }
     this.lastRollouts = o.rollouts;
+    this.frame = f;
+    this.off = o;
+    this.pending = true;
+    this.flush(false);
+    const mx = this.px(o.muX);
+    const my = this.py(o.muY);
+    const sx = (o.sigmaX / (this.hi - this.lo)) * W;
+    const sy = (o.sigmaY / (this.hi - this.lo)) * W;
+    this.mu.setAttribute("cx", mx.toFixed(1));
+    this.mu.setAttribute("cy", my.toFixed(1));
+    for (const [e, k] of [[this.ell1, 1], [this.ell2, 2]]) {
+      e.setAttribute("cx", mx.toFixed(1));
+      e.setAttribute("cy", my.toFixed(1));
+      e.setAttribute("rx", (k * sx).toFixed(1));
+      e.setAttribute("ry", (k * sy).toFixed(1));
+    }
+    this.pushTrail(mx, my);
+  }
+
+  // flush draws the sample dots when some are pending and, unless forced,
+  // the last drawing is older than HEAVY_MS; μ and σ move every frame.
+  flush(force) {
+    if (!this.pending || !this.frame) {
+      return;
+    }
+    const now = performance.now();
+    if (!force && now - this.lastHeavy < HEAVY_MS) {
+      return;
+    }
+    this.lastHeavy = now;
+    this.pending = false;
+    const f = this.frame;
+    const o = this.off;
     while (this.dots.length < o.nSamples) {
       this.dots.push(el("circle", { class: "dot", r: 4 }, this.dotsGroup));
     }
@@ -123,19 +161,6 @@ export class FieldView {
       c.setAttribute("fill", DOT_CSS[Math.round(Math.min(1, Math.max(0, t)) * 32)]);
       c.setAttribute("opacity", (0.25 + 0.75 * (k + 1) / o.nSamples).toFixed(3));
     }
-    const mx = this.px(o.muX);
-    const my = this.py(o.muY);
-    const sx = (o.sigmaX / (this.hi - this.lo)) * W;
-    const sy = (o.sigmaY / (this.hi - this.lo)) * W;
-    this.mu.setAttribute("cx", mx.toFixed(1));
-    this.mu.setAttribute("cy", my.toFixed(1));
-    for (const [e, k] of [[this.ell1, 1], [this.ell2, 2]]) {
-      e.setAttribute("cx", mx.toFixed(1));
-      e.setAttribute("cy", my.toFixed(1));
-      e.setAttribute("rx", (k * sx).toFixed(1));
-      e.setAttribute("ry", (k * sy).toFixed(1));
-    }
-    this.pushTrail(mx, my);
   }
 
   pushTrail(x, y) {

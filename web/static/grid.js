@@ -15,6 +15,7 @@ const BAR_H = 30;
 const BAR_BOTTOM = 44;
 const ARROW_Y = 96; // centre of the arrows, below the bars
 const ARROW_LEN = 30;
+export const HEAVY_MS = 50;
 
 // Arrow width is a clamped linear function of π, like the line widths of
 // TensorFlow Playground: below LO an action is drawn hairline, above HI at
@@ -64,6 +65,20 @@ export class GridView {
     this.focusIndex = 0;
     this.lastRollouts = -1;
     this.lastKey = "";
+    this.mode = "policy";
+    this.pending = false;
+    this.lastHeavy = -Infinity;
+    this.hot = -1; // the hovered or focused cell, whose numbers are shown
+    this.frame = null;
+    this.off = null;
+    const setHot = (e) => {
+      const g = e.target.closest && e.target.closest(".cell");
+      this.hot = g ? Number(g.dataset.index) : -1;
+      this.drawNumbers();
+    };
+    svg.addEventListener("pointerover", setHot);
+    svg.addEventListener("focusin", setHot);
+    svg.addEventListener("pointerleave", () => { this.hot = -1; });
     svg.addEventListener("click", (e) => {
       const g = e.target.closest(".cell");
       if (g) {
@@ -117,18 +132,35 @@ export class GridView {
         const label = el("text", { class: "cell-label", x: cx, y: y0 + S / 2 + 6 }, g);
         const sub = el("text", { class: "cell-label sub", x: cx, y: y0 + S / 2 + 30 }, g);
         el("rect", { class: "ring", x: x0 + 5, y: y0 + 5, width: S - 10, height: S - 10, rx: 11 }, g);
-        this.cells.push({ g, barRects, arrowPaths, numTexts, label, sub, x0, y0, kind: "" });
+        this.cells.push({ g, barRects, arrowPaths, numTexts, label, sub, x0, y0, kind: "",
+          barQ: new Int32Array(4).fill(-1), arrowQ: new Int32Array(4).fill(-1) });
       }
     }
     this.greedy = el("polyline", { class: "greedy" }, svg);
+    this.greedyKey = null;
     this.trajGroup = el("g", { class: "trajs" }, svg);
     this.trajPaths = [];
     this.lastRollouts = -1;
     this.lastKey = "";
   }
 
-  // update draws grid frame f with offsets o.
+  // setMode shows the policy's arrows ("policy") or the recent rollouts
+  // ("traj"); only the visible one is drawn each frame.
+  setMode(mode) {
+    this.mode = mode;
+    this.lastRollouts = -1;
+    if (this.frame) {
+      this.update(this.frame, this.off);
+      this.flush(true);
+    }
+  }
+
+  // update draws grid frame f with offsets o. Attributes are written only
+  // when their value changes visibly, which keeps style and paint work low
+  // at thousands of rollouts a frame.
   update(f, o) {
+    this.frame = f;
+    this.off = o;
     const n = o.size;
     if (n !== this.size) {
       this.build(n);
@@ -137,11 +169,13 @@ export class GridView {
     if (key !== this.lastKey) {
       this.lastKey = key;
       this.layoutKinds(f, o);
+      this.lastRollouts = -1;
     }
     if (o.rollouts === this.lastRollouts) {
       return; // nothing moved since the last frame
     }
     this.lastRollouts = o.rollouts;
+    const arrows = this.mode === "policy";
     for (let i = 0; i < n * n; i++) {
       const c = this.cells[i];
       if (c.kind === "goal" || c.kind === "pit") {
@@ -150,17 +184,67 @@ export class GridView {
       const base = o.probs + 4 * i;
       for (let a = 0; a < 4; a++) {
         const p = f[base + a];
-        const h = p * BAR_H;
-        c.barRects[a].setAttribute("y", (c.y0 + BAR_BOTTOM - h).toFixed(2));
-        c.barRects[a].setAttribute("height", h.toFixed(2));
+        const q = Math.round(p * 400); // a quarter of a viewBox unit of bar height
+        if (q !== c.barQ[a]) {
+          c.barQ[a] = q;
+          const h = p * BAR_H;
+          c.barRects[a].setAttribute("y", (c.y0 + BAR_BOTTOM - h).toFixed(2));
+          c.barRects[a].setAttribute("height", h.toFixed(2));
+        }
+        if (!arrows) {
+          continue;
+        }
         const w = arrowWidth(p);
-        c.arrowPaths[a].setAttribute("d", arrowPath(c.x0 + S / 2, c.y0 + ARROW_Y, a, w, ARROW_LEN + w * 0.6));
-        c.arrowPaths[a].setAttribute("opacity", (0.25 + 0.75 * Math.min(1, p / P_HI)).toFixed(3));
-        c.numTexts[a].textContent = p.toFixed(2);
+        const wq = Math.round(w * 20);
+        const op = 0.25 + 0.75 * Math.min(1, p / P_HI);
+        if (wq !== c.arrowQ[a]) {
+          c.arrowQ[a] = wq;
+          c.arrowPaths[a].setAttribute("d", arrowPath(c.x0 + S / 2, c.y0 + ARROW_Y, a, w, ARROW_LEN + w * 0.6));
+          c.arrowPaths[a].setAttribute("opacity", op.toFixed(2));
+        }
       }
     }
-    this.drawGreedy(f, o);
-    this.drawTrajectories(f, o);
+    this.drawNumbers();
+    if (arrows) {
+      this.drawGreedy(f, o);
+    } else {
+      this.pending = true;
+      this.flush(false);
+    }
+  }
+
+  // flush draws the trajectories if some are pending and, unless forced,
+  // the last drawing is older than HEAVY_MS. At full speed every rollout
+  // is replaced each frame, faster than an eye can follow, so redrawing
+  // them 20 times a second shows the same and halves the paint work.
+  flush(force) {
+    if (!this.pending || !this.frame) {
+      return;
+    }
+    const now = performance.now();
+    if (!force && now - this.lastHeavy < HEAVY_MS) {
+      return;
+    }
+    this.lastHeavy = now;
+    this.pending = false;
+    this.drawTrajectories(this.frame, this.off);
+  }
+
+  // drawNumbers writes π for the hot cell only: the numbers of the other
+  // cells are hidden, so writing them would only cost layout.
+  drawNumbers() {
+    const i = this.hot;
+    if (i < 0 || !this.frame || i >= this.cells.length) {
+      return;
+    }
+    const base = this.off.probs + 4 * i;
+    const c = this.cells[i];
+    for (let a = 0; a < 4; a++) {
+      const t = this.frame[base + a].toFixed(2);
+      if (c.numTexts[a].textContent !== t) {
+        c.numTexts[a].textContent = t;
+      }
+    }
   }
 
   // layoutKinds marks start, goal and pit cells after any of them moved.
@@ -177,6 +261,8 @@ export class GridView {
     kinds[o.goal] = "goal";
     for (let i = 0; i < n * n; i++) {
       const c = this.cells[i];
+      c.barQ.fill(-1);
+      c.arrowQ.fill(-1);
       c.kind = kinds[i];
       c.g.setAttribute("class", `cell ${kinds[i]}`);
       const r = Math.floor(i / n);
@@ -205,11 +291,23 @@ export class GridView {
 
   drawGreedy(f, o) {
     let pts = "";
+    if (o.nGreedy > 0 && this.greedyKey === this.greedyKeyOf(f, o)) {
+      return;
+    }
+    this.greedyKey = this.greedyKeyOf(f, o);
     for (let j = 0; j < o.nGreedy; j++) {
       const [x, y] = this.centre(f[o.greedy + j]);
       pts += `${x},${y} `;
     }
     this.greedy.setAttribute("points", pts);
+  }
+
+  greedyKeyOf(f, o) {
+    let k = 0;
+    for (let j = 0; j < o.nGreedy; j++) {
+      k = k * 31 + f[o.greedy + j] + 1;
+    }
+    return k * 100 + o.nGreedy;
   }
 
   drawTrajectories(f, o) {

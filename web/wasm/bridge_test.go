@@ -153,7 +153,7 @@ func TestGolden(t *testing.T) {
 		}
 	}
 	if want := readGolden(t); got != want {
-		t.Errorf("frames: %s\nwant:   %s", got, want)
+		t.Errorf("frames: %s\nwant:   %s\n(if lab or env changed on purpose, go test ./web/wasm -update)", got, want)
 	}
 }
 
