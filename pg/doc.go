@@ -25,7 +25,8 @@
 //
 //	θ ← θ + α · (1/B) · Σ_rollouts Σ_t [ ∇θ log π(a_t|s_t) · (G_t − b(s_t)) + β · ∇θ H(π(·|s_t)) ]
 //
-// with ∂ log π(a|s)/∂θ[s][j] = 1{j=a} − π(j|s) and
+// with π(·|s) = e/Σe where e_j = exp(θ[s][j] − max θ[s]) (the sum taken
+// left to right), ∂ log π(a|s)/∂θ[s][j] = 1{j=a} − π(j|s) and
 // ∂H(π(·|s))/∂θ[s][j] = −π(j|s)·(log π(j|s) + H(π(·|s))); α is Config.LR,
 // β is Config.Entropy. For each step, the per-state sum is accumulated as
 // g[s][j] += (G_t−b(s_t))·(1{j=a_t} − π(j|s_t)) + β·∂H/∂θ[s][j], rollout by

@@ -5,7 +5,6 @@ import (
 	"math/rand/v2"
 
 	"github.com/pgrad/pgrad/env"
-	"github.com/pgrad/pgrad/internal/fmath"
 	"github.com/pgrad/pgrad/policy"
 )
 
@@ -91,11 +90,11 @@ func (t *GridTrainer) growEpisode() {
 func (t *GridTrainer) refresh(s int) {
 	i := s * env.NumActions
 	lp := t.logp[i : i+env.NumActions]
-	h := policy.LogSoftmax(lp, t.pol.Row(s))
+	pr := t.probs[i : i+env.NumActions]
+	h := policy.SoftmaxInto(pr, lp, t.pol.Row(s))
 	var c float64
 	for j, l := range lp {
-		p := fmath.Exp(l)
-		t.probs[i+j] = p
+		p := pr[j]
 		c += p
 		t.cum[i+j] = c
 		t.entGrad[i+j] = float64(t.cfg.Entropy * -float64(p*(l+h)))

@@ -43,10 +43,40 @@ func (p *Softmax) LogProbs(dst []float64, s int) (entropy float64) {
 
 // Probs writes π(·|s) into dst (len Actions).
 func (p *Softmax) Probs(dst []float64, s int) {
-	LogSoftmax(dst, p.Row(s))
-	for i, l := range dst {
-		dst[i] = fmath.Exp(l)
+	SoftmaxInto(dst, nil, p.Row(s))
+}
+
+// SoftmaxInto writes softmax(theta) into probs and, unless logp is nil,
+// log softmax(theta) into logp, and returns the entropy. It takes one
+// exponential per entry and one logarithm, which is what a learner that
+// refreshes its cached rows after every update wants. It panics if the
+// lengths differ.
+func SoftmaxInto(probs, logp, theta []float64) (entropy float64) {
+	if len(probs) != len(theta) || logp != nil && len(logp) != len(theta) {
+		panic("policy: SoftmaxInto: length mismatch")
 	}
+	m := theta[0]
+	for _, t := range theta[1:] {
+		if t > m {
+			m = t
+		}
+	}
+	var z float64
+	for i, t := range theta {
+		e := fmath.Exp(t - m)
+		probs[i] = e
+		z += e
+	}
+	lz := fmath.Log(z)
+	for i, t := range theta {
+		probs[i] /= z
+		l := (t - m) - lz
+		if logp != nil {
+			logp[i] = l
+		}
+		entropy -= float64(probs[i] * l)
+	}
+	return entropy
 }
 
 // LogSoftmax writes log softmax(theta) into dst and returns the entropy of
@@ -79,16 +109,16 @@ func (p *Softmax) Sample(r *rand.Rand, s int) int {
 	u := r.Float64()
 	row := p.Row(s)
 	var buf [16]float64
-	var lp []float64
+	var pr []float64
 	if len(row) <= len(buf) {
-		lp = buf[:len(row)]
+		pr = buf[:len(row)]
 	} else {
-		lp = make([]float64, len(row))
+		pr = make([]float64, len(row))
 	}
-	LogSoftmax(lp, row)
+	SoftmaxInto(pr, nil, row)
 	var c float64
-	for a, l := range lp {
-		c += fmath.Exp(l)
+	for a, q := range pr {
+		c += q
 		if u < c {
 			return a
 		}
@@ -112,7 +142,7 @@ func (p *Softmax) LogProb(s, a int) float64 {
 // GradLogProb writes ∂ log π(a|s) / ∂θ[s][·] = onehot(a) − π(·|s) into dst
 // (len Actions). The gradient with respect to every other row is zero.
 func (p *Softmax) GradLogProb(dst []float64, s, a int) {
-	p.Probs(dst, s)
+	SoftmaxInto(dst, nil, p.Row(s))
 	for i := range dst {
 		dst[i] = -dst[i]
 	}
