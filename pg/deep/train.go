@@ -134,8 +134,8 @@ func (t *Trainer) init() {
 	t.term, t.trunc = make([]bool, nT), make([]bool, nT)
 	t.truncValues, t.adv, t.ret = f(nT), f(nT), f(nT)
 	t.cur, t.final, t.envAct, t.last, t.stepLogp = f(t.n*t.obsDim), f(t.n*t.obsDim), f(t.n*t.aw), f(t.n), f(t.n)
-	t.truncObs, t.truncIdx = f(t.n*t.obsDim), make([]int, 0, t.n)
-	t.rollPol, t.rollVal = t.pol.NewWorkspace(t.n), t.val.NewWorkspace(t.n)
+	t.truncObs, t.truncIdx = f(nT*t.obsDim), make([]int, 0, nT)
+	t.rollPol, t.rollVal = t.pol.NewWorkspace(t.n), t.val.NewWorkspace(nT)
 	mb := nT / cfg.Minibatches
 	t.perm = make([]int, nT)
 	for i := range t.perm {
@@ -243,7 +243,6 @@ func (t *Trainer) rollout() {
 		copy(t.obs[k*d:(k+n)*d], t.cur)
 		act := t.act[k*aw : (k+n)*aw]
 		t.pol.Act(t.rollPol, t.cur, n, t.rng, false, act, t.logp[k:k+n])
-		copy(t.values[k:k+n], t.val.Forward(t.rollVal, t.cur, n))
 		envAct := act
 		if t.low != nil {
 			// The environment gets the action clipped to its bounds; the
@@ -262,17 +261,10 @@ func (t *Trainer) rollout() {
 			rw[i] *= t.cfg.RewardScale
 		}
 		if bootstrap {
-			t.truncIdx = t.truncIdx[:0]
 			for i := range n {
 				if trunc[i] && !term[i] {
 					copy(t.truncObs[len(t.truncIdx)*d:], t.final[i*d:(i+1)*d])
-					t.truncIdx = append(t.truncIdx, i)
-				}
-			}
-			if m := len(t.truncIdx); m > 0 {
-				v := t.val.Forward(t.rollVal, t.truncObs, m)
-				for j, i := range t.truncIdx {
-					t.truncValues[k+i] = v[j]
+					t.truncIdx = append(t.truncIdx, k+i)
 				}
 			}
 		}
@@ -283,6 +275,16 @@ func (t *Trainer) rollout() {
 		}
 	}
 	t.steps += n * t.T
+	// The value network sees the whole rollout at once: one forward pass
+	// over T·N rows costs far less than T passes over N rows.
+	copy(t.values, t.val.Forward(t.rollVal, t.obs, n*t.T))
+	if m := len(t.truncIdx); m > 0 {
+		v := t.val.Forward(t.rollVal, t.truncObs, m)
+		for j, k := range t.truncIdx {
+			t.truncValues[k] = v[j]
+		}
+		t.truncIdx = t.truncIdx[:0]
+	}
 	copy(t.last, t.val.Forward(t.rollVal, t.cur, n))
 	lambda := t.cfg.Lambda
 	if t.cfg.Algo == Reinforce {
