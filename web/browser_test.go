@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
@@ -143,6 +145,11 @@ func newPage(t *testing.T) *page {
 		t.Fatal(err)
 	}
 	if _, err := chromedp.Call(ctx, cdplog.Enable, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	// A headless tab has no window focus, so it would defer focus events;
+	// a reader's tab has it.
+	if _, err := chromedp.Call(ctx, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true}); err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now()
@@ -351,6 +358,35 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("call before ready", func(t *testing.T) {
+		// A second instance of engine.js has not started an engine, so its
+		// calls must throw rather than reach a missing object.
+		msg, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`import('./engine.js?fresh').then(m => {
+		  try { m.call('step', 1); return 'no error'; } catch (e) { return e instanceof Error ? e.message : 'not an Error'; }
+		})`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(msg, "before the engine is ready") {
+			t.Errorf("a call before the engine is ready gave %q, want a thrown Error saying so", msg)
+		}
+	})
+
+	t.Run("formula legend", func(t *testing.T) {
+		eval[int](t, p, `document.querySelector('.formula .sym[data-sym="theta"]').focus(), 1`)
+		lit := eval[[]string](t, p, `[...document.querySelectorAll('.lit')].map(e => e.tagName + ':' + e.dataset.sym)`)
+		if len(lit) != 2 || lit[0] != "SPAN:theta" || lit[1] != "DIV:theta" {
+			t.Errorf("focusing θ lit %q, want the symbol and its legend entry", lit)
+		}
+		box := eval[[]float64](t, p, `(() => { const e = document.querySelector('.formula .sym[data-sym="r"]'); e.scrollIntoView({block: "center"}); const r = e.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()`)
+		p.run(t, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, box[0], box[1]))
+		lit = eval[[]string](t, p, `[...document.querySelectorAll('.lit')].map(e => e.tagName + ':' + e.dataset.sym)`)
+		if len(lit) != 2 || lit[0] != "SPAN:r" || lit[1] != "DIV:r" {
+			t.Errorf("hovering R lit %q, want the symbol and its legend entry", lit)
+		}
+		eval[int](t, p, `document.activeElement.blur(), 1`)
+	})
+
 	t.Run("train", func(t *testing.T) {
 		// π(toward goal | start): from the bottom-left start, up and right
 		// both head for the top-right goal.
@@ -545,6 +581,54 @@ func TestBrowser(t *testing.T) {
 		}
 		p.screenshot(t, "phone.png", "")
 		p.run(t, chromedp.EmulateViewport(1280, 900))
+	})
+
+	t.Run("settings in the URL", func(t *testing.T) {
+		// The hash set by the page reproduces it on a fresh load.
+		p.clickSelector(t, `.cell[data-row="0"][data-col="0"]`)
+		hash := eval[string](t, p, `location.hash`)
+		for _, want := range []string{"seed=1", "goal=0%2C0", "pit=1%2C1", "lr=0.5"} {
+			if !strings.Contains(hash, want) {
+				t.Errorf("hash %q lacks %q", hash, want)
+			}
+		}
+		p.run(t,
+			chromedp.Navigate(p.url+"#seed=7&lr=0.2&baseline=none&speed=3&view=traj&goal=1%2C2&pit=0%2C1&target=-0.5%2C0.25"),
+			chromedp.Reload(),
+			chromedp.WaitVisible(chromedp.CSS(`html[data-ready="1"]`)),
+		)
+		type restored struct {
+			Seed, LR      float64
+			Baseline      string
+			Speed, Goal   string
+			Pit           string
+			Traj          bool
+			TargetX       float64
+			TargetY       float64
+			LRShown       string
+			BaselineShown bool
+		}
+		got := eval[restored](t, p, `(() => { const s = pgrad.settings(), f = pgrad.stepField(0);
+		  return {Seed: s.seed, LR: s.lr, Baseline: s.baseline, Speed: document.getElementById('speed').value,
+		    Goal: document.querySelector('.cell.goal').dataset.index, Pit: document.querySelector('.cell.pit').dataset.index,
+		    Traj: document.getElementById('view-traj').checked, TargetX: f[6], TargetY: f[7],
+		    LRShown: document.getElementById('lr-out').textContent, BaselineShown: document.getElementById('baseline').checked}; })()`)
+		want := restored{Seed: 7, LR: 0.2, Baseline: "none", Speed: "3", Goal: "5", Pit: "1", Traj: true, TargetX: -0.5, TargetY: 0.25, LRShown: "0.2"}
+		if got != want {
+			t.Errorf("restored %+v\nwant     %+v", got, want)
+		}
+		// A broken link still gives a working page, and says what it ignored.
+		p.run(t,
+			chromedp.Navigate(p.url+"#seed=x&goal=9%2C9&lr=-1"),
+			chromedp.Reload(),
+			chromedp.WaitVisible(chromedp.CSS(`html[data-ready="1"]`)),
+		)
+		if msg := text(t, p, "#status"); !strings.Contains(msg, "Ignored") {
+			t.Errorf("status %q after a broken link, want it to say what was ignored", msg)
+		}
+		if s := p.grid(t); s.GoalClass != "0,2" {
+			t.Errorf("goal %q after a broken link, want the default 0,2", s.GoalClass)
+		}
 	})
 
 	if probs := p.problems(); len(probs) > 0 {
