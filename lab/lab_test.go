@@ -239,3 +239,19 @@ func TestStepAndSnapshotIntoAllocateNothing(t *testing.T) {
 		t.Errorf("field Step(20) + SnapshotInto: %v allocations, want 0", n)
 	}
 }
+
+// BenchmarkGridSession measures the session the browser and the CLI drive
+// (the trainer plus history, trajectories and the curve): whole runs of
+// 10,000 rollouts from scratch on the default world.
+func BenchmarkGridSession(b *testing.B) {
+	g, err := NewGrid(env.DefaultGrid(), DefaultSettings(), 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		g.Reset()
+		g.Step(10000)
+	}
+	b.ReportMetric(float64(b.N)*10000/b.Elapsed().Seconds(), "rollouts/s")
+}
