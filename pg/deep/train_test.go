@@ -349,3 +349,50 @@ func TestInterruptedTrainReturnsContextError(t *testing.T) {
 		t.Errorf("error %v after %d iterations, want context.Canceled after 2", err, n)
 	}
 }
+
+// The rollout wires time-limit truncations into GAE: with bootstrapping,
+// the truncated step's target uses V of the episode's final observation
+// (not of the reset observation that follows it); without, none.
+func TestRolloutBootstrapsTruncation(t *testing.T) {
+	for _, bootstrap := range []bool{true, false} {
+		cfg, _ := Defaults("pendulum", PPO)
+		cfg.Envs, cfg.Steps, cfg.Minibatches = 2, 256, 2 // Pendulum truncates at step 200
+		cfg.NoTruncationBootstrap = !bootstrap
+		tr, err := New(cfg, 9)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr.rollout()
+		k := -1
+		for i, tc := range tr.trunc {
+			if tc {
+				k = i
+				break
+			}
+		}
+		if k != 199*2 {
+			t.Fatalf("first truncation at index %d, want %d (step 199 of env 0)", k, 199*2)
+		}
+		next := tr.values[k+2] // V of the reset observation of env 0
+		delta := tr.rewards[k] - tr.values[k]
+		if bootstrap {
+			d := tr.obsDim
+			final := tr.truncObs[:d]
+			if c, s := final[0], final[1]; math.Abs(c*c+s*s-1) > 1e-12 {
+				t.Fatalf("final observation %v is not a pendulum observation", final)
+			}
+			if reflect.DeepEqual(final, tr.obs[(k+2)*d:(k+3)*d]) {
+				t.Fatal("final observation equals the reset observation")
+			}
+			v := tr.val.Forward(tr.val.NewWorkspace(1), final, 1)[0]
+			if tr.truncValues[k] != v || v == next {
+				t.Errorf("bootstrap value %v, V(final) %v, V(reset) %v", tr.truncValues[k], v, next)
+			}
+			delta += cfg.Gamma * v
+		}
+		if math.Abs(tr.adv[k]-delta) > 1e-12 {
+			t.Errorf("bootstrap=%v: advantage at the truncation %v, want %v", bootstrap, tr.adv[k], delta)
+		}
+		tr.Close()
+	}
+}
