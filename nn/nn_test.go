@@ -264,3 +264,53 @@ func TestClipGradNorm(t *testing.T) {
 		t.Fatalf("norm after clipping %g > 0.5", after)
 	}
 }
+
+// TestNoAllocations checks that the per-step operations allocate nothing.
+func TestNoAllocations(t *testing.T) {
+	m := randomMLP(t, []int{4, 64, 64, 2}, Tanh, 1)
+	ws := m.NewWorkspace(128)
+	x := make([]float64, 128*4)
+	d := make([]float64, 128*2)
+	opt := NewAdam(len(m.Params()), 1e-3, 1e-5)
+	for _, n := range []int{1, 4, 127, 128} {
+		if a := testing.AllocsPerRun(20, func() {
+			m.ZeroGrad()
+			m.Forward(ws, x, n)
+			m.Backward(ws, d, n)
+			m.BackwardInput(ws, d, n)
+			ClipGradNorm(m.Grads(), 0.5)
+			opt.Step(m.Params(), m.Grads())
+		}); a != 0 {
+			t.Errorf("batch %d: %g allocations per training step", n, a)
+		}
+	}
+}
+
+func TestPanicsOnMisuse(t *testing.T) {
+	m := randomMLP(t, []int{3, 4, 2}, Tanh, 1)
+	other := randomMLP(t, []int{5, 4, 2}, Tanh, 1)
+	ws := m.NewWorkspace(2)
+	cases := map[string]func(){
+		"batch too big":    func() { m.Forward(ws, make([]float64, 9), 3) },
+		"short input":      func() { m.Forward(ws, make([]float64, 5), 2) },
+		"short dOut":       func() { m.Forward(ws, make([]float64, 6), 2); m.Backward(ws, make([]float64, 3), 2) },
+		"foreign ws":       func() { other.Forward(ws, make([]float64, 10), 2) },
+		"one size":         func() { NewMLP([]int{3}, Tanh, nil, newRand(1)) },
+		"gains":            func() { NewMLP([]int{3, 2}, Tanh, []float64{1, 1}, newRand(1)) },
+		"zero width":       func() { NewMLP([]int{3, 0, 2}, Tanh, []float64{1, 1}, newRand(1)) },
+		"activation":       func() { NewMLP([]int{3, 2}, Activation(9), []float64{1}, newRand(1)) },
+		"adam size":        func() { NewAdam(3, 1, 1).Step(make([]float64, 2), make([]float64, 2)) },
+		"workspace size 0": func() { m.NewWorkspace(0) },
+	}
+	for name, f := range cases {
+		func() {
+			defer func() {
+				r := recover()
+				if s, ok := r.(string); !ok || len(s) < 4 || s[:4] != "nn: " {
+					t.Errorf("%s: recovered %v, want a panic with an \"nn: \" message", name, r)
+				}
+			}()
+			f()
+		}()
+	}
+}
