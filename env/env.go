@@ -84,17 +84,20 @@ func (o Outcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil 
 // MarshalText encodes the action by its name.
 func (a Action) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
 
-// The kinds of configuration error, to be matched with errors.Is.
+// The kinds of error, to be matched with errors.Is.
 var (
 	ErrSize        = errors.New("grid size out of range")
 	ErrOutside     = errors.New("cell outside the grid")
 	ErrOverlap     = errors.New("cells overlap")
 	ErrUnreachable = errors.New("goal unreachable")
 	ErrParam       = errors.New("parameter out of range")
+	ErrEpisodeOver = errors.New("episode is over")
+	ErrAction      = errors.New("no such action")
 )
 
-// A ConfigError reports a configuration that cannot make a world. Its Kind
-// is one of the Err* values of this package, so callers can use errors.Is.
+// A ConfigError reports a configuration that cannot make a world, or an
+// operation the world refuses. Its Kind is one of the Err* values of this
+// package, so callers can use errors.Is.
 type ConfigError struct {
 	Kind error
 	Msg  string

@@ -278,10 +278,10 @@ func (w *GridWorld) Reset() int {
 // episode that is over, or with an action outside 0..3, returns an error.
 func (w *GridWorld) Step(a Action) (state int, reward float64, out Outcome, err error) {
 	if w.done {
-		return w.state, 0, Running, configErr(ErrParam, "step after the end of the episode (call Reset)")
+		return w.state, 0, Running, configErr(ErrEpisodeOver, "step after the end of the episode (call Reset)")
 	}
 	if a < 0 || a >= NumActions {
-		return w.state, 0, Running, configErr(ErrParam, "action %d is not one of 0..3", int(a))
+		return w.state, 0, Running, configErr(ErrAction, "action %d is not one of 0..3", int(a))
 	}
 	w.state, reward, out = w.Move(w.state, a)
 	w.steps++

@@ -110,16 +110,16 @@ func TestGridMoves(t *testing.T) {
 	if out != Goal || math.Abs(total-(1-6*0.01)) > 1e-12 {
 		t.Errorf("outcome %v, return %v; want goal and %v", out, total, 1-6*0.01)
 	}
-	if _, _, _, err := w.Step(Up); err == nil {
-		t.Error("Step after the goal did not fail")
+	if _, _, _, err := w.Step(Up); !errors.Is(err, ErrEpisodeOver) {
+		t.Errorf("Step after the goal: %v", err)
 	}
 	_, total, out = walk(t, w, Up, Right)
 	if out != Pit || math.Abs(total-(-1-0.01)) > 1e-12 {
 		t.Errorf("into the pit: outcome %v, return %v", out, total)
 	}
 	w.Reset()
-	if _, _, _, err := w.Step(Action(7)); err == nil {
-		t.Error("action 7 accepted")
+	if _, _, _, err := w.Step(Action(7)); !errors.Is(err, ErrAction) {
+		t.Errorf("action 7: %v", err)
 	}
 }
 

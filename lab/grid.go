@@ -127,8 +127,9 @@ func (g *Grid) Step(n int) error {
 }
 
 // SetGoal moves the goal to c and keeps the policy, so learning goes on
-// from where it was. It returns an error, and changes nothing, when c is
-// outside the grid, on the start, a pit or a wall, or cut off.
+// from where it was. The rollouts of a partial batch, drawn with the old
+// goal, stay in that batch. It returns an error, and changes nothing, when
+// c is outside the grid, on the start, a pit or a wall, or cut off.
 func (g *Grid) SetGoal(c env.Cell) error {
 	if err := g.world.SetGoal(c); err != nil {
 		return err

@@ -4,6 +4,9 @@
 // tests drive the same sessions; a session is defined by its
 // configuration, its seed and the sequence of operations applied to it, and
 // the same three give the same snapshots bit for bit on every platform.
+//
+// A session is not safe for concurrent use; a front that trains in the
+// background serialises its calls.
 package lab
 
 import (

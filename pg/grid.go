@@ -53,7 +53,8 @@ type GridTrainer struct {
 }
 
 // NewGridTrainer returns a trainer of p on w with the settings c and the
-// source r. The policy must have w.NumStates() states and 4 actions.
+// source r, or the error of c.Validate. It panics if p does not have
+// w.NumStates() states and env.NumActions actions.
 func NewGridTrainer(w *env.GridWorld, p *policy.Softmax, c Config, r *rand.Rand) (*GridTrainer, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err

@@ -66,11 +66,9 @@ func (g *Gaussian) Entropy() float64 {
 
 // Valid reports whether every parameter is finite.
 func (g *Gaussian) Valid() bool {
-	for i := range 2 {
-		for _, x := range []float64{g.Mu[i], g.LogSigma[i]} {
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				return false
-			}
+	for _, x := range [...]float64{g.Mu[0], g.Mu[1], g.LogSigma[0], g.LogSigma[1]} {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
 		}
 	}
 	return true
