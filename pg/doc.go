@@ -30,7 +30,11 @@
 // ∂H(π(·|s))/∂θ[s][j] = −π(j|s)·(log π(j|s) + H(π(·|s))); α is Config.LR,
 // β is Config.Entropy. For each step, the per-state sum is accumulated as
 // g[s][j] += (G_t−b(s_t))·(1{j=a_t} − π(j|s_t)) + β·∂H/∂θ[s][j], rollout by
-// rollout, t ascending; then θ[s][j] += (α/B)·g[s][j].
+// rollout, t ascending; then θ[s][j] += (α/B)·g[s][j]. B is Config.Batch,
+// except when SetConfig lowers the batch below the rollouts already
+// gathered: those are applied at once, with B their number. The browser's
+// defaults (lab.DefaultSettings) are α = 0.5, γ = 0.9, B = 4,
+// BaselineState and β = 0.
 //
 // The baseline b is 0 for BaselineNone. For BaselineMean it is one number,
 // for BaselineState one number per state; both are exponential running
