@@ -52,6 +52,18 @@ func solve(t *testing.T, cfg Config, seed uint64, trigger, target float64) (floa
 	return best, tr.Steps()
 }
 
+// seeds returns 1..n, or 1..long with the -long flag.
+func seeds(n, nLong int) []uint64 {
+	if *long {
+		n = nLong
+	}
+	s := make([]uint64, n)
+	for i := range s {
+		s[i] = uint64(i + 1)
+	}
+	return s
+}
+
 func meanOf(x []float64) (float64, float64) {
 	var m, s float64
 	for _, v := range x {
@@ -69,7 +81,7 @@ func TestPPOSolvesCartPole(t *testing.T) {
 		t.Skip("convergence test")
 	}
 	cfg, _ := Defaults("cartpole", PPO)
-	for seed := uint64(1); seed <= 3; seed++ {
+	for _, seed := range seeds(3, 6) {
 		m, steps := solve(t, cfg, seed, 475, 475)
 		t.Logf("seed %d: evaluation mean %.1f after %d steps", seed, m, steps)
 		if m < 475 {
@@ -83,11 +95,7 @@ func TestPPOSwingsUpPendulum(t *testing.T) {
 		t.Skip("convergence test")
 	}
 	cfg, _ := Defaults("pendulum", PPO)
-	seeds := []uint64{1}
-	if *long {
-		seeds = []uint64{1, 2, 3}
-	}
-	for _, seed := range seeds {
+	for _, seed := range seeds(3, 6) {
 		m, steps := solve(t, cfg, seed, -200, -250)
 		t.Logf("seed %d: evaluation mean %.1f after %d steps", seed, m, steps)
 		if m < -250 {
@@ -104,13 +112,12 @@ func TestReinforceAndA2CLearnCartPole(t *testing.T) {
 	}
 	for _, algo := range []string{Reinforce, A2C} {
 		cfg, _ := Defaults("cartpole", algo)
-		if !*long {
-			cfg.TotalSteps = 300_000
-		}
-		m, steps := solve(t, cfg, 1, 200, 200)
-		t.Logf("%s: evaluation mean %.1f after %d steps", algo, m, steps)
-		if m < 200 {
-			t.Errorf("%s: best evaluation mean %.1f after %d steps, want ≥ 200 (random: about 22)", algo, m, steps)
+		for _, seed := range seeds(1, 3) {
+			m, steps := solve(t, cfg, seed, 200, 200)
+			t.Logf("%s seed %d: evaluation mean %.1f after %d steps", algo, seed, m, steps)
+			if m < 200 {
+				t.Errorf("%s seed %d: best evaluation mean %.1f after %d steps, want ≥ 200 (random: about 22)", algo, seed, m, steps)
+			}
 		}
 	}
 }
