@@ -1,3 +1,7 @@
+// The browser is driven through chromedp, which does not build for js/wasm.
+
+//go:build !js && !wasip1
+
 package web
 
 import (
