@@ -32,7 +32,9 @@
 // g[s][j] += (G_t−b(s_t))·(1{j=a_t} − π(j|s_t)) + β·∂H/∂θ[s][j], rollout by
 // rollout, t ascending; then θ[s][j] += (α/B)·g[s][j]. B is Config.Batch,
 // except when SetConfig lowers the batch below the rollouts already
-// gathered: those are applied at once, with B their number. The browser's
+// gathered: those are applied at once, with B their number. A rollout's
+// terms are added when it ends, with the γ, baseline and β in effect then;
+// α is the one in effect at the update. The browser's
 // defaults (lab.DefaultSettings) are α = 0.5, γ = 0.9, B = 4,
 // BaselineState and β = 0.
 //
