@@ -405,6 +405,30 @@ func TestBrowser(t *testing.T) {
 		if got := text(t, p, "#train"); got != "Train" {
 			t.Errorf("#train reads %q after pausing, want Train", got)
 		}
+		// The policy view's arrows: at the start cell, a clearly likelier
+		// action has a wider arrow; the greedy path runs from the start.
+		type arrows struct {
+			Widths []float64 `json:"widths"`
+			Greedy int       `json:"greedy"`
+		}
+		a := eval[arrows](t, p, `(() => {
+		  const cell = document.querySelector('.cell[data-row="2"][data-col="0"]');
+		  const widths = [...cell.querySelectorAll('path.arrow-fill')].map(p => p.getBBox()).map((b, i) => i % 2 === 0 ? b.width : b.height);
+		  return {widths, greedy: document.querySelector('polyline.greedy').points.length};
+		})()`)
+		if len(a.Widths) != 4 {
+			t.Fatalf("%d arrows in the start cell", len(a.Widths))
+		}
+		for i := range 4 {
+			for j := range 4 {
+				if s.Probs[i] > s.Probs[j]+0.1 && a.Widths[i] <= a.Widths[j] {
+					t.Errorf("start cell: π = %v but arrow widths %v", s.Probs, a.Widths)
+				}
+			}
+		}
+		if a.Greedy < 2 {
+			t.Errorf("greedy path has %d points", a.Greedy)
+		}
 		p.screenshot(t, "policy.png", "#lab")
 	})
 
