@@ -91,8 +91,14 @@ const perfWaitReady = `new Promise((resolve, reject) => {
         wasmEncodedBytes: wasm.encodedBodySize || 0,
         wasmDecodedBytes: wasm.decodedBodySize || 0,
       });
+      return;
+    }
+    // The page reports a failed start (a missing or broken wasm) in its
+    // status line, marked "warn"; waiting longer would not help.
+    const s = document.getElementById("status");
+    if ((!p || p.ready === null) && s && s.classList.contains("warn")) {
+      reject(new Error("the page failed to start: " + s.textContent));
     } else if (performance.now() - t0 > 60000) {
-      const s = document.getElementById("status");
       reject(new Error("the page was not interactive after 60 s; status line: " + (s ? s.textContent : "none")));
     } else {
       setTimeout(poll, 10);
