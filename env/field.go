@@ -128,6 +128,21 @@ func (f *Field) Config() FieldConfig {
 	return c
 }
 
+// Width returns the width of the main bump.
+func (f *Field) Width() float64 { return f.cfg.Width }
+
+// Extent returns the half-width of the square the field is shown in.
+func (f *Field) Extent() float64 { return f.cfg.Extent }
+
+// Distractor returns the second bump and whether there is one, without
+// allocating.
+func (f *Field) Distractor() (Bump, bool) {
+	if f.cfg.Distractor == nil {
+		return Bump{}, false
+	}
+	return *f.cfg.Distractor, true
+}
+
 // Target returns the centre of the main bump.
 func (f *Field) Target() [2]float64 { return f.cfg.Target }
 

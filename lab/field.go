@@ -154,10 +154,18 @@ func (f *Field) Snapshot(k int) FieldSnapshot {
 // SnapshotInto fills dst, reusing its slices.
 func (f *Field) SnapshotInto(dst *FieldSnapshot, k int) {
 	k = min(max(k, 0), f.sampleN)
-	c := f.field.Config()
+	fd := f.field
 	dst.Mu = f.pol.Mu
 	dst.Sigma = [2]float64{fmath.Exp(f.pol.LogSigma[0]), fmath.Exp(f.pol.LogSigma[1])}
-	dst.Target, dst.Width, dst.Extent, dst.Distractor = c.Target, c.Width, c.Extent, c.Distractor
+	dst.Target, dst.Width, dst.Extent = fd.Target(), fd.Width(), fd.Extent()
+	if d, ok := fd.Distractor(); !ok {
+		dst.Distractor = nil
+	} else {
+		if dst.Distractor == nil {
+			dst.Distractor = new(env.Bump)
+		}
+		*dst.Distractor = d // reused, so a frame allocates nothing
+	}
 	dst.Samples = dst.Samples[:0]
 	for i := range k {
 		dst.Samples = append(dst.Samples, f.samples[(f.sampleNext-k+i+MaxSamples)%MaxSamples])

@@ -231,7 +231,9 @@ func TestStepAndSnapshotIntoAllocateNothing(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { g.Step(20); g.SnapshotInto(&s, 50) }); n != 0 {
 		t.Errorf("Step(20) + SnapshotInto: %v allocations, want 0", n)
 	}
-	f, _ := NewField(env.DefaultField(), DefaultFieldSettings(), 6)
+	fc := env.DefaultField()
+	fc.Distractor = &env.Bump{Center: [2]float64{-0.5, 0.5}, Height: 0.4, Width: 0.2}
+	f, _ := NewField(fc, DefaultFieldSettings(), 6)
 	var fs FieldSnapshot
 	f.Step(300)
 	f.SnapshotInto(&fs, 100)
