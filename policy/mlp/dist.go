@@ -3,8 +3,6 @@ package mlp
 import (
 	"math"
 	"math/rand/v2"
-
-	"github.com/pgrad/pgrad/internal/fmath"
 )
 
 // halfLog2Pi is ½·ln(2π), the constant term of a unit Gaussian's log-density.
@@ -28,7 +26,10 @@ func logSumExp(probs, logits []float64) float64 {
 	}
 	var z float64
 	for j, l := range logits {
-		e := fmath.Exp(l - m)
+		e := 1.0 // exp(0) for the largest logit, the common two-action case's half
+		if l != m {
+			e = math.Exp(l - m)
+		}
 		probs[j] = e
 		z += e
 	}
@@ -36,7 +37,7 @@ func logSumExp(probs, logits []float64) float64 {
 	for j := range probs {
 		probs[j] *= inv
 	}
-	return m + fmath.Log(z)
+	return m + math.Log(z)
 }
 
 // CategoricalEntropy returns −Σ p log p of softmax(logits), given the
@@ -98,7 +99,7 @@ func argmax(x []float64) int {
 func GaussianLogProb(a, mu, logStd []float64) float64 {
 	var s float64
 	for i := range a {
-		z := (a[i] - mu[i]) * fmath.Exp(-logStd[i])
+		z := (a[i] - mu[i]) * math.Exp(-logStd[i])
 		s += -0.5*z*z - logStd[i] - halfLog2Pi
 	}
 	return s
@@ -121,7 +122,7 @@ func GaussianEntropy(logStd []float64) float64 {
 // per batch by the caller because ∂H/∂log σ_i = 1 for every row.
 func gaussianGrad(dMu, dLogStd, a, mu, logStd []float64, gLogp float64) {
 	for i := range a {
-		inv := fmath.Exp(-logStd[i])
+		inv := math.Exp(-logStd[i])
 		z := (a[i] - mu[i]) * inv
 		dMu[i] = gLogp * z * inv
 		dLogStd[i] += gLogp * (z*z - 1)

@@ -9,6 +9,12 @@
 // raw (unclipped) sample for a Gaussian one, which is the action that is
 // stored and scored; clipping to the environment's bounds is the caller's
 // business.
+//
+// Neural policies run natively only (the browser trains the tabular ones),
+// and the network kernels already differ in the last bits between CPUs, so
+// this package uses the standard library's Exp and Log, which are assembly
+// on amd64, rather than internal/fmath; only the Gaussian's normal draws
+// come from fmath.Normal, to keep every random source explicit.
 package mlp
 
 import (
@@ -269,7 +275,7 @@ func (g *Gaussian) Act(ws *Workspace, obs []float64, n int, r *rand.Rand, determ
 		for j := range d {
 			a[j] = m[j]
 			if !deterministic {
-				a[j] += fmath.Exp(g.logStd[j]) * fmath.Normal(r)
+				a[j] += math.Exp(g.logStd[j]) * fmath.Normal(r)
 			}
 		}
 		logp[i] = GaussianLogProb(a, m, g.logStd)
