@@ -116,7 +116,7 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	// Parse errors become one line below; the usage goes to stdout on -h.
 	fs.SetOutput(io.Discard)
 	fs.String("algo", algo, "algorithm: reinforce (with a learned baseline), a2c or ppo; the other defaults below depend on it")
-	fs.String("preset", preset, "cleanrl: exactly CleanRL's ppo.py configuration for CartPole-v1 (flags given after it still override)")
+	fs.String("preset", preset, "cleanrl: exactly CleanRL's ppo.py configuration for CartPole-v1 (other flags given still override it)")
 	seed := fs.Uint64("seed", 1, "random seed (networks, environments, sampling)")
 	fs.IntVar(&cfg.TotalSteps, "steps", cfg.TotalSteps, "total environment steps over all copies")
 	fs.IntVar(&cfg.Envs, "envs", cfg.Envs, "parallel copies of the environment")
