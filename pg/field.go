@@ -27,6 +27,7 @@ type FieldTrainer struct {
 	rng   *rand.Rand
 
 	grad           [policy.NumParams]float64
+	sigma          [2]float64 // exp(log σ), refreshed after every change of the policy
 	mean, meanNext float64
 
 	pending, rollouts, updates int
@@ -35,12 +36,13 @@ type FieldTrainer struct {
 }
 
 // NewFieldTrainer returns a trainer of p on f with the settings c and the
-// source r. Gamma is irrelevant to a one-step task but must be valid.
+// source r. Gamma is irrelevant to a one-step task but must be valid. The
+// trainer owns p from now on: change it only through ResetLearning.
 func NewFieldTrainer(f *env.Field, p *policy.Gaussian, c Config, r *rand.Rand) (*FieldTrainer, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	return &FieldTrainer{field: f, pol: p, cfg: c, rng: r}, nil
+	return &FieldTrainer{field: f, pol: p, cfg: c, rng: r, sigma: p.Sigma()}, nil
 }
 
 // Config returns the settings in effect.
@@ -64,6 +66,7 @@ func (t *FieldTrainer) SetConfig(c Config) error {
 // partial batch and the counters. The source of randomness continues.
 func (t *FieldTrainer) ResetLearning(init policy.Gaussian) {
 	*t.pol = init
+	t.sigma = init.Sigma()
 	t.grad = [policy.NumParams]float64{}
 	t.mean, t.meanNext = 0, 0
 	t.pending, t.rollouts, t.updates = 0, 0, 0
@@ -87,10 +90,10 @@ func (t *FieldTrainer) Updates() int { return t.updates }
 // Rollout samples one point, scores it, adds it to the batch and updates
 // the policy when the batch is full (updated reports that).
 func (t *FieldTrainer) Rollout() (a [2]float64, reward float64, updated bool) {
-	a = t.pol.Sample(t.rng)
+	a = t.pol.SampleSigma(t.rng, t.sigma)
 	reward = t.field.Reward(a)
 	var g [policy.NumParams]float64
-	t.pol.GradLogProb(g[:], a)
+	t.pol.GradLogProbSigma(g[:], a, t.sigma)
 	adv := reward - t.Baseline()
 	for i := range g {
 		t.grad[i] += float64(adv * g[i])
@@ -120,6 +123,7 @@ func (t *FieldTrainer) update() {
 		l := p.LogSigma[i] + float64(scale*t.grad[2+i])
 		p.LogSigma[i] = min(max(l, MinLogSigma), MaxLogSigma)
 	}
+	t.sigma = p.Sigma()
 	t.grad = [policy.NumParams]float64{}
 	t.mean = t.meanNext
 	t.updates++

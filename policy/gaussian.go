@@ -28,7 +28,12 @@ func (g *Gaussian) Sigma() [2]float64 {
 
 // Sample draws a point from the policy using r.
 func (g *Gaussian) Sample(r *rand.Rand) [2]float64 {
-	s := g.Sigma()
+	return g.SampleSigma(r, g.Sigma())
+}
+
+// SampleSigma is Sample with the standard deviations s = g.Sigma()
+// computed by the caller, who may keep them between parameter changes.
+func (g *Gaussian) SampleSigma(r *rand.Rand, s [2]float64) [2]float64 {
 	return [2]float64{
 		g.Mu[0] + float64(s[0]*fmath.Normal(r)),
 		g.Mu[1] + float64(s[1]*fmath.Normal(r)),
@@ -49,11 +54,16 @@ func (g *Gaussian) LogProb(a [2]float64) float64 {
 // ∂/∂μ_i = (a_i−μ_i)/σ_i² and ∂/∂log σ_i = (a_i−μ_i)²/σ_i² − 1. It panics
 // if dst is shorter than NumParams.
 func (g *Gaussian) GradLogProb(dst []float64, a [2]float64) {
+	g.GradLogProbSigma(dst, a, g.Sigma())
+}
+
+// GradLogProbSigma is GradLogProb with s = g.Sigma() computed by the
+// caller.
+func (g *Gaussian) GradLogProbSigma(dst []float64, a, s [2]float64) {
 	_ = dst[NumParams-1]
 	for i := range 2 {
-		s := fmath.Exp(g.LogSigma[i])
-		z := (a[i] - g.Mu[i]) / s
-		dst[i] = z / s
+		z := (a[i] - g.Mu[i]) / s[i]
+		dst[i] = z / s[i]
 		dst[2+i] = float64(z*z) - 1
 	}
 }
