@@ -6,10 +6,13 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pgrad/pgrad/pg/deep"
 )
@@ -201,5 +204,55 @@ func TestControlDivergenceKeepsGoodCheckpoint(t *testing.T) {
 				t.Fatalf("checkpoint holds a non-finite parameter %v", v)
 			}
 		}
+	}
+}
+
+// TestControlSignal runs a long training in a child process (this test
+// binary, re-executed), interrupts it with SIGINT once it is training, and
+// checks that it exits cleanly with a checkpoint and a summary.
+func TestControlSignal(t *testing.T) {
+	if dir := os.Getenv("PGRAD_TRAIN_CHILD"); dir != "" {
+		os.Exit(run([]string{"train", "cartpole", "-steps", "1000000000", "-out", dir, "-json", "-quiet"}, os.Stdout, os.Stderr))
+	}
+	if runtime.GOOS == "windows" || runtime.GOOS == "js" || runtime.GOOS == "wasip1" {
+		t.Skip("needs Unix signals and subprocesses")
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestControlSignal$")
+	cmd.Env = append(os.Environ(), "PGRAD_TRAIN_CHILD="+dir)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	// metrics.csv grows past its header once the first rows are flushed,
+	// by which time the signal handler is installed.
+	for {
+		if st, err := os.Stat(filepath.Join(dir, metricsFile)); err == nil && st.Size() > 200 {
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("the child ended before it was interrupted: %v, stderr %q", err, stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("exit %v, stderr %q", err, stderr.String())
+	}
+	var s controlSummary
+	if err := json.Unmarshal(stdout.Bytes(), &s); err != nil || s.Stopped != "interrupted" || s.Steps == 0 {
+		t.Errorf("summary %q (%v)", stdout.String(), err)
+	}
+	if _, err := deep.Load(filepath.Join(dir, checkpointFile)); err != nil {
+		t.Error(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, summaryFile)); err != nil {
+		t.Error(err)
 	}
 }
