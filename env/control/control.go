@@ -1,11 +1,27 @@
 // Package control holds classic control tasks with the dynamics, constants,
-// reset distributions, rewards and time limits of Gymnasium's
-// classic_control environments, and Vec, which steps N copies of a task
-// with automatic resets.
+// integration order, reset distributions, rewards, termination rules and
+// time limits of Gymnasium's classic_control environments — CartPole-v1,
+// Pendulum-v1, Acrobot-v1 and MountainCarContinuous-v0 — and Vec, which
+// steps N copies of a task with automatic resets.
+//
+// Bad actions never panic: a discrete task given an index it does not have
+// (NaN included) leaves its state alone, pays 0 and reports the episode as
+// terminated, and its CheckAction method (Vec.CheckActions for a Vec) turns
+// the same condition into an error; continuous tasks clip the action to
+// their bounds and treat NaN as 0. An empty action slice is a programmer
+// error and panics.
 //
 // States and observations are float64 throughout; Gymnasium keeps the same
 // float64 state and rounds only the observation it returns to float32, so a
 // trajectory here matches Gymnasium's state sequence, not its float32 view.
+// Where Gymnasium stores the state itself in float32 (Acrobot's start
+// state, MountainCarContinuous after every step) the tasks here round it
+// the same way.
+//
+// The tasks cost well under a microsecond a step (BenchmarkVecStep), far
+// less than the networks that drive them, so spreading a Vec over
+// goroutines (Vec.SetWorkers) does not pay for the handful of copies PPO
+// uses; it can for many copies on an otherwise idle machine.
 package control
 
 import "math/rand/v2"
