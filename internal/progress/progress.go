@@ -1,12 +1,15 @@
 // Package progress draws a one-line progress bar on a terminal stream
 // (usually stderr) for runs long enough to need one: it stays silent for
 // the first second, so quick runs and tests print nothing, and redraws at
-// most ten times a second after that.
+// most ten times a second after that. On a file that is not a terminal (a
+// log, a pipe) it draws nothing at all, since carriage returns there only
+// pile up.
 package progress
 
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -41,7 +44,17 @@ type Bar struct {
 // "rollouts") and draws on w. A total of zero or less draws a counter
 // without a percentage.
 func New(w io.Writer, total int64, unit string) *Bar {
+	if f, ok := w.(*os.File); ok && !isTerminal(f) {
+		w = io.Discard
+	}
 	return newBar(w, total, unit, time.Now)
+}
+
+// isTerminal reports whether f is a character device, which is how a
+// terminal looks to Stat on every platform Go supports.
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 func newBar(w io.Writer, total int64, unit string, now func() time.Time) *Bar {

@@ -2,6 +2,8 @@ package progress
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -63,5 +65,20 @@ func TestNoTotal(t *testing.T) {
 	b.Set(4000000, "")
 	if got := buf.String(); !strings.Contains(got, "4000000 steps (1.00M/s)") {
 		t.Errorf("counter drew %q", got)
+	}
+}
+
+func TestSilentOnAFile(t *testing.T) {
+	f, err := os.Create(filepath.Join(t.TempDir(), "log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	b := New(f, 10, "rollouts")
+	b.start = b.start.Add(-2 * Delay) // as if the run had lasted two seconds
+	b.Set(5, "x")
+	b.Finish()
+	if st, _ := f.Stat(); st.Size() != 0 {
+		t.Errorf("the bar wrote %d bytes to a plain file", st.Size())
 	}
 }
