@@ -263,6 +263,8 @@ func (p *page) trainUntil(t *testing.T, rollouts func() float64, maxRollouts flo
 	}
 }
 
+// screenshot saves the element sel (the whole page if sel is empty) as
+// name in the test's artifacts and, with -screenshots, in docs/screenshots.
 func (p *page) screenshot(t *testing.T, name, sel string) {
 	t.Helper()
 	var png []byte
@@ -279,7 +281,7 @@ func (p *page) screenshot(t *testing.T, name, sel string) {
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if *screenshots {
+	if *screenshots && name != "page.png" { // the whole page is too large for the README
 		if err := os.MkdirAll("../docs/screenshots", 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -329,7 +331,7 @@ func TestBrowser(t *testing.T) {
 				t.Errorf("π(%d|start) = %v before training, want 0.25", a, pr)
 			}
 		}
-		p.screenshot(t, "page-top.png", "")
+		p.screenshot(t, "page.png", "")
 	})
 
 	t.Run("bridge errors", func(t *testing.T) {
@@ -603,8 +605,29 @@ func TestBrowser(t *testing.T) {
 		if overflow > 0 {
 			t.Errorf("the page is %d px wider than a 390 px phone", overflow)
 		}
-		p.screenshot(t, "phone.png", "")
+		// Controls must be big enough for a finger.
+		small := eval[[]string](t, p, `[...document.querySelectorAll('#lab button, .views label')].filter(e => { const r = e.getBoundingClientRect(); return r.height < 40; }).map(e => e.id || e.textContent.trim())`)
+		if len(small) > 0 {
+			t.Errorf("controls lower than 40 px at phone width: %q", small)
+		}
+		p.screenshot(t, "phone.png", "#lab")
 		p.run(t, chromedp.EmulateViewport(1280, 900))
+	})
+
+	t.Run("dark", func(t *testing.T) {
+		dark := emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}}
+		if _, err := chromedp.Call(p.ctx, emulation.SetEmulatedMedia, dark); err != nil {
+			t.Fatal(err)
+		}
+		p.run(t, chromedp.Sleep(500*time.Millisecond)) // let the colour transitions finish
+		bg := eval[string](t, p, `getComputedStyle(document.body).backgroundColor`)
+		if bg == "rgb(251, 250, 246)" {
+			t.Errorf("body background %s in dark mode, the light paper colour", bg)
+		}
+		p.screenshot(t, "dark.png", "#lab")
+		if _, err := chromedp.Call(p.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{}); err != nil {
+			t.Fatal(err)
+		}
 	})
 
 	t.Run("settings in the URL", func(t *testing.T) {
