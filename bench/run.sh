@@ -51,7 +51,7 @@ else
 fi
 
 say "field: pgrad (one core)"
-GOMAXPROCS=1 "$work/pgrad" bench field -rollouts "$GRID_ROLLOUTS" -runs 10 -benchtime 2s -json >"$work/field-pgrad.json"
+GOMAXPROCS=1 "$work/pgrad" bench field -runs 10 -benchtime 2s -json >"$work/field-pgrad.json"
 
 say "cartpole: pgrad PPO, seeds $SEEDS"
 "$work/pgrad" bench cartpole -seeds "$SEEDS" -json >"$work/cartpole-pgrad.jsonl"

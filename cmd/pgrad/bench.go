@@ -153,9 +153,11 @@ type tabularFlags struct {
 	set       *lab.Settings
 }
 
-func newTabularFlags(b *benchFlags, def lab.Settings) tabularFlags {
+// newTabularFlags registers the flags; rollouts is the length of a default
+// training run, as "pgrad train" has it.
+func newTabularFlags(b *benchFlags, def lab.Settings, rollouts int) tabularFlags {
 	return tabularFlags{
-		rollouts:  b.Int("rollouts", 2000, "rollouts per training run (each run starts from the uniform policy)"),
+		rollouts:  b.Int("rollouts", rollouts, "rollouts per training run (each run starts afresh)"),
 		runs:      b.Int("runs", 1, "train at least this many runs"),
 		benchtime: b.Duration("benchtime", 2*time.Second, "train whole runs, one after another, until this much time has passed"),
 		seed:      b.Uint64("seed", 1, "seed of the first run; run i uses seed+i"),
@@ -222,7 +224,7 @@ func benchTabular(name string, f tabularFlags, newRun func(seed uint64) (session
 
 func benchGrid(args []string, stdout, stderr io.Writer) int {
 	b := newBenchFlags("gridworld", "Trains REINFORCE on the default 3×3 world (lab.NewGrid + Step) from scratch, run\nafter run on one goroutine, and reports rollouts per second over the whole runs,\nwith the success rate over the last 100 rollouts of each run. The defaults are\nthe browser's (lab.DefaultSettings).", stderr)
-	f := newTabularFlags(b, lab.DefaultSettings())
+	f := newTabularFlags(b, lab.DefaultSettings(), 2000)
 	if st := b.parse(args, stdout); st >= 0 {
 		return st
 	}
@@ -250,7 +252,7 @@ func benchGrid(args []string, stdout, stderr io.Writer) int {
 
 func benchField(args []string, stdout, stderr io.Writer) int {
 	b := newBenchFlags("field", "Trains the 2-D Gaussian policy on the default field (lab.NewField + Step) from\nscratch, run after run on one goroutine, and reports rollouts per second over the\nwhole runs, with the success rate over the last 100 rollouts of each run. The\ndefaults are the browser's (lab.DefaultFieldSettings).", stderr)
-	f := newTabularFlags(b, lab.DefaultFieldSettings())
+	f := newTabularFlags(b, lab.DefaultFieldSettings(), 3000)
 	if st := b.parse(args, stdout); st >= 0 {
 		return st
 	}
