@@ -91,7 +91,11 @@ func Defaults(env, algo string) (Config, error) {
 		case Reinforce:
 			c.Envs, c.Steps, c.LR, c.Epochs, c.Minibatches = 4, 500, 3e-3, 1, 1
 			c.ClipValue, c.NormAdv, c.Lambda, c.EntCoef, c.TotalSteps = false, true, 1, 0, 500_000
-			c.MaxGradNorm = 0
+			// Returns-to-go reach 100; scaled to about 1, the baseline
+			// can follow them with one Adam step per batch (its explained
+			// variance is near 0 without), and the normalised advantages
+			// make the policy's step independent of the scale.
+			c.MaxGradNorm, c.RewardScale = 0, 0.01
 		default:
 			return c, fmt.Errorf("deep: unknown algorithm %q (want reinforce, a2c or ppo)", algo)
 		}
