@@ -72,7 +72,13 @@ type Config struct {
 	NoTruncationBootstrap bool `json:"no_truncation_bootstrap"`
 }
 
-// Defaults returns pgrad's tuned configuration of algo on env.
+// Defaults returns pgrad's tuned configuration of algo on env. Each solves
+// its task on the seeds it was tuned on (a 100-episode deterministic
+// evaluation of at least 475 on CartPole-v1, above −250 on Pendulum-v1):
+// PPO on both, A2C and REINFORCE with a baseline on both with larger
+// budgets. On Pendulum the discount is 0.9 and rewards are scaled by 0.1,
+// which keeps the value targets near unit size; entropy is not rewarded
+// there because the Gaussian's σ shrinks too slowly with it.
 func Defaults(env, algo string) (Config, error) {
 	c := Config{
 		Env: env, Algo: algo, Gamma: 0.99, Lambda: 0.95, LR: 2.5e-4, Anneal: true, AdamEps: 1e-5,
