@@ -77,8 +77,8 @@ type Config struct {
 // evaluation of at least 475 on CartPole-v1, above −250 on Pendulum-v1):
 // PPO on both, A2C and REINFORCE with a baseline on both with larger
 // budgets. On Pendulum the discount is 0.9 and rewards are scaled by 0.1,
-// which keeps the value targets near unit size; entropy is not rewarded
-// there because the Gaussian's σ shrinks too slowly with it.
+// which keeps the value targets near unit size, and the entropy
+// coefficient is 0, as in CleanRL's continuous-action PPO.
 func Defaults(env, algo string) (Config, error) {
 	c := Config{
 		Env: env, Algo: algo, Gamma: 0.99, Lambda: 0.95, LR: 2.5e-4, Anneal: true, AdamEps: 1e-5,
