@@ -66,6 +66,22 @@ func TestJSMatchesNative(t *testing.T) {
 	}
 }
 
+// TestJSEqualsGoPath runs the script twice in this wasm process, once
+// through the JS functions and once calling the bridge directly: the copy
+// across the boundary must lose nothing, whatever lab's numbers are.
+func TestJSEqualsGoPath(t *testing.T) {
+	viaJS := script(jsDriver{t, newTestBridge(t).object()})
+	direct := script(nativeDriver{t, newTestBridge(t)})
+	if len(viaJS) != len(direct) {
+		t.Fatalf("%d frames through JS, %d directly", len(viaJS), len(direct))
+	}
+	for i := range viaJS {
+		if !sameBits(viaJS[i], direct[i]) {
+			t.Errorf("frame %d differs between the JS path and the direct one", i)
+		}
+	}
+}
+
 // TestJSFrameDecodes checks that the array JS receives decodes to the
 // session's snapshot, and that steady frames reuse one JS array.
 func TestJSFrameDecodes(t *testing.T) {
