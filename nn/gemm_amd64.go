@@ -120,3 +120,17 @@ func colSum(dst, x []float64, n, p int) {
 	}
 	colSumGo(dst, x, n, p)
 }
+
+//go:noescape
+func dotRowsAVX(c, a, bt *float64, m, k, p int)
+
+// dotRows adds to the m×p matrix c the products of the rows of the m×k
+// matrix a with the rows of the p×k matrix bt: c += a·btᵀ.
+func dotRows(c, a, bt []float64, m, k, p int) {
+	if useAVX && k%8 == 0 && m > 0 && p > 0 {
+		_, _, _ = c[m*p-1], a[m*k-1], bt[p*k-1]
+		dotRowsAVX(&c[0], &a[0], &bt[0], m, k, p)
+		return
+	}
+	dotRowsGo(c, a, bt, m, k, p)
+}

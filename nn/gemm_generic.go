@@ -28,3 +28,7 @@ func tanhGrad(d, y []float64) { tanhGradGo(d, y) }
 
 // colSum adds the column sums of the n×p row-major x to dst.
 func colSum(dst, x []float64, n, p int) { colSumGo(dst, x, n, p) }
+
+// dotRows adds to the m×p matrix c the products of the rows of the m×k
+// matrix a with the rows of the p×k matrix bt: c += a·btᵀ.
+func dotRows(c, a, bt []float64, m, k, p int) { dotRowsGo(c, a, bt, m, k, p) }

@@ -59,3 +59,13 @@ func transpose(dst, src []float64, r, c int) {
 		}
 	}
 }
+
+// dotRowsGo is the portable kernel of dotRows.
+func dotRowsGo(c, a, bt []float64, m, k, p int) {
+	for r := 0; r < m; r++ {
+		row := a[r*k : (r+1)*k]
+		for o := 0; o < p; o++ {
+			c[r*p+o] += dot(row, bt[o*k:(o+1)*k])
+		}
+	}
+}

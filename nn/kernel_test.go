@@ -126,3 +126,27 @@ func TestAdamPathsAgree(t *testing.T) {
 		}
 	}
 }
+
+func TestDotRowsAgree(t *testing.T) {
+	r := newRand(21)
+	for _, m := range []int{1, 3, 128} {
+		for _, k := range []int{8, 12, 16, 64} {
+			for _, p := range []int{1, 2, 3, 7} {
+				a, bt, c := make([]float64, m*k), make([]float64, p*k), make([]float64, m*p)
+				for _, s := range [][]float64{a, bt, c} {
+					for i := range s {
+						s[i] = 2*r.Float64() - 1
+					}
+				}
+				want := append([]float64(nil), c...)
+				dotRowsGo(want, a, bt, m, k, p)
+				dotRows(c, a, bt, m, k, p)
+				for i := range c {
+					if math.Abs(c[i]-want[i]) > 1e-12 {
+						t.Fatalf("m=%d k=%d p=%d: c[%d] = %.17g, Go %.17g", m, k, p, i, c[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}

@@ -57,3 +57,56 @@ rows:
 	JNZ  block
 	VZEROUPPER
 	RET
+
+// func dotRowsAVX(c, a, bt *float64, m, k, p int)
+//
+// c[r*p+o] += Σ_j a[r*k+j]·bt[o*k+j] for r < m, o < p, with k a positive
+// multiple of 8: a layer with a few outputs, each a dot product of an
+// input row with a row of the transposed weights.
+TEXT ·dotRowsAVX(SB), NOSPLIT, $0-48
+	MOVQ c+0(FP), DX
+	MOVQ a+8(FP), R8
+	MOVQ m+24(FP), R10
+	MOVQ k+32(FP), R11
+	SHLQ $3, R11 // row length in bytes
+	MOVQ R11, R12
+	SHRQ $6, R12 // chunks of 8
+
+row:
+	MOVQ bt+16(FP), R9
+	MOVQ p+40(FP), R13
+
+col:
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	MOVQ R8, SI
+	MOVQ R9, DI
+	MOVQ R12, CX
+
+chunk:
+	VMOVUPD (SI), Y2
+	VFMADD231PD (DI), Y2, Y0
+	VMOVUPD 32(SI), Y3
+	VFMADD231PD 32(DI), Y3, Y1
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  chunk
+
+	VADDPD Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD X1, X0, X0
+	VPERMILPD $1, X0, X1
+	VADDSD X1, X0, X0
+	VADDSD (DX), X0, X0
+	VMOVSD X0, (DX)
+	ADDQ $8, DX
+	ADDQ R11, R9
+	DECQ R13
+	JNZ  col
+
+	ADDQ R11, R8
+	DECQ R10
+	JNZ  row
+	VZEROUPPER
+	RET

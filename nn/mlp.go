@@ -199,12 +199,7 @@ func (m *MLP) Forward(ws *Workspace, x []float64, n int) []float64 {
 			// whose rows are narrower than one vector register.
 			wt := ws.wt[:in*out]
 			transpose(wt, m.w[l], in, out)
-			for s := 0; s < n; s++ {
-				xs := a[s*in : (s+1)*in]
-				for o := 0; o < out; o++ {
-					y[s*out+o] += dot(xs, wt[o*in:(o+1)*in])
-				}
-			}
+			dotRows(y, a, wt, n, in, out)
 		} else {
 			gemmAcc(y, a, m.w[l], n, in, out, in, 1)
 		}
