@@ -152,7 +152,7 @@ func (t *Trainer) init() {
 	}
 	t.recent = f(recentWindow)
 	t.vec.Reset(t.cur)
-	t.par = newPair()
+	t.par = new(pair)
 	t.valueJob = t.valueStep
 }
 
@@ -169,7 +169,8 @@ func (t *Trainer) Steps() int { return t.steps }
 // Iterations returns the number of iterations a full run takes.
 func (t *Trainer) Iterations() int { return max(1, t.cfg.TotalSteps/(t.n*t.T)) }
 
-// Close stops the trainer's helper goroutine.
+// Close stops the helper goroutine that Iterate starts; Train calls it when
+// it returns. The trainer stays usable: the next Iterate starts it again.
 func (t *Trainer) Close() { t.par.close() }
 
 // Train runs iterations until TotalSteps, ctx is done, or rec asks to stop.

@@ -268,6 +268,21 @@ func TestCheckpointRoundTrip(t *testing.T) {
 		if !reflect.DeepEqual(r1, r2) {
 			t.Errorf("%s: evaluations differ: %v vs %v", env, r1, r2)
 		}
+		// Training continues from the loaded networks (shared, so this
+		// comes after the comparison), and the first trainer still works
+		// after Train closed its helper.
+		tr2, err := FromAgent(a, 6)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tr2.Iterate(); err != nil {
+			t.Fatal(err)
+		}
+		tr2.Close()
+		if _, err := tr.Iterate(); err != nil {
+			t.Errorf("%s: Iterate after Train: %v", env, err)
+		}
+		tr.Close()
 
 		data, _ := os.ReadFile(path)
 		bad := map[string][]byte{
