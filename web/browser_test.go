@@ -73,6 +73,9 @@ func (p *page) problems() []string {
 
 func newPage(t *testing.T) *page {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("the browser tests are not short; they run without -short")
+	}
 	chromium := findChromium(t)
 	if !web.WasmBuilt() {
 		if onCI() {
@@ -562,6 +565,13 @@ func TestBrowser(t *testing.T) {
 		setSpeed(t, 5)
 		if !ok {
 			t.Errorf("μ did not follow the target: distance %.3f → %.3f", d1, p.field(t).dist())
+		}
+		// The arrow keys move the target by a twentieth of the plane.
+		from := p.field(t).Target
+		eval[int](t, p, `document.getElementById('plane').focus(), 1`)
+		p.run(t, chromedp.KeyEvent(kb.ArrowRight), chromedp.KeyEvent(kb.ArrowUp), chromedp.KeyEvent(kb.ArrowUp))
+		if got := p.field(t).Target; math.Abs(got[0]-from[0]-0.1) > 1e-9 || math.Abs(got[1]-from[1]-0.2) > 1e-9 {
+			t.Errorf("target %v after → ↑ ↑ from %v, want it moved by (0.1, 0.2)", got, from)
 		}
 		p.clickSelector(t, `label[for="view-policy"]`)
 	})

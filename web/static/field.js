@@ -61,6 +61,18 @@ export class FieldView {
       const y = this.hi - ((e.clientY - r.top) / r.height) * (this.hi - this.lo);
       this.onTarget(x, y);
     });
+    // Arrow keys nudge the target by a twentieth of the plane, so the
+    // view works without a pointer too.
+    svg.addEventListener("keydown", (e) => {
+      const step = (this.hi - this.lo) / 20;
+      const d = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] }[e.key];
+      if (!d || !this.off) {
+        return;
+      }
+      e.preventDefault();
+      const clamp = (v) => Math.min(this.hi, Math.max(this.lo, v));
+      this.onTarget(clamp(this.off.targetX + d[0]), clamp(this.off.targetY + d[1]));
+    });
   }
 
   build() {

@@ -245,6 +245,15 @@ export class GridView {
         c.numTexts[a].textContent = t;
       }
     }
+    if (document.activeElement === c.g && c.kind !== "goal" && c.kind !== "pit") {
+      // A screen reader hears the probabilities the bars show.
+      const f = this.frame;
+      const label = `${c.g.dataset.name}. π: up ${f[base].toFixed(2)}, right ${f[base + 1].toFixed(2)}, ` +
+        `down ${f[base + 2].toFixed(2)}, left ${f[base + 3].toFixed(2)}`;
+      if (c.g.getAttribute("aria-label") !== label) {
+        c.g.setAttribute("aria-label", label);
+      }
+    }
   }
 
   // layoutKinds marks start, goal and pit cells after any of them moved.
@@ -268,7 +277,8 @@ export class GridView {
       const r = Math.floor(i / n);
       const col = i % n;
       const name = { start: "start", goal: "goal", pit: "pit", wall: "wall", "": "empty" }[kinds[i]];
-      c.g.setAttribute("aria-label", `row ${r + 1}, column ${col + 1}: ${name}`);
+      c.g.dataset.name = `row ${r + 1}, column ${col + 1}: ${name}`;
+      c.g.setAttribute("aria-label", c.g.dataset.name);
       c.label.textContent = kinds[i] === "goal" ? "goal" : kinds[i] === "pit" ? "pit" : "";
       c.sub.textContent = kinds[i] === "goal" ? "+1" : kinds[i] === "pit" ? "−1" : "";
       if (kinds[i] === "start") {
