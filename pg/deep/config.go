@@ -185,6 +185,9 @@ func (c Config) Validate() error {
 			return fmt.Errorf("deep: %s must be positive, got %d", p.name, p.v)
 		}
 	}
+	if c.TotalSteps < c.Envs*c.Steps {
+		return fmt.Errorf("deep: total steps %d are fewer than one rollout of %d envs × %d steps", c.TotalSteps, c.Envs, c.Steps)
+	}
 	if c.Minibatches > c.Envs*c.Steps {
 		return fmt.Errorf("deep: %d minibatches for a batch of %d", c.Minibatches, c.Envs*c.Steps)
 	}

@@ -308,16 +308,19 @@ func (t *Trainer) update() Stats {
 		if cfg.Epochs > 1 || cfg.Minibatches > 1 {
 			t.rng.Shuffle(nT, func(i, j int) { t.perm[i], t.perm[j] = t.perm[j], t.perm[i] })
 		}
-		for b := 0; b+mb <= nT; b += mb {
-			for j, k := range t.perm[b : b+mb] {
+		// As in CleanRL, a batch that does not divide evenly ends with a
+		// smaller minibatch.
+		for b := 0; b < nT; b += mb {
+			m := min(mb, nT-b)
+			for j, k := range t.perm[b : b+m] {
 				copy(t.mObs[j*d:(j+1)*d], t.obs[k*d:(k+1)*d])
 				copy(t.mAct[j*aw:(j+1)*aw], t.act[k*aw:(k+1)*aw])
 				t.mLogp[j], t.mAdv[j], t.mRet[j], t.mOldV[j] = t.logp[k], t.adv[k], t.ret[k], t.values[k]
 			}
 			if cfg.NormAdv {
-				NormalizeInPlace(t.mAdv)
+				NormalizeInPlace(t.mAdv[:m])
 			}
-			pl, vl, h, st := t.step(mb)
+			pl, vl, h, st := t.step(m)
 			s.PolicyLoss += pl
 			s.ValueLoss += vl
 			s.Entropy += h
@@ -346,20 +349,21 @@ func (t *Trainer) step(mb int) (pl, vl, h float64, st ClipStats) {
 	}
 	t.jobN = mb
 	t.par.run(t.valueJob)
-	t.pol.Evaluate(t.mbPol, t.mObs, t.mAct, mb, t.newLogp, t.ent)
+	logp, dLogp := t.newLogp[:mb], t.dLogp[:mb]
+	t.pol.Evaluate(t.mbPol, t.mObs, t.mAct, mb, logp, t.ent)
 	if cfg.Algo == PPO {
-		pl, st = ClippedSurrogateLoss(t.dLogp, t.newLogp, t.mLogp, t.mAdv, cfg.Clip)
+		pl, st = ClippedSurrogateLoss(dLogp, logp, t.mLogp[:mb], t.mAdv[:mb], cfg.Clip)
 	} else {
-		pl = PolicyGradientLoss(t.dLogp, t.newLogp, t.mAdv)
+		pl = PolicyGradientLoss(dLogp, logp, t.mAdv[:mb])
 		// The diagnostics are still meaningful: the batch was collected by
 		// the same parameters, so the ratio is 1 up to rounding.
-		st = diagnostics(t.newLogp, t.mLogp, cfg.Clip)
+		st = diagnostics(logp, t.mLogp[:mb], cfg.Clip)
 	}
 	for _, e := range t.ent[:mb] {
 		h += e
 	}
 	h /= float64(mb)
-	t.pol.Backward(t.mbPol, t.mAct, t.dLogp, -cfg.EntCoef/float64(mb), mb)
+	t.pol.Backward(t.mbPol, t.mAct, dLogp, -cfg.EntCoef/float64(mb), mb)
 	t.par.wait()
 	vl = t.jobLoss
 	if cfg.MaxGradNorm > 0 {

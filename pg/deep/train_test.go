@@ -153,6 +153,7 @@ func TestValidate(t *testing.T) {
 		{"clip", func(c *Config) { c.Clip = 0 }, "clip"},
 		{"ent", func(c *Config) { c.EntCoef = math.NaN() }, "ent coef"},
 		{"minibatches", func(c *Config) { c.Minibatches = 1 << 20 }, "minibatches"},
+		{"short run", func(c *Config) { c.TotalSteps = c.Envs*c.Steps - 1 }, "fewer than one rollout"},
 		{"hidden", func(c *Config) { c.Hidden = []int{64, 0} }, "hidden"},
 		{"activation", func(c *Config) { c.Activation = "gelu" }, "activation"},
 	}
@@ -416,5 +417,26 @@ func TestRolloutBootstrapsTruncation(t *testing.T) {
 			t.Errorf("bootstrap=%v: advantage at the truncation %v, want %v", bootstrap, tr.adv[k], delta)
 		}
 		tr.Close()
+	}
+}
+
+// A batch that does not divide into the minibatches ends with a smaller
+// one, as in CleanRL, and every sample is used.
+func TestUnevenMinibatches(t *testing.T) {
+	cfg := short("pendulum")
+	cfg.Envs, cfg.Steps, cfg.Minibatches, cfg.Epochs, cfg.TotalSteps = 3, 10, 4, 1, 30
+	tr, err := New(cfg, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	s, err := tr.Iterate()
+	if err != nil || math.IsNaN(s.PolicyLoss) {
+		t.Fatalf("%v %+v", err, s)
+	}
+	// 30 samples in minibatches of 7: four full ones and one of 2; Adam
+	// counts the steps.
+	if got := tr.opts[0].Steps(); got != 5 {
+		t.Errorf("%d optimiser steps, want 5", got)
 	}
 }
