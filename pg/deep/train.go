@@ -77,6 +77,7 @@ type Trainer struct {
 	valueJob                             func() // t.valueStep, bound once
 	jobN                                 int
 	jobLoss                              float64
+	jobSq                                float64 // Σ of the value gradients squared
 
 	iter, steps, episodes int
 	recent                []float64 // ring of the last recentWindow returns
@@ -367,7 +368,14 @@ func (t *Trainer) step(mb int) (pl, vl, h float64, st ClipStats) {
 	t.par.wait()
 	vl = t.jobLoss
 	if cfg.MaxGradNorm > 0 {
-		clipGlobalNorm(t.grads, cfg.MaxGradNorm)
+		// The value network's share of the squared norm was summed on the
+		// helper; the sum is taken in a fixed order, so it is the same on
+		// every run.
+		sq := t.jobSq
+		for _, g := range t.pol.Grads() {
+			sq += sumSquares(g)
+		}
+		scaleToNorm(t.grads, math.Sqrt(sq), cfg.MaxGradNorm)
 	}
 	for g, o := range t.opts {
 		o.Step(t.parms[g], t.grads[g])
@@ -389,6 +397,9 @@ func (t *Trainer) valueStep() {
 		t.dV[i] *= t.cfg.VFCoef
 	}
 	t.val.Backward(t.mbVal, t.dV, mb)
+	if t.cfg.MaxGradNorm > 0 {
+		t.jobSq = sumSquares(t.val.Net().Grads())
+	}
 }
 
 func diagnostics(logp, old []float64, clip float64) ClipStats {
@@ -406,15 +417,10 @@ func diagnostics(logp, old []float64, clip float64) ClipStats {
 	return st
 }
 
-// clipGlobalNorm scales every group so that the norm of all of them
-// together is at most maxNorm, the way torch.nn.utils.clip_grad_norm_ does
-// over all of a model's parameters.
-func clipGlobalNorm(groups [][]float64, maxNorm float64) float64 {
-	var s float64
-	for _, g := range groups {
-		s += sumSquares(g)
-	}
-	norm := math.Sqrt(s)
+// scaleToNorm scales every group so that the norm of all of them together,
+// given as norm, is at most maxNorm, the way torch.nn.utils.clip_grad_norm_
+// does over all of a model's parameters.
+func scaleToNorm(groups [][]float64, norm, maxNorm float64) {
 	if k := maxNorm / (norm + 1e-6); k < 1 {
 		for _, g := range groups {
 			for i := range g {
@@ -422,7 +428,6 @@ func clipGlobalNorm(groups [][]float64, maxNorm float64) float64 {
 			}
 		}
 	}
-	return norm
 }
 
 // sumSquares returns Σ x², with four accumulators so the additions do not
