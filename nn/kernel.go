@@ -5,9 +5,30 @@ func gemmAccGo(c, a, b []float64, m, k, p, ars, acs int) {
 	gemmColsGo(c, a, b, m, k, p, ars, acs, 0)
 }
 
-// gemmColsGo computes columns from..p-1 of C += A·B.
+// gemmColsGo computes columns from..p-1 of C += A·B. Four rows of C are
+// updated per row of B, so each B value loaded serves four multiply-adds.
 func gemmColsGo(c, a, b []float64, m, k, p, ars, acs, from int) {
-	for r := 0; r < m; r++ {
+	r := 0
+	for ; r+4 <= m; r += 4 {
+		c0 := c[r*p+from : (r+1)*p]
+		c1 := c[(r+1)*p+from : (r+2)*p]
+		c2 := c[(r+2)*p+from : (r+3)*p]
+		c3 := c[(r+3)*p+from : (r+4)*p]
+		for j := 0; j < k; j++ {
+			a0, a1 := a[r*ars+j*acs], a[(r+1)*ars+j*acs]
+			a2, a3 := a[(r+2)*ars+j*acs], a[(r+3)*ars+j*acs]
+			brow := b[j*p+from : (j+1)*p]
+			brow = brow[:len(c0)]
+			c1, c2, c3 := c1[:len(brow)], c2[:len(brow)], c3[:len(brow)]
+			for o, bv := range brow {
+				c0[o] += a0 * bv
+				c1[o] += a1 * bv
+				c2[o] += a2 * bv
+				c3[o] += a3 * bv
+			}
+		}
+	}
+	for ; r < m; r++ {
 		crow := c[r*p+from : (r+1)*p]
 		for j := 0; j < k; j++ {
 			av := a[r*ars+j*acs]
