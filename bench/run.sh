@@ -6,7 +6,8 @@
 #
 # Environment: SEEDS (CartPole seeds, default 1,2,3), PYTHON (default
 # Debian's /usr/bin/python3, which has numpy and torch), GO (default go),
-# RESULTS (default bench/RESULTS.md; empty to write nothing).
+# RESULTS (default bench/RESULTS.md; empty to write nothing), BENCH_WORK
+# (a directory to keep the raw results in).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,10 +15,15 @@ GO=${GO:-go}
 PYTHON=${PYTHON:-/usr/bin/python3}
 SEEDS=${SEEDS:-1,2,3}
 RESULTS=${RESULTS-bench/RESULTS.md}
-GRID_ROLLOUTS=2000 # one training run: the convergence tests ask for the goal within 2,000
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# BENCH_WORK keeps the raw JSON in a directory of one's choosing.
+if [ -n "${BENCH_WORK:-}" ]; then
+	work=$BENCH_WORK
+	mkdir -p "$work"
+else
+	work=$(mktemp -d)
+	trap 'rm -rf "$work"' EXIT
+fi
 
 say() { printf '%s\n' "bench: $*" >&2; }
 
@@ -31,27 +37,37 @@ uptime >"$work/load-before.txt" 2>/dev/null || true
 # The tabular benches run on one goroutine; GOMAXPROCS=1 keeps the
 # runtime's own helpers (GC) on that core too, so "one core" is literal.
 say "gridworld: pgrad (one core)"
-GOMAXPROCS=1 "$work/pgrad" bench gridworld -rollouts "$GRID_ROLLOUTS" -runs 10 -benchtime 3s -json >"$work/grid-pgrad.json"
+GOMAXPROCS=1 "$work/pgrad" bench gridworld -runs 10 -benchtime 3s -json >"$work/grid-pgrad.json"
 
 if have_py numpy; then
 	# The reference gets pgrad's settings from pgrad's own output, so the
 	# two cannot drift apart.
-	read -r lr gamma batch baseline entropy < <("$PYTHON" -c '
+	read -r lr gamma batch baseline entropy rollouts < <("$PYTHON" -c '
 import json, sys
-s = json.load(open(sys.argv[1]))["settings"]
-print(s["lr"], s["gamma"], s["batch"], s["baseline"], s["entropy"])' "$work/grid-pgrad.json")
+r = json.load(open(sys.argv[1])); s = r["settings"]
+print(s["lr"], s["gamma"], s["batch"], s["baseline"], s["entropy"], r["rollouts_per_run"])' "$work/grid-pgrad.json")
 	say "gridworld: numpy (lr $lr, gamma $gamma, batch $batch, baseline $baseline, entropy $entropy)"
 	# numpy here links Debian's BLAS; the OPENBLAS_* tuning variables some
 	# machines set are dropped for it, as for a plain shell.
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PYTHON" bench/numpy/gridworld.py \
 		--lr "$lr" --gamma "$gamma" --batch "$batch" --baseline "$baseline" --entropy "$entropy" \
-		--rollouts "$GRID_ROLLOUTS" --runs 20 --check 30 --json >"$work/grid-numpy.json"
+		--rollouts "$rollouts" --runs 20 --check 30 --json >"$work/grid-numpy.json"
 else
 	say "gridworld: $PYTHON has no numpy; skipping the reference (apt-get install python3-numpy)"
 fi
 
 say "field: pgrad (one core)"
 GOMAXPROCS=1 "$work/pgrad" bench field -runs 10 -benchtime 2s -json >"$work/field-pgrad.json"
+if have_py numpy; then
+	read -r lr batch baseline entropy tx ty width rollouts < <("$PYTHON" -c '
+import json, sys
+r = json.load(open(sys.argv[1])); s = r["settings"]
+print(s["lr"], s["batch"], s["baseline"], s["entropy"], r["target"][0], r["target"][1], r["width"], r["rollouts_per_run"])' "$work/field-pgrad.json")
+	say "field: numpy (lr $lr, batch $batch, baseline $baseline, entropy $entropy, target $tx,$ty, width $width)"
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PYTHON" bench/numpy/field.py \
+		--lr "$lr" --batch "$batch" --baseline "$baseline" --entropy "$entropy" --target "$tx" "$ty" --width "$width" \
+		--rollouts "$rollouts" --runs 40 --check 30 --json >"$work/field-numpy.json"
+fi
 
 say "cartpole: pgrad PPO, seeds $SEEDS"
 "$work/pgrad" bench cartpole -seeds "$SEEDS" -json >"$work/cartpole-pgrad.jsonl"

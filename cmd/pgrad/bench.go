@@ -129,8 +129,10 @@ type tabularResult struct {
 	// start ends at the goal.
 	GreedyReachesGoal *int `json:"greedy_reaches_goal,omitempty"`
 	// MuError is the largest distance of the field's μ from the target at
-	// the end of a run.
-	MuError *float64 `json:"mu_error_max,omitempty"`
+	// the end of a run; Target and Width describe the field.
+	MuError *float64    `json:"mu_error_max,omitempty"`
+	Target  *[2]float64 `json:"target,omitempty"`
+	Width   *float64    `json:"width,omitempty"`
 }
 
 // settingFlags registers the REINFORCE settings with defaults def.
@@ -272,7 +274,7 @@ func benchField(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pgrad bench field: %v\n", err)
 		return 1
 	}
-	r.MuError = &muErr
+	r.MuError, r.Target, r.Width = &muErr, &cfg.Target, &cfg.Width
 	return printTabular(stdout, *b.jsonOut, r, fmt.Sprintf("μ ends within %.3f of the target", muErr))
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pgrad/pgrad/env"
 	"github.com/pgrad/pgrad/lab"
 )
 
@@ -154,6 +155,9 @@ func TestBenchFieldJSON(t *testing.T) {
 	}
 	if r.MuError == nil || !(*r.MuError >= 0) {
 		t.Errorf("mu_error_max %v, want a distance", r.MuError)
+	}
+	if def := env.DefaultField(); r.Target == nil || *r.Target != def.Target || r.Width == nil || *r.Width != def.Width {
+		t.Errorf("target %v width %v, want the default field's %v and %v", r.Target, r.Width, def.Target, def.Width)
 	}
 	if r.Settings != lab.DefaultFieldSettings() {
 		t.Errorf("settings %+v, want the defaults %+v", r.Settings, lab.DefaultFieldSettings())
