@@ -596,6 +596,9 @@ func TestBrowser(t *testing.T) {
 		if r := p.grid(t).Rollouts; r != 4 {
 			t.Errorf("%v rollouts after S, want one batch of 4", r)
 		}
+		if msg := text(t, p, "#status"); !strings.HasPrefix(msg, "One batch: 4 rollouts (") {
+			t.Errorf("status after S = %q, want an account of the batch", msg)
+		}
 		// Arrow keys and Enter: from the start (2,0) up one and right two
 		// is (1,2), an empty cell, which becomes the goal.
 		eval[int](t, p, `document.querySelector('.cell[data-row="2"][data-col="0"]').focus(), 1`)

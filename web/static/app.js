@@ -3,7 +3,7 @@
 // returns everything the frame draws in one Float64Array.
 
 import { start, call } from "./engine.js";
-import { newGridOffsets, gridOffsets, newFieldOffsets, fieldOffsets } from "./frame.js";
+import { newGridOffsets, gridOffsets, newFieldOffsets, fieldOffsets, GOAL, PIT, CAPPED } from "./frame.js";
 import { GridView } from "./grid.js";
 import { FieldView } from "./field.js";
 import { Chart } from "./chart.js";
@@ -159,10 +159,41 @@ function stepOnce() {
   const o = isGauss() ? state.fieldOff : state.gridOff;
   const n = Math.max(1, o.batch || 1);
   const f = guarded(() => (isGauss() ? call("stepField", n) : call("step", n)));
-  if (f) {
-    (isGauss() ? showField : showGrid)(f);
-    say(`One batch: ${n} rollout${n === 1 ? "" : "s"}, then one update of the policy.`);
+  if (!f) {
+    return;
   }
+  if (isGauss()) {
+    showField(f);
+    const fo = state.fieldOff;
+    let sum = 0;
+    const k = Math.min(n, fo.nSamples);
+    for (let i = fo.nSamples - k; i < fo.nSamples; i++) {
+      sum += f[fo.samples + 3 * i + 2];
+    }
+    say(`One batch: ${k} sample${k === 1 ? "" : "s"} with mean reward ${(sum / Math.max(1, k)).toFixed(2)}, then one update: μ moved toward the better ones.`);
+    return;
+  }
+  showGrid(f);
+  say(`One batch: ${describeBatch(f, state.gridOff, n)}, then one update of the policy.`);
+}
+
+// describeBatch tells what the last n rollouts of frame f did, e.g.
+// "4 rollouts: 3 reached the goal, 1 fell into the pit".
+function describeBatch(f, o, n) {
+  const counts = [0, 0, 0, 0];
+  let at = o.traj;
+  const first = o.nTraj - Math.min(n, o.nTraj);
+  for (let k = 0; k < o.nTraj; k++) {
+    if (k >= first) {
+      counts[f[at]]++;
+    }
+    at += 3 + f[at + 2];
+  }
+  const parts = [];
+  if (counts[GOAL]) parts.push(`${counts[GOAL]} reached the goal`);
+  if (counts[PIT]) parts.push(`${counts[PIT]} fell into the pit`);
+  if (counts[CAPPED]) parts.push(`${counts[CAPPED]} ran out of steps`);
+  return `${n} rollout${n === 1 ? "" : "s"} (${parts.join(", ")})`;
 }
 
 function resetAll() {
@@ -256,6 +287,13 @@ function setView(v) {
   ui.chartC.textContent = gauss ? "target moved" : "goal or pit moved";
   chart.lastKey = "";
   showSettings();
+  if (state.ready && !restoring) {
+    say({
+      policy: "Policy: the bars and arrows show π(action | cell). Thicker arrows are likelier moves; the dotted line follows the likeliest one from the start.",
+      traj: "Trajectories: the moves of the last 24 rollouts. Green ones reached the goal and are made likelier; red ones fell into the pit and are made less likely.",
+      gauss: "Continuous: each sample is a point drawn around μ. Samples that score above the average pull μ toward them, and σ narrows as they agree.",
+    }[v]);
+  }
   if (gauss) {
     chart.setRange(0, 1);
   } else {
