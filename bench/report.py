@@ -215,6 +215,40 @@ def cartpole_section(go, ref):
     return out
 
 
+def gobench_section(d):
+    raw = read(os.path.join(d, "gobench.txt"))
+    if not raw:
+        return []
+    out = ["## The engine's go test benchmarks", "",
+           "`go test -bench` on the loops themselves: pg's trainers (no session), lab's session (history, "
+           "trajectories and curve included) and one PPO iteration. The tabular ones run 10,000-rollout runs from "
+           "scratch, so more of their rollouts are the short ones of a learned policy than in the 2,000-rollout "
+           "runs above.", "",
+           "| benchmark | package | cores | speed | ns/op | allocs/op |", "| --- | --- | ---: | ---: | ---: | ---: |"]
+    pkg, rows, failed = "?", 0, []
+    for line in raw.splitlines():
+        if line.startswith("pkg: "):
+            pkg = line[5:].strip()
+        elif line.startswith("--- FAIL") or line.startswith("FAIL"):
+            failed.append(line)
+        m = re.match(r"^(Benchmark\S+?)(?:-(\d+))?\s+\d+\s+(.*)$", line)
+        if not m:
+            continue
+        fields = m.group(3).split()
+        metrics = {unit: float(val) for val, unit in zip(fields[::2], fields[1::2])}
+        speed = [f"{rate(v)} {u}" for u, v in metrics.items() if u.endswith("/s")]
+        out.append(f"| {m.group(1)} | {pkg.rsplit('/', 1)[-1] if '/' in pkg else pkg} | {m.group(2) or 1} | "
+                   f"{', '.join(speed) or '—'} | {metrics.get('ns/op', float('nan')):,.0f} | "
+                   f"{metrics.get('allocs/op', float('nan')):.0f} |")
+        rows += 1
+    if not rows:
+        out.append("| (no benchmark ran) | | | | | |")
+    if failed:
+        out += ["", "Some benchmarks failed:", "", "```", raw, "```"]
+    out.append("")
+    return out
+
+
 def perf_section(d):
     cmd = read(os.path.join(d, "perf-command.txt"))
     if not cmd:
@@ -280,6 +314,7 @@ def main():
     out += cartpole_section(load(os.path.join(d, "cartpole-pgrad.jsonl"), lines=True),
                             load(os.path.join(d, "cartpole-pytorch.jsonl"), lines=True))
     out += field_section(load(os.path.join(d, "field-pgrad.json")), load(os.path.join(d, "field-numpy.json")))
+    out += gobench_section(d)
     out += perf_section(d)
     text = "\n".join(out).rstrip() + "\n"
     sys.stdout.write(text)

@@ -69,6 +69,16 @@ print(s["lr"], s["batch"], s["baseline"], s["entropy"], r["target"][0], r["targe
 		--rollouts "$rollouts" --runs 40 --check 30 --json >"$work/field-numpy.json"
 fi
 
+# The engine's own go test benchmarks: the same loops without the session
+# (pg) or with it (lab), and one PPO iteration; the tabular ones on one core.
+say "go test -bench: the engine's benchmarks"
+: >"$work/gobench.txt"
+for spec in "1 ./pg/ ^Benchmark(GridTrain|FieldTrain)$" "1 ./lab/ ^BenchmarkGridSession$" "$(nproc) ./pg/deep/ ^BenchmarkPPOCleanRL$"; do
+	read -r cpu pkg pattern <<<"$spec"
+	"$GO" test -run '^$' -bench "$pattern" -benchmem -cpu "$cpu" "$pkg" >>"$work/gobench.txt" 2>&1 ||
+		say "go test -bench $pattern $pkg failed; its output is in the report"
+done
+
 say "cartpole: pgrad PPO, seeds $SEEDS"
 "$work/pgrad" bench cartpole -seeds "$SEEDS" -json >"$work/cartpole-pgrad.jsonl"
 threads=$("$PYTHON" -c 'import json, sys; print(json.loads(open(sys.argv[1]).readline())["threads"])' "$work/cartpole-pgrad.jsonl")
