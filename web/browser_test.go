@@ -643,6 +643,22 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("reduced motion", func(t *testing.T) {
+		reduce := emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}}
+		if _, err := chromedp.Call(p.ctx, emulation.SetEmulatedMedia, reduce); err != nil {
+			t.Fatal(err)
+		}
+		d := eval[[]string](t, p, `[document.getElementById('step'), document.querySelector('.cell-bg')].map(e => getComputedStyle(e).transitionDuration)`)
+		for _, v := range d {
+			if v != "0s" {
+				t.Errorf("transition %q with prefers-reduced-motion, want none", v)
+			}
+		}
+		if _, err := chromedp.Call(p.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{}); err != nil {
+			t.Fatal(err)
+		}
+	})
+
 	t.Run("settings in the URL", func(t *testing.T) {
 		// The hash set by the page reproduces it on a fresh load.
 		p.clickSelector(t, `.cell[data-row="0"][data-col="0"]`)
