@@ -35,17 +35,29 @@ func gemmAcc(c, a, b []float64, m, k, p, ars, acs int) {
 	if len(c) < m*p || len(b) < k*p || len(a) <= (m-1)*ars+(k-1)*acs {
 		panic("nn: gemmAcc: slice too short")
 	}
-	r := 0
 	wide := 0
 	if useAVX512 {
 		wide = p / 32
 	}
+	// Split k so that the rows of B one pass streams through stay in the
+	// L1 cache (32 KB of them) while every block of four rows of C
+	// reuses them; the backward pass's dW has k = batch = 128 and would
+	// otherwise read B from L2 for each block.
+	kc := k
+	if k*p > 4096 {
+		kc = max(4096/p, 8)
+	}
+	r := 0
 	for ; r+4 <= m; r += 4 {
-		if wide > 0 {
-			gemm4x32AVX512(&c[r*p], p, &a[r*ars], ars, acs, &b[0], p, k, wide)
-		}
-		if rest := blocks - 4*wide; rest > 0 {
-			gemm4x8AVX(&c[r*p+32*wide], p, &a[r*ars], ars, acs, &b[32*wide], p, k, rest)
+		for j := 0; j < k; j += kc {
+			kn := min(kc, k-j)
+			ap := &a[r*ars+j*acs]
+			if wide > 0 {
+				gemm4x32AVX512(&c[r*p], p, ap, ars, acs, &b[j*p], p, kn, wide)
+			}
+			if rest := blocks - 4*wide; rest > 0 {
+				gemm4x8AVX(&c[r*p+32*wide], p, ap, ars, acs, &b[j*p+32*wide], p, kn, rest)
+			}
 		}
 	}
 	for ; r < m; r++ {
