@@ -93,14 +93,21 @@ func tanhInPlace(y []float64) {
 //go:noescape
 func adamAVX(p, gr, m, v *float64, n int, c *[7]float64)
 
+//go:noescape
+func adamAVX512(p, gr, m, v *float64, n int, c *[7]float64)
+
 // adamStep applies one Adam update with the constants c (see adamAVX).
 func adamStep(params, grads, m, v []float64, c *[7]float64) {
-	n := len(params) &^ 3
-	if useAVX && n > 0 {
+	n := 0
+	if useAVX512 && useAVX && len(params) >= 8 {
+		n = len(params) &^ 7
 		_, _, _ = grads[n-1], m[n-1], v[n-1]
-		adamAVX(&params[0], &grads[0], &m[0], &v[0], n, c)
-	} else {
-		n = 0
+		adamAVX512(&params[0], &grads[0], &m[0], &v[0], n, c)
+	}
+	if k := (len(params) - n) &^ 3; useAVX && k > 0 {
+		_, _, _ = grads[n+k-1], m[n+k-1], v[n+k-1]
+		adamAVX(&params[n], &grads[n], &m[n], &v[n], k, c)
+		n += k
 	}
 	adamStepGo(params[n:], grads[n:], m[n:], v[n:], c)
 }

@@ -101,9 +101,10 @@ func TestAdamPathsAgree(t *testing.T) {
 	if !useAVX {
 		t.Skip("no assembly kernels on this machine or build")
 	}
-	defer func() { useAVX = true }()
-	run := func(avx bool) []float64 {
-		useAVX = avx
+	have := useAVX512
+	defer func() { useAVX, useAVX512 = true, have }()
+	run := func(avx, wide bool) []float64 {
+		useAVX, useAVX512 = avx, wide && have
 		r := newRand(8)
 		p := make([]float64, 103)
 		for i := range p {
@@ -119,10 +120,13 @@ func TestAdamPathsAgree(t *testing.T) {
 		}
 		return p
 	}
-	x, y := run(true), run(false)
-	for i := range x {
-		if math.Abs(x[i]-y[i]) > 1e-12 {
-			t.Fatalf("param %d: %.17g with assembly, %.17g without", i, x[i], y[i])
+	y := run(false, false)
+	for _, wide := range []bool{false, true} {
+		x := run(true, wide)
+		for i := range x {
+			if math.Abs(x[i]-y[i]) > 1e-12 {
+				t.Fatalf("AVX-512 %v: param %d: %.17g with assembly, %.17g without", wide, i, x[i], y[i])
+			}
 		}
 	}
 }
