@@ -301,7 +301,7 @@ func text(t *testing.T, p *page, sel string) string {
 
 func TestBrowser(t *testing.T) {
 	p := newPage(t)
-	// The speed slider's positions: index 5 is the default, 5 rollouts a
+	// The speed slider's positions: index 4 is the default, 2 rollouts a
 	// frame; 8 is 50 a frame.
 	setSpeed := func(t *testing.T, i int) {
 		t.Helper()
@@ -396,8 +396,8 @@ func TestBrowser(t *testing.T) {
 		// π(toward goal | start): from the bottom-left start, up and right
 		// both head for the top-right goal.
 		toward := func(s gridState) float64 { return s.Probs[0] + s.Probs[1] }
-		// 15 s at the default 5 rollouts a frame and 60 frames a second.
-		ok := p.trainUntil(t, func() float64 { return p.grid(t).Rollouts }, 4500, func() bool { return toward(p.grid(t)) > 0.9 })
+		// 15 s at the default 2 rollouts a frame and 60 frames a second.
+		ok := p.trainUntil(t, func() float64 { return p.grid(t).Rollouts }, 1800, func() bool { return toward(p.grid(t)) > 0.9 })
 		s := p.grid(t)
 		if !ok {
 			t.Fatalf("after %.0f rollouts π(up or right | start) = %.3f, want > 0.9", s.Rollouts, toward(s))
@@ -458,7 +458,7 @@ func TestBrowser(t *testing.T) {
 		setSpeed(t, 8)
 		// The new goal is straight to the right of the start.
 		ok := p.trainUntil(t, func() float64 { return p.grid(t).Rollouts }, 20000, func() bool { return p.grid(t).BarStart[1] > 0.8 })
-		setSpeed(t, 5)
+		setSpeed(t, 4)
 		if !ok {
 			t.Fatalf("the start cell's bars did not re-tilt: π(·|start) = %v", p.grid(t).Probs)
 		}
@@ -524,7 +524,9 @@ func TestBrowser(t *testing.T) {
 		}
 		before := p.field(t)
 		d0 := before.dist()
+		setSpeed(t, 7) // 20 samples a frame: the default would take seconds
 		ok := p.trainUntil(t, func() float64 { return p.field(t).Rollouts }, 6000, func() bool { return p.field(t).dist() < d0/3 })
+		setSpeed(t, 4)
 		after := p.field(t)
 		if !ok {
 			t.Errorf("μ went from %v to %v, target %v: distance %.3f → %.3f, want a third", before.Mu, after.Mu, after.Target, d0, after.dist())
@@ -562,7 +564,7 @@ func TestBrowser(t *testing.T) {
 		d1 := moved.dist()
 		setSpeed(t, 8)
 		ok = p.trainUntil(t, func() float64 { return p.field(t).Rollouts }, 20000, func() bool { return p.field(t).dist() < d1/3 })
-		setSpeed(t, 5)
+		setSpeed(t, 4)
 		if !ok {
 			t.Errorf("μ did not follow the target: distance %.3f → %.3f", d1, p.field(t).dist())
 		}
