@@ -513,6 +513,13 @@ func TestBrowser(t *testing.T) {
 		if goal == 0 {
 			t.Errorf("no trajectory drawn as reaching the goal among %q", got.Classes)
 		}
+		// For the picture, rollouts early in learning, when they still
+		// wander, fall into the pit and run out of steps.
+		p.clickSelector(t, "#reset")
+		for range 12 {
+			p.clickSelector(t, "#step")
+		}
+		p.run(t, chromedp.Sleep(100*time.Millisecond))
 		p.screenshot(t, "trajectories.png", "#lab")
 	})
 

@@ -34,7 +34,7 @@ export class Chart {
     this.sr = el("polyline", { class: "c-sr" }, svg);
     this.ret = el("polyline", { class: "c-ret" }, svg);
     this.xTicks = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 6; i++) {
       this.xTicks.push(el("text", { class: "c-tick", y: VH - 7, "text-anchor": "middle" }, svg));
     }
     this.setRange(-1, 1);
@@ -88,9 +88,16 @@ export class Chart {
       line.setAttribute("x1", px);
       line.setAttribute("x2", px);
     }
+    // Five intervals for a range of 5·10^k, four otherwise, so every tick
+    // is a round number.
+    const intervals = xmax / Math.pow(10, Math.floor(Math.log10(xmax))) === 5 ? 5 : 4;
     for (let i = 0; i < this.xTicks.length; i++) {
-      const v = (xmax * i) / (this.xTicks.length - 1);
       const t = this.xTicks[i];
+      if (i > intervals) {
+        t.textContent = "";
+        continue;
+      }
+      const v = (xmax * i) / intervals;
       t.setAttribute("x", x(v).toFixed(1));
       t.textContent = short(v);
     }
