@@ -101,8 +101,13 @@ func TestControlTrainOutAndEval(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{"step", "episodes", "mean_return", "policy_loss", "value_loss", "entropy", "approx_kl", "clip_fraction", "explained_variance", "steps_per_second"}
-	if !reflect.DeepEqual(rows[0], want) || len(rows) != 1+8 {
-		t.Errorf("metrics.csv: header %v, %d rows; want %v and 8 rows", rows[0], len(rows)-1, want)
+	cfg, _ := deep.Defaults("cartpole", deep.PPO)
+	iters := 8192 / (cfg.Envs * cfg.Steps)
+	if !reflect.DeepEqual(rows[0], want) || len(rows) != 1+iters {
+		t.Errorf("metrics.csv: header %v, %d rows; want %v and %d rows", rows[0], len(rows)-1, want, iters)
+	}
+	if last := rows[len(rows)-1]; last[0] != "8192" {
+		t.Errorf("last row at step %s, want 8192", last[0])
 	}
 	svg, err := os.ReadFile(filepath.Join(dir, curveFile))
 	if err != nil || !bytes.HasPrefix(svg, []byte("<svg")) || !bytes.Contains(svg, []byte("CartPole-v1")) {

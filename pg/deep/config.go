@@ -90,7 +90,7 @@ func Defaults(env, algo string) (Config, error) {
 	case "cartpole":
 		switch algo {
 		case PPO:
-			c.Envs, c.Steps, c.LR, c.TotalSteps = 8, 128, 1e-3, 300_000
+			c.Envs, c.Steps, c.LR, c.TotalSteps = 4, 128, 5e-4, 300_000
 		case A2C:
 			c.Envs, c.Steps, c.LR, c.Epochs, c.Minibatches = 8, 5, 7e-4, 1, 1
 			c.ClipValue, c.NormAdv, c.Lambda, c.EntCoef, c.TotalSteps = false, true, 0.95, 0.01, 500_000
