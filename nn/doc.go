@@ -30,25 +30,39 @@
 // not bit-identical across architectures (nn is not used by the browser
 // sessions, which need that).
 //
-// Figures from the package benchmarks on the 2-core AMD EPYC (Zen 5) of
-// the development machine, taken while six other sessions loaded it (load
-// average 6–12), so they are best-of-six and noisy:
+// Figures from the package benchmarks on the 2-core AMD EPYC (Zen 5,
+// full-width AVX-512) of the development machine, best of eight runs taken
+// while six other sessions loaded it (load average about 6), so noisy:
 //
 //	go test -run NONE -bench 'GEMM|Forward|Backward|PPONetworks' ./nn/
+//	go test -tags purego -run NONE -bench 'GEMM|Forward|Backward|PPONetworks' ./nn/
 //
-//	kernel C(128×64) += A(128×64)·B(64×64)  AVX-512 ~80–130 GFLOP/s, AVX2 ~57, pure Go ~5
-//	Forward 4-64-64-2 tanh, batch 128       ~24 µs (48 GFLOP/s with tanh); batch 4 ~1.4 µs
-//	Backward 4-64-64-2, batch 128           ~43 µs (52 GFLOP/s)
-//	PPO network work per iteration          ~240,000 env steps/s on one goroutine
-//	  (CleanRL CartPole: 4×128 rollout forwards of actor and critic, 4 epochs × 4 minibatches
-//	   of 128 with backward, clipping and Adam; environment and loss arithmetic excluded)
+//	                                            assembly            pure Go
+//	kernel C(128×64) += A(128×64)·B(64×64)      129 GFLOP/s         7.6 GFLOP/s
+//	  same on AVX2 only (4×8 kernel)            ~57 GFLOP/s
+//	kernel dW(64×64) += aᵀ(64×128)·dy(128×64)   114 GFLOP/s
+//	Forward 4-64-64-2 tanh, batch 128           19.9 µs (58 GFLOP/s)   257 µs
+//	Forward 4-64-64-2 tanh, batch 4             0.70 µs
+//	Backward 4-64-64-2, batch 128               25.1 µs (89 GFLOP/s)   307 µs
+//	Adam over 4,610 parameters                  1.8 µs
+//	tanh                                        0.56 ns a value
+//	PPO network work, one goroutine             ~297,000 env steps/s   ~25,000
+//
+// The last line is BenchmarkPPONetworks: CleanRL's CartPole iteration (4×128
+// rollout forwards of actor and critic, then 4 epochs × 4 minibatches of 128
+// with backward, clipping and Adam for each) without the environment and
+// the loss arithmetic, so it is the ceiling nn puts on PPO. Profiles of the
+// whole PPO loop (go test -cpuprofile with pg/deep's BenchmarkPPOCleanRL)
+// put about half the time in the GEMM kernel, a sixth in tanh and a few
+// percent each in Adam, the tanh derivative, the transposes and the
+// narrow output layers.
 //
 // float64 or float32: the float32 twin of the AVX-512 kernel
-// (BenchmarkGEMMFloat32) runs the same product about twice as fast (~190
-// against ~80–130 GFLOP/s, best of six under the same load), as the
-// doubled vector width predicts. The GEMM kernels are about 40% of a PPO
-// iteration's profile, so single precision would gain roughly a quarter
-// end to end, while costing finite-difference gradient checks (useless at
-// float32's 1e-7 resolution) and a change of every API between nn,
-// policy/mlp and pg/deep. The package stays float64.
+// (BenchmarkGEMMFloat32) runs the same product twice as fast (261 against
+// 129 GFLOP/s, same runs), as the doubled vector width predicts. With the
+// GEMM at about half of a PPO iteration, single precision would gain about
+// a third end to end, while costing finite-difference gradient checks
+// (useless at float32's 1e-7 resolution) and a change of every API between
+// nn, policy/mlp and pg/deep; float64 already meets the speed target. The
+// package stays float64.
 package nn

@@ -314,3 +314,20 @@ func TestPanicsOnMisuse(t *testing.T) {
 		}()
 	}
 }
+
+func TestEmptyBatch(t *testing.T) {
+	m := randomMLP(t, []int{4, 64, 2}, Tanh, 1)
+	ws := m.NewWorkspace(4)
+	if y := m.Forward(ws, nil, 0); len(y) != 0 {
+		t.Fatalf("%d outputs for an empty batch", len(y))
+	}
+	m.ZeroGrad()
+	if dx := m.BackwardInput(ws, nil, 0); len(dx) != 0 {
+		t.Fatalf("%d input gradients for an empty batch", len(dx))
+	}
+	for i, g := range m.Grads() {
+		if g != 0 {
+			t.Fatalf("grad %d = %g after an empty batch", i, g)
+		}
+	}
+}
