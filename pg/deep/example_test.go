@@ -41,5 +41,5 @@ func ExampleTrainer_Train() {
 	}))
 	fmt.Println(err, updates, tr.Steps())
 	// Output:
-	// <nil> 10 10240
+	// <nil> 20 10240
 }
