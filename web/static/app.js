@@ -11,7 +11,7 @@ import { initFormula } from "./formula.js";
 
 // Rollouts per animation frame for each position of the speed slider;
 // below one, a rollout every few frames so a single rollout can be followed.
-const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000];
+const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000];
 
 const $ = (id) => document.getElementById(id);
 

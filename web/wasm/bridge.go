@@ -75,6 +75,7 @@ func (b *bridge) restart(seed uint64) error {
 	return nil
 }
 
+// step runs n rollouts on the grid.
 func (b *bridge) step(n int) error {
 	if n > maxStep {
 		return errorf("step: n = %d is more than %d rollouts in one call", n, maxStep)
@@ -82,6 +83,7 @@ func (b *bridge) step(n int) error {
 	return b.grid.Step(n)
 }
 
+// stepField draws n samples on the field.
 func (b *bridge) stepField(n int) error {
 	if n > maxStep {
 		return errorf("stepField: n = %d is more than %d samples in one call", n, maxStep)
@@ -89,6 +91,7 @@ func (b *bridge) stepField(n int) error {
 	return b.field.Step(n)
 }
 
+// setTarget moves the field's target and redraws the landscape.
 func (b *bridge) setTarget(x, y float64) error {
 	if err := b.field.SetTarget(x, y); err != nil {
 		return err
@@ -100,17 +103,20 @@ func (b *bridge) setTarget(x, y float64) error {
 	return nil
 }
 
+// reset starts both sessions' learning over; the worlds stay as they are.
 func (b *bridge) reset() {
 	b.grid.Reset()
 	b.field.Reset()
 }
 
+// gridFrame encodes the grid's snapshot into the reused grid buffer.
 func (b *bridge) gridFrame() []float64 {
 	b.grid.SnapshotInto(&b.gridSnap, recentTraj)
 	b.gridBuf = encodeGrid(b.gridBuf, &b.gridSnap, b.gridSnap.Settings.Batch)
 	return b.gridBuf
 }
 
+// fieldFrame encodes the field's snapshot into the reused field buffer.
 func (b *bridge) fieldFrame() []float64 {
 	b.field.SnapshotInto(&b.fieldSnap, recentDots)
 	b.fieldBuf = encodeField(b.fieldBuf, &b.fieldSnap, &b.view, b.fieldSnap.Settings.Batch)

@@ -454,3 +454,35 @@ func TestFrameBufferReused(t *testing.T) {
 		t.Errorf("a grid frame allocates %v times once warm, want 0", allocs)
 	}
 }
+
+// BenchmarkFrame measures one animation frame at the page's fastest speed:
+// 2000 rollouts and the frame that draws them (the slider goes to 5000). Run it natively and under
+// wasm (GOOS=js GOARCH=wasm go test -bench Frame -exec=…go_js_wasm_exec).
+func BenchmarkFrame(b *testing.B) {
+	br, err := newBridge(defaultSeed)
+	if err != nil {
+		b.Fatal(err)
+	}
+	br.step(2000) // a trained policy, as at full speed after a moment
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := br.step(2000); err != nil {
+			b.Fatal(err)
+		}
+		br.gridFrame()
+	}
+	b.ReportMetric(2000*float64(b.N)/b.Elapsed().Seconds(), "rollouts/s")
+}
+
+// BenchmarkFrameOnly is the cost of the frame alone, without rollouts.
+func BenchmarkFrameOnly(b *testing.B) {
+	br, err := newBridge(defaultSeed)
+	if err != nil {
+		b.Fatal(err)
+	}
+	br.step(2000)
+	b.ReportAllocs()
+	for b.Loop() {
+		br.gridFrame()
+	}
+}
