@@ -226,7 +226,7 @@ function pickCell(r, c, shift) {
   }
   const o = state.gridOff;
   const i = r * o.size + c;
-  let pits = [];
+  const pits = [];
   for (let j = 0; j < o.nPits; j++) {
     pits.push(state.gridFrame[o.pits + j]);
   }
@@ -239,6 +239,10 @@ function pickCell(r, c, shift) {
   }
   if (i === o.goal) {
     say(movePit ? "The pit can't go on the goal. Pick an empty cell." : "That is already the goal.", !movePit);
+    return;
+  }
+  if (movePit && pits.includes(i)) {
+    say("That is already the pit. Pick an empty cell to move it there.");
     return;
   }
   if (!movePit && pits.includes(i)) {
