@@ -440,3 +440,35 @@ func TestUnevenMinibatches(t *testing.T) {
 		t.Errorf("%d optimiser steps, want 5", got)
 	}
 }
+
+// With -long: every default configuration, trained for its full budget,
+// ends with a policy that solves its task on seeds 1–3.
+func TestDefaultsSolveAtTheEnd(t *testing.T) {
+	if !*long {
+		t.Skip("needs -long (about a minute)")
+	}
+	for _, env := range []string{"cartpole", "pendulum"} {
+		target := 475.0
+		if env == "pendulum" {
+			target = -250
+		}
+		for _, algo := range []string{PPO, A2C, Reinforce} {
+			cfg, _ := Defaults(env, algo)
+			for seed := uint64(1); seed <= 3; seed++ {
+				tr, err := New(cfg, seed)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := tr.Train(context.Background(), nil); err != nil {
+					t.Fatal(err)
+				}
+				rets, _ := tr.Agent().Evaluate(100, false, seed+77)
+				m, sd := meanOf(rets)
+				t.Logf("%s %s seed %d: %.1f ± %.1f", env, algo, seed, m, sd)
+				if m < target {
+					t.Errorf("%s %s seed %d: evaluation mean %.1f, want ≥ %v", env, algo, seed, m, target)
+				}
+			}
+		}
+	}
+}
