@@ -301,6 +301,12 @@ export class GridView {
 
   drawGreedy(f, o) {
     let pts = "";
+    if (o.rollouts === 0) {
+      // Before any rollout every action ties and argmax means nothing.
+      this.greedy.setAttribute("points", "");
+      this.greedyKey = null;
+      return;
+    }
     if (o.nGreedy > 0 && this.greedyKey === this.greedyKeyOf(f, o)) {
       return;
     }
