@@ -2,12 +2,12 @@
 
 #include "textflag.h"
 
-// func gemm4x32AVX512(c *float64, ldc int, a *float64, ars, acs int, b *float64, ldb int, k, blocks int)
+// func gemm4x32AVX512(c *float64, ldc int, a *float64, ars, acs int, b *float64, ldb int, k, blocks int, src *float64, lds int)
 //
 // The AVX-512 form of gemm4x8AVX: each column block is 32 wide, held in
 // sixteen ZMM accumulators (four per row), which keeps both FMA pipes of a
 // core with full-width AVX-512 busy.
-TEXT ·gemm4x32AVX512(SB), NOSPLIT, $0-72
+TEXT ·gemm4x32AVX512(SB), NOSPLIT, $0-88
 	MOVQ c+0(FP), DX
 	MOVQ ldc+8(FP), R10
 	SHLQ $3, R10
@@ -21,24 +21,29 @@ TEXT ·gemm4x32AVX512(SB), NOSPLIT, $0-72
 	SHLQ $3, R12
 	MOVQ blocks+64(FP), R13
 	LEAQ (R10)(R10*2), R14
+	MOVQ src+72(FP), AX
 
 block:
-	VMOVUPD (DX), Z0
-	VMOVUPD 64(DX), Z1
-	VMOVUPD 128(DX), Z2
-	VMOVUPD 192(DX), Z3
-	VMOVUPD (DX)(R10*1), Z4
-	VMOVUPD 64(DX)(R10*1), Z5
-	VMOVUPD 128(DX)(R10*1), Z6
-	VMOVUPD 192(DX)(R10*1), Z7
-	VMOVUPD (DX)(R10*2), Z8
-	VMOVUPD 64(DX)(R10*2), Z9
-	VMOVUPD 128(DX)(R10*2), Z10
-	VMOVUPD 192(DX)(R10*2), Z11
-	VMOVUPD (DX)(R14*1), Z12
-	VMOVUPD 64(DX)(R14*1), Z13
-	VMOVUPD 128(DX)(R14*1), Z14
-	VMOVUPD 192(DX)(R14*1), Z15
+	// The accumulators start from the rows of S (src, row stride lds).
+	MOVQ lds+80(FP), DI
+	SHLQ $3, DI
+	LEAQ (DI)(DI*2), CX
+	VMOVUPD (AX), Z0
+	VMOVUPD 64(AX), Z1
+	VMOVUPD 128(AX), Z2
+	VMOVUPD 192(AX), Z3
+	VMOVUPD (AX)(DI*1), Z4
+	VMOVUPD 64(AX)(DI*1), Z5
+	VMOVUPD 128(AX)(DI*1), Z6
+	VMOVUPD 192(AX)(DI*1), Z7
+	VMOVUPD (AX)(DI*2), Z8
+	VMOVUPD 64(AX)(DI*2), Z9
+	VMOVUPD 128(AX)(DI*2), Z10
+	VMOVUPD 192(AX)(DI*2), Z11
+	VMOVUPD (AX)(CX*1), Z12
+	VMOVUPD 64(AX)(CX*1), Z13
+	VMOVUPD 128(AX)(CX*1), Z14
+	VMOVUPD 192(AX)(CX*1), Z15
 	MOVQ a+16(FP), SI
 	MOVQ BX, DI
 	MOVQ k+56(FP), CX
@@ -90,6 +95,7 @@ loop:
 	VMOVUPD Z14, 128(DX)(R14*1)
 	VMOVUPD Z15, 192(DX)(R14*1)
 	ADDQ $256, DX
+	ADDQ $256, AX
 	ADDQ $256, BX
 	DECQ R13
 	JNZ  block

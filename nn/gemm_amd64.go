@@ -13,27 +13,30 @@ var useAVX = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 var useAVX512 = cpu.X86.HasAVX512F
 
 //go:noescape
-func gemm4x32AVX512(c *float64, ldc int, a *float64, ars, acs int, b *float64, ldb int, k, blocks int)
+func gemm4x32AVX512(c *float64, ldc int, a *float64, ars, acs int, b *float64, ldb int, k, blocks int, src *float64, lds int)
 
 //go:noescape
-func gemm4x8AVX(c *float64, ldc int, a *float64, ars, acs int, b *float64, ldb int, k, blocks int)
+func gemm4x8AVX(c *float64, ldc int, a *float64, ars, acs int, b *float64, ldb int, k, blocks int, src *float64, lds int)
 
 //go:noescape
-func gemm1x8AVX(c *float64, a *float64, acs int, b *float64, ldb int, k, blocks int)
+func gemm1x8AVX(c *float64, a *float64, acs int, b *float64, ldb int, k, blocks int, src *float64)
 
-// gemmAcc computes C += A·B for an m×k matrix A, a k×p row-major matrix B
-// and an m×p row-major matrix C. A's element (r, j) is a[r*ars+j*acs], which
-// lets the backward pass read a stored matrix as its transpose.
-func gemmAcc(c, a, b []float64, m, k, p, ars, acs int) {
+// gemm computes C = S + A·B for an m×k matrix A, a k×p row-major matrix B
+// and m×p row-major matrices C and S. A's element (r, j) is
+// a[r*ars+j*acs], which lets the backward pass read a stored matrix as its
+// transpose; row r of S is src[r*lds : r*lds+p], so S can be C itself
+// (lds = p: accumulate), one bias row (lds = 0) or a row of zeros. Starting
+// the kernels' accumulators from S saves a pass that would first fill C.
+func gemm(c, src []float64, lds int, a, b []float64, m, k, p, ars, acs int) {
 	blocks := p / 8
 	if !useAVX || blocks == 0 || k == 0 || m == 0 {
-		gemmAccGo(c, a, b, m, k, p, ars, acs)
+		gemmGo(c, src, lds, a, b, m, k, p, ars, acs)
 		return
 	}
 	// The kernels read and write through raw pointers; these checks make
 	// every address they touch lie inside the slices.
-	if len(c) < m*p || len(b) < k*p || len(a) <= (m-1)*ars+(k-1)*acs {
-		panic("nn: gemmAcc: slice too short")
+	if len(c) < m*p || len(b) < k*p || len(a) <= (m-1)*ars+(k-1)*acs || len(src) < (m-1)*lds+p {
+		panic("nn: gemm: slice too short")
 	}
 	wide := 0
 	if useAVX512 {
@@ -47,24 +50,33 @@ func gemmAcc(c, a, b []float64, m, k, p, ars, acs int) {
 	if k*p > 4096 {
 		kc = max(4096/p, 8)
 	}
+	rest := blocks - 4*wide
 	r := 0
 	for ; r+4 <= m; r += 4 {
+		// The first slice of k starts from S, the others from C.
+		sp, ls := src[r*lds:], lds
 		for j := 0; j < k; j += kc {
 			kn := min(kc, k-j)
 			ap := &a[r*ars+j*acs]
 			if wide > 0 {
-				gemm4x32AVX512(&c[r*p], p, ap, ars, acs, &b[j*p], p, kn, wide)
+				gemm4x32AVX512(&c[r*p], p, ap, ars, acs, &b[j*p], p, kn, wide, &sp[0], ls)
 			}
-			if rest := blocks - 4*wide; rest > 0 {
-				gemm4x8AVX(&c[r*p+32*wide], p, ap, ars, acs, &b[j*p+32*wide], p, kn, rest)
+			if rest > 0 {
+				gemm4x8AVX(&c[r*p+32*wide], p, ap, ars, acs, &b[j*p+32*wide], p, kn, rest, &sp[32*wide], ls)
 			}
+			sp, ls = c[r*p:], p
 		}
 	}
 	for ; r < m; r++ {
-		gemm1x8AVX(&c[r*p], &a[r*ars], acs, &b[0], p, k, blocks)
+		gemm1x8AVX(&c[r*p], &a[r*ars], acs, &b[0], p, k, blocks, &src[r*lds])
 	}
-	if rest := blocks * 8; rest < p {
-		gemmColsGo(c, a, b, m, k, p, ars, acs, rest)
+	if from := blocks * 8; from < p {
+		if !aliases(c, src, lds, p) {
+			for r := 0; r < m; r++ {
+				copy(c[r*p+from:(r+1)*p], src[r*lds+from:r*lds+p])
+			}
+		}
+		gemmColsGo(c, a, b, m, k, p, ars, acs, from)
 	}
 }
 

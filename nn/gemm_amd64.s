@@ -2,12 +2,14 @@
 
 #include "textflag.h"
 
-// func gemm4x8AVX(c *float64, ldc int, a *float64, ars, acs int, b *float64, ldb int, k, blocks int)
+// func gemm4x8AVX(c *float64, ldc int, a *float64, ars, acs int, b *float64, ldb int, k, blocks int, src *float64, lds int)
 //
-// For each of `blocks` column blocks of 8, C[0:4, 8j:8j+8] += A[0:4, 0:k] · B[0:k, 8j:8j+8].
-// C and B are row-major with row strides ldc and ldb (elements); A's element
-// (r, j) is at a[r*ars + j*acs]. k ≥ 1, blocks ≥ 1.
-TEXT ·gemm4x8AVX(SB), NOSPLIT, $0-72
+// For each of `blocks` column blocks of 8,
+// C[0:4, 8j:8j+8] = S[0:4, 8j:8j+8] + A[0:4, 0:k] · B[0:k, 8j:8j+8].
+// C, B and S are row-major with row strides ldc, ldb and lds (elements; lds
+// may be 0 to start every row from one bias row, and S may be C itself);
+// A's element (r, j) is at a[r*ars + j*acs]. k ≥ 1, blocks ≥ 1.
+TEXT ·gemm4x8AVX(SB), NOSPLIT, $0-88
 	MOVQ c+0(FP), DX
 	MOVQ ldc+8(FP), R10
 	SHLQ $3, R10
@@ -21,17 +23,21 @@ TEXT ·gemm4x8AVX(SB), NOSPLIT, $0-72
 	SHLQ $3, R12
 	MOVQ blocks+64(FP), R13
 	LEAQ (R10)(R10*2), R14 // 3·ldc in bytes
+	MOVQ src+72(FP), AX
 
 block:
-	// Load the 4×8 block of C into Y0..Y7, two registers per row.
-	VMOVUPD (DX), Y0
-	VMOVUPD 32(DX), Y1
-	VMOVUPD (DX)(R10*1), Y2
-	VMOVUPD 32(DX)(R10*1), Y3
-	VMOVUPD (DX)(R10*2), Y4
-	VMOVUPD 32(DX)(R10*2), Y5
-	VMOVUPD (DX)(R14*1), Y6
-	VMOVUPD 32(DX)(R14*1), Y7
+	// Start Y0..Y7, two registers per row, from the 4×8 block of S.
+	MOVQ lds+80(FP), DI
+	SHLQ $3, DI
+	LEAQ (DI)(DI*2), CX
+	VMOVUPD (AX), Y0
+	VMOVUPD 32(AX), Y1
+	VMOVUPD (AX)(DI*1), Y2
+	VMOVUPD 32(AX)(DI*1), Y3
+	VMOVUPD (AX)(DI*2), Y4
+	VMOVUPD 32(AX)(DI*2), Y5
+	VMOVUPD (AX)(CX*1), Y6
+	VMOVUPD 32(AX)(CX*1), Y7
 	MOVQ a+16(FP), SI
 	MOVQ BX, DI
 	MOVQ k+56(FP), CX
@@ -65,17 +71,19 @@ loop:
 	VMOVUPD Y6, (DX)(R14*1)
 	VMOVUPD Y7, 32(DX)(R14*1)
 	ADDQ $64, DX
+	ADDQ $64, AX
 	ADDQ $64, BX
 	DECQ R13
 	JNZ  block
 	VZEROUPPER
 	RET
 
-// func gemm1x8AVX(c *float64, a *float64, acs int, b *float64, ldb int, k, blocks int)
+// func gemm1x8AVX(c *float64, a *float64, acs int, b *float64, ldb int, k, blocks int, src *float64)
 //
-// One row: C[0, 8j:8j+8] += Σ_j a[j*acs] · B[j, 8j:8j+8], with the sum over
-// k split over two accumulator pairs to halve the dependency chains.
-TEXT ·gemm1x8AVX(SB), NOSPLIT, $0-56
+// One row: C[0, 8j:8j+8] = S[0, 8j:8j+8] + Σ_j a[j*acs] · B[j, 8j:8j+8], with
+// the sum over k split over two accumulator pairs to halve the dependency
+// chains. S may be C itself.
+TEXT ·gemm1x8AVX(SB), NOSPLIT, $0-64
 	MOVQ c+0(FP), DX
 	MOVQ acs+16(FP), R11
 	SHLQ $3, R11
@@ -83,10 +91,11 @@ TEXT ·gemm1x8AVX(SB), NOSPLIT, $0-56
 	MOVQ ldb+32(FP), R12
 	SHLQ $3, R12
 	MOVQ blocks+48(FP), R13
+	MOVQ src+56(FP), AX
 
 block1:
-	VMOVUPD (DX), Y0
-	VMOVUPD 32(DX), Y1
+	VMOVUPD (AX), Y0
+	VMOVUPD 32(AX), Y1
 	VXORPD Y2, Y2, Y2
 	VXORPD Y3, Y3, Y3
 	MOVQ a+8(FP), SI
@@ -123,6 +132,7 @@ done1:
 	VMOVUPD Y0, (DX)
 	VMOVUPD Y1, 32(DX)
 	ADDQ $64, DX
+	ADDQ $64, AX
 	ADDQ $64, BX
 	DECQ R13
 	JNZ  block1

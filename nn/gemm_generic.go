@@ -4,11 +4,9 @@ package nn
 
 var useAVX, useAVX512 = false, false
 
-// gemmAcc computes C += A·B for an m×k matrix A, a k×p row-major matrix B
-// and an m×p row-major matrix C. A's element (r, j) is a[r*ars+j*acs], which
-// lets the backward pass read a stored matrix as its transpose.
-func gemmAcc(c, a, b []float64, m, k, p, ars, acs int) {
-	gemmAccGo(c, a, b, m, k, p, ars, acs)
+// gemm computes C = S + A·B; see gemmGo.
+func gemm(c, src []float64, lds int, a, b []float64, m, k, p, ars, acs int) {
+	gemmGo(c, src, lds, a, b, m, k, p, ars, acs)
 }
 
 // tanhInPlace replaces every element by its hyperbolic tangent.

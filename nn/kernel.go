@@ -1,8 +1,30 @@
 package nn
 
+// gemmAcc computes C += A·B for an m×k matrix A, a k×p row-major matrix B
+// and an m×p row-major matrix C; see gemm.
+func gemmAcc(c, a, b []float64, m, k, p, ars, acs int) {
+	gemm(c, c, p, a, b, m, k, p, ars, acs)
+}
+
 // gemmAccGo is the portable kernel of gemmAcc.
 func gemmAccGo(c, a, b []float64, m, k, p, ars, acs int) {
 	gemmColsGo(c, a, b, m, k, p, ars, acs, 0)
+}
+
+// gemmGo is the portable kernel of gemm: C = S + A·B with row r of S at
+// src[r*lds : r*lds+p].
+func gemmGo(c, src []float64, lds int, a, b []float64, m, k, p, ars, acs int) {
+	if !aliases(c, src, lds, p) {
+		for r := 0; r < m; r++ {
+			copy(c[r*p:(r+1)*p], src[r*lds:r*lds+p])
+		}
+	}
+	gemmColsGo(c, a, b, m, k, p, ars, acs, 0)
+}
+
+// aliases reports whether S (src with row stride lds) is C itself.
+func aliases(c, src []float64, lds, p int) bool {
+	return lds == p && len(c) > 0 && len(src) > 0 && &c[0] == &src[0]
 }
 
 // gemmColsGo computes columns from..p-1 of C += A·B. Four rows of C are

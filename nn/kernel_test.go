@@ -50,6 +50,36 @@ func kernelsAgree(t *testing.T) {
 							t.Fatalf("AVX-512 %v m=%d k=%d p=%d trans=%v: c[%d] = %.17g, Go kernel %.17g", useAVX512, m, k, p, transA, i, got[i], want[i])
 						}
 					}
+					// Starting from a bias row (lds 0) and from a separate
+					// matrix with a longer row stride; C's old contents
+					// must not matter.
+					for _, lds := range []int{0, p + 3} {
+						src := make([]float64, max(1, m)*(p+3))
+						for i := range src {
+							src[i] = 2*r.Float64() - 1
+						}
+						want := make([]float64, m*p)
+						gemmGo(want, src, lds, a, b, m, k, p, ars, acs)
+						got := append([]float64(nil), c0...)
+						gemm(got, src, lds, a, b, m, k, p, ars, acs)
+						for i := range got {
+							if math.Abs(got[i]-want[i]) > 1e-12 {
+								t.Fatalf("AVX-512 %v lds=%d m=%d k=%d p=%d trans=%v: c[%d] = %.17g, Go kernel %.17g", useAVX512, lds, m, k, p, transA, i, got[i], want[i])
+							}
+						}
+						// And the Go kernel against the definition.
+						for rr := 0; rr < m; rr++ {
+							for o := 0; o < p; o++ {
+								d := src[rr*lds+o]
+								for j := 0; j < k; j++ {
+									d += a[rr*ars+j*acs] * b[j*p+o]
+								}
+								if math.Abs(d-want[rr*p+o]) > 1e-12 {
+									t.Fatalf("gemmGo lds=%d: (%d,%d) = %g, definition %g", lds, rr, o, want[rr*p+o], d)
+								}
+							}
+						}
+					}
 				}
 			}
 		}

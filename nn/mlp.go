@@ -137,6 +137,7 @@ type Workspace struct {
 	dx       []float64   // gradient with respect to the input
 	wt       []float64   // a transposed weight matrix
 	t        []float64   // a transposed weight gradient of a narrow layer
+	zero     []float64   // a row of zeros as wide as the widest layer
 }
 
 // NewWorkspace returns a workspace for batches of up to maxBatch rows.
@@ -159,6 +160,7 @@ func (m *MLP) NewWorkspace(maxBatch int) *Workspace {
 	ws.dx = make([]float64, maxBatch*m.sizes[0])
 	ws.wt = make([]float64, wmax)
 	ws.t = make([]float64, wmax)
+	ws.zero = make([]float64, widest)
 	return ws
 }
 
@@ -189,11 +191,11 @@ func (m *MLP) Forward(ws *Workspace, x []float64, n int) []float64 {
 	for l := 0; l < L; l++ {
 		in, out := m.sizes[l], m.sizes[l+1]
 		y := ws.acts[l+1][:n*out]
-		for s := 0; s < n; s++ {
-			copy(y[s*out:(s+1)*out], m.b[l])
-		}
 		a := ws.acts[l][:n*in]
 		if out < narrow {
+			for s := 0; s < n; s++ {
+				copy(y[s*out:(s+1)*out], m.b[l])
+			}
 			// A few outputs (a policy or value head): dot products of each
 			// input row with a row of the transposed weights beat a GEMM
 			// whose rows are narrower than one vector register.
@@ -201,7 +203,8 @@ func (m *MLP) Forward(ws *Workspace, x []float64, n int) []float64 {
 			transpose(wt, m.w[l], in, out)
 			dotRows(y, a, wt, n, in, out)
 		} else {
-			gemmAcc(y, a, m.w[l], n, in, out, in, 1)
+			// y = bias + a·W, the bias as a row repeated for every sample.
+			gemm(y, m.b[l], 0, a, m.w[l], n, in, out, in, 1)
 		}
 		if l < L-1 {
 			activate(m.hidden, y)
@@ -239,8 +242,7 @@ func (m *MLP) backward(ws *Workspace, dOut []float64, n int, wantDx bool) []floa
 			// dWᵀ (out×in) = dyᵀ (out×n) · a (n×in) keeps the kernel's rows
 			// long; it is then added to dW transposed.
 			t := ws.t[:out*in]
-			clear(t)
-			gemmAcc(t, dy, a, out, n, in, 1, out)
+			gemm(t, ws.zero, 0, dy, a, out, n, in, 1, out)
 			gw := m.gw[l]
 			for o := 0; o < out; o++ {
 				for i, v := range t[o*in : (o+1)*in] {
@@ -265,8 +267,7 @@ func (m *MLP) backward(ws *Workspace, dOut []float64, n int, wantDx bool) []floa
 		// that the kernel's inner loop stays contiguous.
 		wt := ws.wt[:in*out]
 		transpose(wt, m.w[l], in, out)
-		clear(dx)
-		gemmAcc(dx, dy, wt, n, out, in, out, 1)
+		gemm(dx, ws.zero, 0, dy, wt, n, out, in, out, 1)
 		if l > 0 {
 			activateGrad(m.hidden, dx, a)
 		}
