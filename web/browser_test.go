@@ -35,10 +35,11 @@ func onCI() bool { return os.Getenv("CI") == "true" }
 // findChromium returns the browser to drive, or skips (fails on CI).
 func findChromium(t *testing.T) string {
 	t.Helper()
+	names := []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"}
 	if p := os.Getenv("PGRAD_CHROMIUM"); p != "" {
-		return p
+		names = []string{p}
 	}
-	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
+	for _, name := range names {
 		if p, err := exec.LookPath(name); err == nil {
 			return p
 		}
