@@ -32,7 +32,7 @@ type Chart struct {
 var palette = []string{"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"}
 
 const (
-	marginL, marginR, marginT, marginB = 72, 24, 40, 56
+	marginL, marginR, marginT, marginB = 72, 24, 60, 56
 )
 
 // WriteSVG writes c as an SVG document to w.
@@ -49,6 +49,9 @@ func WriteSVG(w io.Writer, c Chart) error {
 	yt := ticks(y0, y1, 6)
 	x0, x1 = math.Min(x0, xt[0]), math.Max(x1, xt[len(xt)-1])
 	y0, y1 = math.Min(y0, yt[0]), math.Max(y1, yt[len(yt)-1])
+	// A little headroom keeps a curve that runs along its maximum
+	// (CartPole's 500) off the frame.
+	y1 += 0.03 * (y1 - y0)
 	pw, ph := float64(width-marginL-marginR), float64(height-marginT-marginB)
 	px := func(x float64) float64 { return marginL + (x-x0)/(x1-x0)*pw }
 	py := func(y float64) float64 { return marginT + (1-(y-y0)/(y1-y0))*ph }
@@ -98,9 +101,18 @@ func WriteSVG(w io.Writer, c Chart) error {
 				}
 			}
 		}
-		ly := float64(marginT + 14 + 16*i)
-		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2"/>`+"\n", float64(marginL+12), ly-4, float64(marginL+32), ly-4, html.EscapeString(col))
-		fmt.Fprintf(b, `<text x="%.1f" y="%.1f">%s</text>`+"\n", float64(marginL+38), ly, html.EscapeString(s.Name))
+	}
+	// The legend sits in one row between the title and the plot, where it
+	// cannot hide any part of a curve.
+	lx := float64(marginL)
+	for i, s := range c.Series {
+		col := s.Color
+		if col == "" {
+			col = palette[i%len(palette)]
+		}
+		fmt.Fprintf(b, `<line x1="%.1f" y1="40" x2="%.1f" y2="40" stroke="%s" stroke-width="2"/>`+"\n", lx, lx+20, html.EscapeString(col))
+		fmt.Fprintf(b, `<text x="%.1f" y="44">%s</text>`+"\n", lx+26, html.EscapeString(s.Name))
+		lx += 26 + 7*float64(len([]rune(s.Name))) + 24
 	}
 	fmt.Fprint(b, "</svg>\n")
 	return b.Flush()
