@@ -145,7 +145,11 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	jsonOut := fs.Bool("json", false, "print the summary as one JSON object")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: %s [flags]\n\nTrains a neural policy on %s. Defaults shown are those of -algo %s%s.\n\nFlags:\n", prog, envTitle(env), algo, map[bool]string{true: " -preset " + preset, false: ""}[preset != ""])
+		shown := "-algo " + algo
+		if preset != "" {
+			shown += " -preset " + preset
+		}
+		fmt.Fprintf(fs.Output(), "Usage: %s [flags]\n\nTrains a neural policy on %s. The defaults shown are those of %s.\n\nFlags:\n", prog, envTitle(env), shown)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
