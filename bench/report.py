@@ -121,7 +121,7 @@ def machine(d):
 def tabular_table(go, ref, ref_name, last_col, last):
     out = [f"| implementation | runs | seconds | rollouts/s | success rate, last 100 (mean / min) | {last_col} |",
            "| --- | ---: | ---: | ---: | --- | ---: |"]
-    rows = [("pgrad (Go, GOMAXPROCS=1)", go)]
+    rows = [(f"pgrad (Go, GOMAXPROCS={go.get('gomaxprocs', '?')})", go)]
     if ref is not None:
         rows.append((f"numpy {ref.get('numpy', '')} ({ref_name})", ref))
     for name, r in rows:

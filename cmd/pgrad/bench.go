@@ -116,6 +116,7 @@ type tabularResult struct {
 	Impl              string       `json:"impl"`
 	Go                string       `json:"go"`
 	Threads           int          `json:"threads"` // goroutines doing the work: one
+	GOMAXPROCS        int          `json:"gomaxprocs"`
 	Settings          lab.Settings `json:"settings"`
 	Runs              int          `json:"runs"`
 	RolloutsPerRun    int          `json:"rollouts_per_run"`
@@ -195,7 +196,7 @@ type session interface {
 // the clock has stopped.
 func benchTabular(name string, f tabularFlags, newRun func(seed uint64) (session, error), finish func(s session) (success, ret float64)) (tabularResult, error) {
 	r := tabularResult{
-		Bench: name, Impl: "pgrad", Go: runtime.Version(), Threads: 1,
+		Bench: name, Impl: "pgrad", Go: runtime.Version(), Threads: 1, GOMAXPROCS: runtime.GOMAXPROCS(0),
 		Settings: *f.set, RolloutsPerRun: *f.rollouts, SuccessRateMin: 1,
 	}
 	var elapsed time.Duration
@@ -327,13 +328,14 @@ func parseSeeds(s string) ([]uint64, error) {
 // cartpoleResult is what "pgrad bench cartpole -json" prints, one per seed;
 // bench/pytorch/ppo_cartpole.py prints the same fields.
 type cartpoleResult struct {
-	Bench   string  `json:"bench"`
-	Impl    string  `json:"impl"`
-	Go      string  `json:"go"`
-	Seed    uint64  `json:"seed"`
-	Threads int     `json:"threads"` // goroutines that compute at once
-	StopAt  float64 `json:"stop_at"`
-	Reached bool    `json:"reached"`
+	Bench      string  `json:"bench"`
+	Impl       string  `json:"impl"`
+	Go         string  `json:"go"`
+	Seed       uint64  `json:"seed"`
+	Threads    int     `json:"threads"` // goroutines that compute at once
+	GOMAXPROCS int     `json:"gomaxprocs"`
+	StopAt     float64 `json:"stop_at"`
+	Reached    bool    `json:"reached"`
 	// StepsToTarget and SecondsToTarget are taken at the end of the first
 	// iteration (rollout and update) after which the mean return of the
 	// last 20 finished episodes is at least StopAt.
@@ -393,7 +395,7 @@ func benchCartPole(args []string, stdout, stderr io.Writer) int {
 func trainCartPole(seed uint64, stopAt float64, full bool) (cartpoleResult, error) {
 	r := cartpoleResult{
 		Bench: "cartpole", Impl: "pgrad", Go: runtime.Version(), Seed: seed,
-		Threads: min(ppoThreads, runtime.GOMAXPROCS(0)), StopAt: stopAt,
+		Threads: min(ppoThreads, runtime.GOMAXPROCS(0)), GOMAXPROCS: runtime.GOMAXPROCS(0), StopAt: stopAt,
 	}
 	start := time.Now()
 	t, err := deep.New(deep.CleanRL(), seed)
