@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -93,8 +94,8 @@ func TestBenchGridJSON(t *testing.T) {
 	}
 	var r tabularResult
 	decodeStrict(t, stdout, &r)
-	if r.Bench != "gridworld" || r.Impl != "pgrad" || r.Threads != 1 {
-		t.Errorf("bench %q impl %q threads %d, want gridworld, pgrad, 1", r.Bench, r.Impl, r.Threads)
+	if r.Bench != "gridworld" || r.Impl != "pgrad" || r.Threads != 1 || r.GOMAXPROCS != runtime.GOMAXPROCS(0) {
+		t.Errorf("bench %q impl %q threads %d gomaxprocs %d, want gridworld, pgrad, 1, %d", r.Bench, r.Impl, r.Threads, r.GOMAXPROCS, runtime.GOMAXPROCS(0))
 	}
 	// A benchtime shorter than any run still completes exactly one run.
 	if r.Runs != 1 || r.RolloutsPerRun != 40 || r.Rollouts != 40 {
