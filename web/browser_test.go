@@ -678,6 +678,26 @@ func TestBrowser(t *testing.T) {
 				t.Errorf("hash %q lacks %q", hash, want)
 			}
 		}
+		// A link that restates the defaults moves nothing, so the curves
+		// show no goal or target move at rollout 0.
+		p.run(t,
+			chromedp.Navigate(p.url+"#seed=1&goal=0%2C2&pit=1%2C1&target=0.5%2C0.4"),
+			chromedp.Reload(),
+			chromedp.WaitVisible(chromedp.CSS(`html[data-ready="1"]`)),
+		)
+		if moves := eval[[]int](t, p, `[pgrad.step(0)[10], pgrad.stepField(0)[17]]`); moves[0] != 0 || moves[1] != 0 {
+			t.Errorf("a link with the default goal, pit and target recorded moves %v, want none", moves)
+		}
+		// A link that moves the goal onto the pit's square and the pit
+		// elsewhere needs the pit moved first.
+		p.run(t,
+			chromedp.Navigate(p.url+"#goal=1%2C1&pit=0%2C0"),
+			chromedp.Reload(),
+			chromedp.WaitVisible(chromedp.CSS(`html[data-ready="1"]`)),
+		)
+		if s := p.grid(t); s.GoalClass != "1,1" {
+			t.Errorf("goal at %q from a link with goal=1,1 and pit=0,0", s.GoalClass)
+		}
 		p.run(t,
 			chromedp.Navigate(p.url+"#seed=7&lr=0.2&baseline=none&speed=3&view=traj&goal=1%2C2&pit=0%2C1&target=-0.5%2C0.25"),
 			chromedp.Reload(),

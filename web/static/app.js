@@ -455,16 +455,31 @@ function restoreHash() {
     }
   }
   showSpeed();
+  // Move only what differs from the session, so that reloading a link does
+  // not mark a goal move at rollout 0; the pit goes first unless it is
+  // headed for the current goal.
+  const o = gridOffsets(call("step", 0), newGridOffsets());
+  const here = (v) => v[0] * o.size + v[1];
   const pit = pair("pit");
   const goal = pair("goal");
-  if (pit) {
-    attempt("pit", () => call("setPit", pit[0], pit[1]));
-  }
-  if (goal) {
-    attempt("goal", () => call("setGoal", goal[0], goal[1]));
+  const pitMoves = pit && !(o.nPits > 0 && here(pit) === call("step", 0)[o.pits]);
+  const goalMoves = goal && here(goal) !== o.goal;
+  const movePit = () => attempt("pit", () => call("setPit", pit[0], pit[1]));
+  const moveGoal = () => attempt("goal", () => call("setGoal", goal[0], goal[1]));
+  if (pitMoves && goalMoves && here(pit) === o.goal) {
+    moveGoal();
+    movePit();
+  } else {
+    if (pitMoves) {
+      movePit();
+    }
+    if (goalMoves) {
+      moveGoal();
+    }
   }
   const target = pair("target");
-  if (target) {
+  const field = call("stepField", 0);
+  if (target && (target[0] !== field[6] || target[1] !== field[7])) {
     attempt("target", () => call("setTarget", target[0], target[1]));
   }
   const view = p.get("view");
