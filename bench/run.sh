@@ -28,6 +28,11 @@ fi
 
 say() { printf '%s\n' "bench: $*" >&2; }
 
+if ! "$PYTHON" -c 'import json' >/dev/null 2>&1; then
+	say "$PYTHON is missing; the references and the report need Python 3 (on Debian: apt-get install python3-numpy python3-torch)"
+	exit 1
+fi
+
 have_py() { "$PYTHON" -c "import $1" >/dev/null 2>&1; }
 
 say "building pgrad"
