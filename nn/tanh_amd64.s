@@ -163,64 +163,83 @@ loop:
 	VZEROUPPER
 	RET
 
+// The table and constants of tanhAVX512: 2^(j/8) for j = 0..7, 8/ln 2,
+// ln 2/8 in two parts, and 1/n! for n = 0..8.
+DATA tanhtab<>+0(SB)/8, $0x3ff0000000000000 // 2^(0/8)
+DATA tanhtab<>+8(SB)/8, $0x3ff172b83c7d517b // 2^(1/8)
+DATA tanhtab<>+16(SB)/8, $0x3ff306fe0a31b715 // 2^(2/8)
+DATA tanhtab<>+24(SB)/8, $0x3ff4bfdad5362a27 // 2^(3/8)
+DATA tanhtab<>+32(SB)/8, $0x3ff6a09e667f3bcd // 2^(4/8)
+DATA tanhtab<>+40(SB)/8, $0x3ff8ace5422aa0db // 2^(5/8)
+DATA tanhtab<>+48(SB)/8, $0x3ffae89f995ad3ad // 2^(6/8)
+DATA tanhtab<>+56(SB)/8, $0x3ffd5818dcfba487 // 2^(7/8)
+DATA tanhtab<>+64(SB)/8, $0x40271547652b82fe // inv
+DATA tanhtab<>+72(SB)/8, $0x3fb62e42fee00000 // hi
+DATA tanhtab<>+80(SB)/8, $0x3dba39ef35793c76 // lo
+DATA tanhtab<>+88(SB)/8, $0x3ff0000000000000 // 1/0!
+DATA tanhtab<>+96(SB)/8, $0x3ff0000000000000 // 1/1!
+DATA tanhtab<>+104(SB)/8, $0x3fe0000000000000 // 1/2!
+DATA tanhtab<>+112(SB)/8, $0x3fc5555555555555 // 1/3!
+DATA tanhtab<>+120(SB)/8, $0x3fa5555555555555 // 1/4!
+DATA tanhtab<>+128(SB)/8, $0x3f81111111111111 // 1/5!
+DATA tanhtab<>+136(SB)/8, $0x3f56c16c16c16c17 // 1/6!
+DATA tanhtab<>+144(SB)/8, $0x3f2a01a01a01a01a // 1/7!
+DATA tanhtab<>+152(SB)/8, $0x3efa01a01a01a01a // 1/8!
+GLOBL tanhtab<>(SB), RODATA|NOPTR, $160
+
 // func tanhAVX512(x *float64, n int)
 //
-// The AVX-512 form of tanhAVX, for n a positive multiple of 8. Constants are
-// broadcast from the first lane of the same table.
+// The AVX-512 form of tanhAVX, for n a positive multiple of 8. It reduces
+// further, e^t = 2^(k/8)·e^r with |r| ≤ ln 2/16, looking 2^((k mod 8)/8)
+// up in an eight-entry table with one VPERMPD, so that a degree-8
+// polynomial suffices: fewer multiply-adds, which bound this loop.
 TEXT ·tanhAVX512(SB), NOSPLIT, $0-16
 	MOVQ x+0(FP), SI
 	MOVQ n+8(FP), CX
 	SHRQ $3, CX
 
-loop:
-	VMOVUPD (SI), Z0                        // x
-	VPANDQ.BCST tanhc<>+0(SB), Z0, Z1      // a = |x|
-	VPXORQ Z1, Z0, Z6                       // sign bit of x
+loop512:
+	VMOVUPD (SI), Z0
+	VPANDQ.BCST tanhc<>+0(SB), Z0, Z1        // a = |x|
+	VPXORQ Z1, Z0, Z6                        // sign bit of x
 	VBROADCASTSD tanhc<>+32(SB), Z3
-	VMINPD Z1, Z3, Z1                       // min(20, a); NaN a stays NaN
-	VADDPD Z1, Z1, Z1                       // t = 2a
+	VMINPD Z1, Z3, Z1                        // min(20, a); NaN stays NaN
+	VADDPD Z1, Z1, Z1                        // t = 2a
 	VBROADCASTSD tanhc<>+96(SB), Z4
-	VFMADD231PD.BCST tanhc<>+64(SB), Z1, Z4 // kd = t/ln2 + shifter: k in the low bits
-	VSUBPD.BCST tanhc<>+96(SB), Z4, Z5      // k as a float
-	VFNMADD231PD.BCST tanhc<>+128(SB), Z5, Z1  // r = t − k·ln2hi
-	VFNMADD231PD.BCST tanhc<>+160(SB), Z5, Z1  // r −= k·ln2lo
-	// e^r by Estrin's scheme: pairs, then powers r², r⁴, r⁸, so the
-	// dependency chain is four operations deep instead of thirteen.
-	VBROADCASTSD tanhc<>+672(SB), Z2
-	VFMADD213PD.BCST tanhc<>+704(SB), Z1, Z2 // c0 + c1·r
-	VBROADCASTSD tanhc<>+608(SB), Z3
-	VFMADD213PD.BCST tanhc<>+640(SB), Z1, Z3 // c2 + c3·r
-	VBROADCASTSD tanhc<>+544(SB), Z5
-	VFMADD213PD.BCST tanhc<>+576(SB), Z1, Z5 // c4 + c5·r
-	VBROADCASTSD tanhc<>+480(SB), Z7
-	VFMADD213PD.BCST tanhc<>+512(SB), Z1, Z7 // c6 + c7·r
-	VBROADCASTSD tanhc<>+416(SB), Z8
-	VFMADD213PD.BCST tanhc<>+448(SB), Z1, Z8 // c8 + c9·r
-	VBROADCASTSD tanhc<>+352(SB), Z9
-	VFMADD213PD.BCST tanhc<>+384(SB), Z1, Z9 // c10 + c11·r
-	VBROADCASTSD tanhc<>+288(SB), Z10
-	VFMADD213PD.BCST tanhc<>+320(SB), Z1, Z10 // c12 + c13·r
-	VMULPD Z1, Z1, Z11                      // r²
-	VFMADD231PD Z11, Z3, Z2
-	VFMADD231PD Z11, Z7, Z5
-	VFMADD231PD Z11, Z9, Z8
-	VMULPD Z11, Z11, Z12                    // r⁴
-	VFMADD231PD Z12, Z5, Z2
-	VFMADD231PD Z12, Z10, Z8
-	VMULPD Z12, Z12, Z13                    // r⁸
-	VFMADD231PD Z13, Z8, Z2                 // e^r
-	VPSLLQ $52, Z4, Z4                      // k into the exponent field
-	VPADDQ.BCST tanhc<>+192(SB), Z4, Z4         // 2^k
-	VMULPD Z4, Z2, Z2                       // e^t
-	VADDPD.BCST tanhc<>+224(SB), Z2, Z2          // e^t + 1
+	VFMADD231PD.BCST tanhtab<>+64(SB), Z1, Z4 // kd = t·8/ln2 + shifter
+	VSUBPD.BCST tanhc<>+96(SB), Z4, Z5       // k
+	VFNMADD231PD.BCST tanhtab<>+72(SB), Z5, Z1 // r = t − k·(ln2/8)hi
+	VFNMADD231PD.BCST tanhtab<>+80(SB), Z5, Z1 // r −= k·(ln2/8)lo
+	VPERMPD tanhtab<>+0(SB), Z4, Z9          // 2^((k mod 8)/8)
+	VBROADCASTSD tanhtab<>+96(SB), Z2
+	VFMADD213PD.BCST tanhtab<>+88(SB), Z1, Z2          // q0 = 1 + r
+	VBROADCASTSD tanhtab<>+112(SB), Z3
+	VFMADD213PD.BCST tanhtab<>+104(SB), Z1, Z3          // q1 = c2 + c3·r
+	VBROADCASTSD tanhtab<>+128(SB), Z5
+	VFMADD213PD.BCST tanhtab<>+120(SB), Z1, Z5          // q2 = c4 + c5·r
+	VBROADCASTSD tanhtab<>+144(SB), Z7
+	VFMADD213PD.BCST tanhtab<>+136(SB), Z1, Z7          // q3 = c6 + c7·r
+	VMULPD Z1, Z1, Z0                        // r²
+	VFMADD231PD Z0, Z3, Z2                   // s0 = q0 + q1·r²
+	VFMADD231PD Z0, Z7, Z5                   // s1 = q2 + q3·r²
+	VMULPD Z0, Z0, Z3                        // r⁴
+	VFMADD231PD Z3, Z5, Z2                   // u = s0 + s1·r⁴
+	VMULPD Z3, Z3, Z0                        // r⁸
+	VFMADD231PD.BCST tanhtab<>+152(SB), Z0, Z2          // e^r = u + c8·r⁸
+	VPSRLQ $3, Z4, Z4
+	VPSLLQ $52, Z4, Z4                       // k div 8 into the exponent field
+	VPADDQ.BCST tanhc<>+192(SB), Z4, Z4      // 2^(k div 8)
+	VMULPD Z9, Z2, Z2
+	VMULPD Z4, Z2, Z2                        // e^t
+	VADDPD.BCST tanhc<>+224(SB), Z2, Z2      // e^t + 1
 	VBROADCASTSD tanhc<>+256(SB), Z3
-	VDIVPD Z2, Z3, Z3                       // 2/(e^t + 1)
+	VDIVPD Z2, Z3, Z3                        // 2/(e^t + 1)
 	VBROADCASTSD tanhc<>+224(SB), Z2
-	VSUBPD Z3, Z2, Z2                       // tanh|x|
-	VPORQ Z6, Z2, Z2                        // with the sign of x
+	VSUBPD Z3, Z2, Z2                        // tanh|x|
+	VPORQ Z6, Z2, Z2                         // with the sign of x
 	VMOVUPD Z2, (SI)
 	ADDQ $64, SI
 	DECQ CX
-	JNZ  loop
+	JNZ  loop512
 	VZEROUPPER
 	RET
