@@ -171,8 +171,13 @@ func (m *MLP) checkBatch(ws *Workspace, buf []float64, width, n int, what string
 	if n < 0 || n > ws.maxBatch {
 		panic(fmt.Sprintf("nn: batch %d outside the workspace's 0..%d", n, ws.maxBatch))
 	}
-	if len(ws.acts) != len(m.sizes) || len(ws.acts[0]) != ws.maxBatch*m.sizes[0] {
+	if len(ws.acts) != len(m.sizes) {
 		panic("nn: workspace of another network")
+	}
+	for l, a := range ws.acts {
+		if len(a) != ws.maxBatch*m.sizes[l] {
+			panic("nn: workspace of another network")
+		}
 	}
 	if len(buf) < n*width {
 		panic(fmt.Sprintf("nn: %s has %d values, want %d×%d", what, len(buf), n, width))

@@ -289,12 +289,14 @@ func TestNoAllocations(t *testing.T) {
 func TestPanicsOnMisuse(t *testing.T) {
 	m := randomMLP(t, []int{3, 4, 2}, Tanh, 1)
 	other := randomMLP(t, []int{5, 4, 2}, Tanh, 1)
+	wider := randomMLP(t, []int{3, 9, 2}, Tanh, 1)
 	ws := m.NewWorkspace(2)
 	cases := map[string]func(){
 		"batch too big":    func() { m.Forward(ws, make([]float64, 9), 3) },
 		"short input":      func() { m.Forward(ws, make([]float64, 5), 2) },
 		"short dOut":       func() { m.Forward(ws, make([]float64, 6), 2); m.Backward(ws, make([]float64, 3), 2) },
 		"foreign ws":       func() { other.Forward(ws, make([]float64, 10), 2) },
+		"same ends":        func() { wider.Forward(ws, make([]float64, 6), 2) },
 		"one size":         func() { NewMLP([]int{3}, Tanh, nil, newRand(1)) },
 		"gains":            func() { NewMLP([]int{3, 2}, Tanh, []float64{1, 1}, newRand(1)) },
 		"zero width":       func() { NewMLP([]int{3, 0, 2}, Tanh, []float64{1, 1}, newRand(1)) },
