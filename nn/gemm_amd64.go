@@ -165,3 +165,16 @@ func dotRows(c, a, bt []float64, m, k, p int) {
 	}
 	dotRowsGo(c, a, bt, m, k, p)
 }
+
+//go:noescape
+func transposeAVX512(dst, src *float64, r, c int)
+
+// transpose writes the transpose of the r×c matrix src into dst (c×r).
+func transpose(dst, src []float64, r, c int) {
+	if useAVX512 && r%8 == 0 && c%8 == 0 && r > 0 && c > 0 {
+		_, _ = dst[r*c-1], src[r*c-1]
+		transposeAVX512(&dst[0], &src[0], r, c)
+		return
+	}
+	transposeGo(dst, src, r, c)
+}

@@ -30,3 +30,6 @@ func colSum(dst, x []float64, n, p int) { colSumGo(dst, x, n, p) }
 // dotRows adds to the m×p matrix c the products of the rows of the m×k
 // matrix a with the rows of the p×k matrix bt: c += a·btᵀ.
 func dotRows(c, a, bt []float64, m, k, p int) { dotRowsGo(c, a, bt, m, k, p) }
+
+// transpose writes the transpose of the r×c matrix src into dst (c×r).
+func transpose(dst, src []float64, r, c int) { transposeGo(dst, src, r, c) }

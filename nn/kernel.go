@@ -82,9 +82,9 @@ func colSumGo(dst, x []float64, n, p int) {
 	}
 }
 
-// transpose writes the transpose of the r×c matrix src into dst (c×r),
+// transposeGo writes the transpose of the r×c matrix src into dst (c×r),
 // four by four so that each group of stores fills consecutive addresses.
-func transpose(dst, src []float64, r, c int) {
+func transposeGo(dst, src []float64, r, c int) {
 	i := 0
 	for ; i+4 <= r; i += 4 {
 		s0 := src[i*c : (i+1)*c]

@@ -184,3 +184,27 @@ func TestDotRowsAgree(t *testing.T) {
 		}
 	}
 }
+
+func TestTranspose(t *testing.T) {
+	have := useAVX512
+	defer func() { useAVX512 = have }()
+	for _, wide := range []bool{false, true} {
+		useAVX512 = wide && have
+		for _, rc := range [][2]int{{1, 1}, {3, 5}, {8, 8}, {64, 64}, {16, 40}, {64, 2}, {4, 64}, {12, 8}} {
+			r, c := rc[0], rc[1]
+			src := make([]float64, r*c)
+			for i := range src {
+				src[i] = float64(i) + 0.5
+			}
+			dst := make([]float64, r*c)
+			transpose(dst, src, r, c)
+			for i := 0; i < r; i++ {
+				for j := 0; j < c; j++ {
+					if dst[j*r+i] != src[i*c+j] {
+						t.Fatalf("AVX-512 %v %d×%d: dst[%d][%d] = %g, want %g", useAVX512, r, c, j, i, dst[j*r+i], src[i*c+j])
+					}
+				}
+			}
+		}
+	}
+}
