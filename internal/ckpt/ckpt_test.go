@@ -92,3 +92,25 @@ func TestLoadNamesThePath(t *testing.T) {
 		t.Errorf("error %q should name %s and wrap ErrNotCheckpoint", err, path)
 	}
 }
+
+// FuzzDecode checks that no input makes Decode panic, and that whatever it
+// accepts encodes back to the same bytes.
+func FuzzDecode(f *testing.F) {
+	good, _ := Encode(sample())
+	f.Add(good)
+	f.Add(good[:len(good)/2])
+	f.Add([]byte("PGRADCKP"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := Decode(data)
+		if err != nil {
+			return
+		}
+		again, err := Encode(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(again, data) {
+			t.Errorf("decoded and re-encoded %d bytes into %d different ones", len(data), len(again))
+		}
+	})
+}
