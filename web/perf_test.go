@@ -50,6 +50,19 @@ var (
 const perfProbe = `(() => {
   const probe = { ready: null, frame: null, how: "", csp: [] };
   Object.defineProperty(globalThis, "__pgradProbe", { value: probe });
+  // Milestones of the start-up, to tell download, compilation, the Go
+  // program's start and the page's own set-up apart.
+  probe.marks = {};
+  const mark = (name) => { if (!(name in probe.marks)) probe.marks[name] = performance.now(); };
+  const inst = WebAssembly.instantiateStreaming;
+  if (inst) {
+    WebAssembly.instantiateStreaming = function (...args) {
+      mark("instantiateCalled");
+      return inst.apply(this, args).then((r) => { mark("instantiated"); return r; });
+    };
+  }
+  globalThis.addEventListener("pgrad-core-ready", () => mark("goReady"));
+  globalThis.addEventListener("pgrad-ready", () => mark("bridgeReady"));
   document.addEventListener("securitypolicyviolation", (e) => {
     probe.csp.push(e.violatedDirective + " blocked " + (e.blockedURI || "inline code") + " at " + e.sourceFile + ":" + e.lineNumber);
   });
@@ -82,7 +95,7 @@ const perfWaitReady = `new Promise((resolve, reject) => {
       const wasm = res("pgrad.wasm");
       const pp = globalThis.pgradPerf || {};
       resolve({
-        readyMs: p.ready, frameMs: p.frame, how: p.how, csp: p.csp,
+        readyMs: p.ready, frameMs: p.frame, how: p.how, csp: p.csp, marks: p.marks,
         pageFirstFrameMs: typeof pp.firstFrameMs === "number" ? pp.firstFrameMs : -1,
         domContentLoadedMs: nav.domContentLoadedEventEnd || 0,
         loadMs: nav.loadEventEnd || 0,
@@ -134,17 +147,18 @@ const perfMeasureTraining = `new Promise((resolve) => {
 })`
 
 type perfLoad struct {
-	ReadyMs            float64  `json:"readyMs"`
-	FrameMs            float64  `json:"frameMs"`
-	How                string   `json:"how"`
-	CSP                []string `json:"csp"` // Content-Security-Policy violations the page caused
-	PageFirstFrameMs   float64  `json:"pageFirstFrameMs"`
-	DOMContentLoadedMs float64  `json:"domContentLoadedMs"`
-	LoadMs             float64  `json:"loadMs"`
-	WasmResponseEndMs  float64  `json:"wasmResponseEndMs"`
-	WasmTransferBytes  int      `json:"wasmTransferBytes"`
-	WasmEncodedBytes   int      `json:"wasmEncodedBytes"`
-	WasmDecodedBytes   int      `json:"wasmDecodedBytes"`
+	ReadyMs            float64            `json:"readyMs"`
+	FrameMs            float64            `json:"frameMs"`
+	How                string             `json:"how"`
+	CSP                []string           `json:"csp"`   // Content-Security-Policy violations the page caused
+	Marks              map[string]float64 `json:"marks"` // start-up milestones seen by the probe
+	PageFirstFrameMs   float64            `json:"pageFirstFrameMs"`
+	DOMContentLoadedMs float64            `json:"domContentLoadedMs"`
+	LoadMs             float64            `json:"loadMs"`
+	WasmResponseEndMs  float64            `json:"wasmResponseEndMs"`
+	WasmTransferBytes  int                `json:"wasmTransferBytes"`
+	WasmEncodedBytes   int                `json:"wasmEncodedBytes"`
+	WasmDecodedBytes   int                `json:"wasmDecodedBytes"`
 }
 
 type perfTraining struct {
@@ -473,8 +487,8 @@ func perfPrint(w *os.File, r perfReport) {
 		fmt.Fprintf(w, "  wasm in the browser:     %d bytes transferred, %d decoded (cold load)\n", l.WasmTransferBytes, l.WasmDecodedBytes)
 		fmt.Fprintf(w, "  first interactive frame: %.0f ms cold; %.0f ms median of %d warm loads (per load: %s)\n",
 			r.ColdFirstFrame, r.WarmFirstFrame, len(r.Loads)-1, perfJoin(r.FirstFrameMs))
-		fmt.Fprintf(w, "    cold load: DOMContentLoaded %.0f ms, wasm downloaded %.0f ms, interactive (%s) %.0f ms, page's firstFrameMs %.0f ms\n",
-			l.DOMContentLoadedMs, l.WasmResponseEndMs, l.How, l.ReadyMs, l.PageFirstFrameMs)
+		fmt.Fprintf(w, "    cold load: DOMContentLoaded %.0f ms, wasm requested %.0f ms, downloaded %.0f ms, compiled %.0f ms, Go main ready %.0f ms, bridge ready %.0f ms, interactive (%s) %.0f ms; page's firstFrameMs %.0f ms\n",
+			l.DOMContentLoadedMs, perfMark(l, "instantiateCalled"), l.WasmResponseEndMs, perfMark(l, "instantiated"), perfMark(l, "goReady"), perfMark(l, "bridgeReady"), l.How, l.ReadyMs, l.PageFirstFrameMs)
 	}
 	for _, v := range r.Views {
 		fmt.Fprintf(w, "  training, %s view, at %q for %.1f s: %.1f frames/s (frame time p50 %.1f ms, p95 %.1f ms, max %.1f ms), %.0f rollouts/s\n",
@@ -497,6 +511,15 @@ func perfPrint(w *os.File, r perfReport) {
 		Browser, LoadAverage     string
 	}{r.WasmBytes, r.WasmGzipBytes, math.Round(r.ColdFirstFrame), math.Round(r.WarmFirstFrame), views, r.Browser, r.LoadAverage})
 	fmt.Fprintf(w, "PERF %s\n", b)
+}
+
+// perfMark returns a start-up milestone of l, or NaN when the probe did not
+// see it (a page that starts differently).
+func perfMark(l perfLoad, name string) float64 {
+	if v, ok := l.Marks[name]; ok {
+		return v
+	}
+	return math.NaN()
 }
 
 func perfJoin(x []float64) string {
