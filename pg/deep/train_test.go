@@ -12,6 +12,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/pgrad/pgrad/internal/ckpt"
 )
 
 var (
@@ -469,6 +471,43 @@ func TestDefaultsSolveAtTheEnd(t *testing.T) {
 					t.Errorf("%s %s seed %d: evaluation mean %.1f, want ≥ %v", env, algo, seed, m, target)
 				}
 			}
+		}
+	}
+}
+
+// A well-formed checkpoint whose content does not make an agent is an
+// error, not a panic: networks of another task, a missing section, a bad
+// configuration.
+func TestLoadRejectsMismatchedContent(t *testing.T) {
+	dir := t.TempDir()
+	cp, _ := New(short("cartpole"), 1)
+	pd, _ := New(short("pendulum"), 1)
+	cpPath, pdPath := filepath.Join(dir, "cp"), filepath.Join(dir, "pd")
+	if err := cp.Agent().Save(cpPath); err != nil {
+		t.Fatal(err)
+	}
+	if err := pd.Agent().Save(pdPath); err != nil {
+		t.Fatal(err)
+	}
+	f, err := ckpt.Load(cpPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, _ := ckpt.Load(pdPath)
+	cases := map[string]*ckpt.File{
+		"pendulum networks in a cartpole checkpoint": {Config: f.Config, Sections: g.Sections},
+		"no value network":                           {Config: f.Config, Sections: f.Sections[:1]},
+		"bad config":                                 {Config: []byte(`{"env": 3}`), Sections: f.Sections},
+		"invalid config":                             {Config: []byte(`{"env": "cartpole", "algo": "ppo"}`), Sections: f.Sections},
+		"garbage network":                            {Config: f.Config, Sections: []ckpt.Section{{Name: "policy", Data: []byte("xx")}, {Name: "value", Data: []byte("yy")}}},
+	}
+	for name, c := range cases {
+		p := filepath.Join(dir, "x")
+		if err := ckpt.Save(p, c); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Load(p); err == nil {
+			t.Errorf("%s: Load accepted it", name)
 		}
 	}
 }
