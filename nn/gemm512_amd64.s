@@ -101,3 +101,78 @@ loop:
 	JNZ  block
 	VZEROUPPER
 	RET
+
+// func gemm1x32AVX512(c *float64, a *float64, acs int, b *float64, ldb int, k, blocks int, src *float64)
+//
+// One row in column blocks of 32: C[0, 32j:32j+32] = S[0, 32j:32j+32] +
+// Σ_j a[j*acs]·B[j, 32j:32j+32], k taken two at a time into two sets of
+// four accumulators so that eight multiply-adds are in flight.
+TEXT ·gemm1x32AVX512(SB), NOSPLIT, $0-64
+	MOVQ c+0(FP), DX
+	MOVQ acs+16(FP), R11
+	SHLQ $3, R11
+	MOVQ b+24(FP), BX
+	MOVQ ldb+32(FP), R12
+	SHLQ $3, R12
+	MOVQ blocks+48(FP), R13
+	MOVQ src+56(FP), AX
+
+blk:
+	VMOVUPD (AX), Z0
+	VMOVUPD 64(AX), Z1
+	VMOVUPD 128(AX), Z2
+	VMOVUPD 192(AX), Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	MOVQ a+8(FP), SI
+	MOVQ BX, DI
+	MOVQ k+40(FP), CX
+	SHRQ $1, CX
+	JZ   tail
+
+pair:
+	VBROADCASTSD (SI), Z8
+	VFMADD231PD (DI), Z8, Z0
+	VFMADD231PD 64(DI), Z8, Z1
+	VFMADD231PD 128(DI), Z8, Z2
+	VFMADD231PD 192(DI), Z8, Z3
+	ADDQ R11, SI
+	ADDQ R12, DI
+	VBROADCASTSD (SI), Z9
+	VFMADD231PD (DI), Z9, Z4
+	VFMADD231PD 64(DI), Z9, Z5
+	VFMADD231PD 128(DI), Z9, Z6
+	VFMADD231PD 192(DI), Z9, Z7
+	ADDQ R11, SI
+	ADDQ R12, DI
+	DECQ CX
+	JNZ  pair
+
+tail:
+	MOVQ k+40(FP), CX
+	ANDQ $1, CX
+	JZ   done
+	VBROADCASTSD (SI), Z8
+	VFMADD231PD (DI), Z8, Z0
+	VFMADD231PD 64(DI), Z8, Z1
+	VFMADD231PD 128(DI), Z8, Z2
+	VFMADD231PD 192(DI), Z8, Z3
+
+done:
+	VADDPD Z4, Z0, Z0
+	VADDPD Z5, Z1, Z1
+	VADDPD Z6, Z2, Z2
+	VADDPD Z7, Z3, Z3
+	VMOVUPD Z0, (DX)
+	VMOVUPD Z1, 64(DX)
+	VMOVUPD Z2, 128(DX)
+	VMOVUPD Z3, 192(DX)
+	ADDQ $256, DX
+	ADDQ $256, AX
+	ADDQ $256, BX
+	DECQ R13
+	JNZ  blk
+	VZEROUPPER
+	RET

@@ -19,6 +19,9 @@ func gemm4x32AVX512(c *float64, ldc int, a *float64, ars, acs int, b *float64, l
 func gemm4x8AVX(c *float64, ldc int, a *float64, ars, acs int, b *float64, ldb int, k, blocks int, src *float64, lds int)
 
 //go:noescape
+func gemm1x32AVX512(c *float64, a *float64, acs int, b *float64, ldb int, k, blocks int, src *float64)
+
+//go:noescape
 func gemm1x8AVX(c *float64, a *float64, acs int, b *float64, ldb int, k, blocks int, src *float64)
 
 // gemm computes C = S + A·B for an m×k matrix A, a k×p row-major matrix B
@@ -68,7 +71,12 @@ func gemm(c, src []float64, lds int, a, b []float64, m, k, p, ars, acs int) {
 		}
 	}
 	for ; r < m; r++ {
-		gemm1x8AVX(&c[r*p], &a[r*ars], acs, &b[0], p, k, blocks, &src[r*lds])
+		if wide > 0 {
+			gemm1x32AVX512(&c[r*p], &a[r*ars], acs, &b[0], p, k, wide, &src[r*lds])
+		}
+		if rest > 0 {
+			gemm1x8AVX(&c[r*p+32*wide], &a[r*ars], acs, &b[32*wide], p, k, rest, &src[r*lds+32*wide])
+		}
 	}
 	if from := blocks * 8; from < p {
 		if !aliases(c, src, lds, p) {
