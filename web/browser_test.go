@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -23,6 +24,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/pgrad/pgrad/env"
+	"github.com/pgrad/pgrad/lab"
 	"github.com/pgrad/pgrad/web"
 )
 
@@ -271,6 +274,7 @@ func (p *page) trainUntil(t *testing.T, rollouts func() float64, maxRollouts flo
 // name in the test's artifacts and, with -screenshots, in docs/screenshots.
 func (p *page) screenshot(t *testing.T, name, sel string) {
 	t.Helper()
+	p.run(t, chromedp.Sleep(300*time.Millisecond)) // let colour transitions finish
 	var png []byte
 	var err error
 	if sel == "" {
@@ -688,6 +692,7 @@ func TestBrowser(t *testing.T) {
 		if moves := eval[[]int](t, p, `[pgrad.step(0)[10], pgrad.stepField(0)[17]]`); moves[0] != 0 || moves[1] != 0 {
 			t.Errorf("a link with the default goal, pit and target recorded moves %v, want none", moves)
 		}
+		checkReplay(t, p)
 		// A link that moves the goal onto the pit's square and the pit
 		// elsewhere needs the pit moved first.
 		p.run(t,
@@ -740,4 +745,57 @@ func TestBrowser(t *testing.T) {
 	if probs := p.problems(); len(probs) > 0 {
 		t.Errorf("console errors or failed requests during the test: %q", probs)
 	}
+}
+
+// checkReplay steps a fresh page and checks the command it prints: the
+// native session with those arguments must hold the very same numbers, bit
+// for bit, as the tab's wasm session.
+func checkReplay(t *testing.T, p *page) {
+	t.Helper()
+	for range 5 {
+		p.clickSelector(t, "#step")
+	}
+	if got, want := text(t, p, "#replay"), "pgrad train gridworld -seed 1 -rollouts 20"; got != want {
+		t.Fatalf("replay command %q, want %q", got, want)
+	}
+	probs := eval[[][4]float64](t, p, `(() => { const f = pgrad.step(0), n = f[1]; const out = [];
+	  for (let i = 0; i < n * n; i++) out.push([f[20 + 4 * i], f[21 + 4 * i], f[22 + 4 * i], f[23 + 4 * i]]); return out; })()`)
+	g, err := lab.NewGrid(env.DefaultGrid(), lab.DefaultSettings(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Step(20); err != nil {
+		t.Fatal(err)
+	}
+	if want := g.Snapshot(0).Probs; !reflect.DeepEqual(probs, want) {
+		t.Errorf("the tab's π after 20 rollouts differs from the command line's:\ntab    %v\nnative %v", probs, want)
+	}
+
+	p.clickSelector(t, `label[for="view-gauss"]`)
+	for range 3 {
+		p.clickSelector(t, "#step")
+	}
+	if got, want := text(t, p, "#replay"), "pgrad train field -seed 1 -rollouts 12"; got != want {
+		t.Fatalf("replay command %q, want %q", got, want)
+	}
+	mu := eval[[4]float64](t, p, `(() => { const f = pgrad.stepField(0); return [f[2], f[3], f[4], f[5]]; })()`)
+	f, err := lab.NewField(env.DefaultField(), lab.DefaultFieldSettings(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Step(12); err != nil {
+		t.Fatal(err)
+	}
+	s := f.Snapshot(0)
+	if want := [4]float64{s.Mu[0], s.Mu[1], s.Sigma[0], s.Sigma[1]}; mu != want {
+		t.Errorf("the tab's μ, σ after 12 samples %v, the command line's %v", mu, want)
+	}
+
+	// A change after the first rollout cannot be said in one command.
+	eval[int](t, p, `document.getElementById('plane').focus(), 1`)
+	p.run(t, chromedp.KeyEvent(kb.ArrowLeft))
+	if got := text(t, p, "#replay"); got != "" {
+		t.Errorf("replay command %q after moving the target mid-run, want none", got)
+	}
+	p.clickSelector(t, `label[for="view-policy"]`)
 }

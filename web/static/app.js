@@ -24,6 +24,7 @@ const ui = {
   chartA: $("chart-a"), chartB: $("chart-b"), chartC: $("chart-c"),
   status: $("status"), lab: $("lab"), stageGrid: $("stage-grid"), stageField: $("stage-field"),
   gridSvg: $("grid"),
+  replay: $("replay"), replayLabel: $("replay-label"),
 };
 
 const state = {
@@ -36,6 +37,11 @@ const state = {
   fieldOff: newFieldOffsets(),
   gridFrame: null,
   fieldFrame: null,
+  // Whether `pgrad train` can replay each session: true until something
+  // changes after its first rollout (the command line sets everything
+  // once, before training).
+  replay: { grid: true, field: true },
+  defaults: null, // the settings, goal, pit and target of a fresh page
 };
 
 const perf = { firstFrameMs: null, fps: 0, rolloutsPerSecond: 0 };
@@ -78,6 +84,7 @@ function showGrid(f) {
   ui.statA.textContent = Number.isNaN(o.success) ? "–" : `${Math.round(100 * o.success)}%`;
   ui.statB.textContent = Number.isNaN(o.meanReturn) ? "–" : signed(o.meanReturn);
   chart.update(f, o.curve, o.nCurve, o.moves, o.nMoves, o.rollouts, true);
+  showReplay();
 }
 
 function showField(f) {
@@ -91,6 +98,68 @@ function showField(f) {
   ui.statA.textContent = Number.isNaN(o.success) ? "–" : `${Math.round(100 * o.success)}%`;
   ui.statB.textContent = Number.isNaN(o.meanReward) ? "–" : o.meanReward.toFixed(2);
   chart.update(f, o.curve, o.nCurve, o.moves, o.nMoves, o.rollouts, true);
+  showReplay();
+}
+
+// showReplay writes the pgrad command that reproduces the session in view,
+// bit for bit, or says why there is none.
+let replayShown = "";
+function showReplay() {
+  if (!state.ready || !state.defaults) {
+    return;
+  }
+  const gauss = isGauss();
+  let text;
+  if (!(gauss ? state.replay.field : state.replay.grid)) {
+    text = "";
+  } else if (gauss) {
+    const o = state.fieldOff;
+    const s = state.settings.field;
+    const d = state.defaults;
+    text = `pgrad train field -seed ${s.seed} -rollouts ${o.rollouts}` +
+      (o.targetX !== d.target[0] || o.targetY !== d.target[1] ? ` -target ${o.targetX},${o.targetY}` : "") +
+      flags(s, d.field);
+  } else {
+    const o = state.gridOff;
+    const s = state.settings.grid;
+    const d = state.defaults;
+    const cell = (i) => `${Math.floor(i / o.size)},${i % o.size}`;
+    const pit = o.nPits > 0 ? cell(state.gridFrame[o.pits]) : "";
+    text = `pgrad train gridworld -seed ${s.seed} -rollouts ${o.rollouts}` +
+      (cell(o.goal) !== d.goal ? ` -goal ${cell(o.goal)}` : "") +
+      (pit !== d.pit ? ` -pits '${pit}'` : "") +
+      flags(s, d.grid);
+  }
+  if (text === replayShown) {
+    return;
+  }
+  replayShown = text;
+  ui.replay.textContent = text;
+  ui.replayLabel.textContent = text
+    ? "The same run in a terminal:"
+    : "Changed mid-run, so no single command replays this run; Reset keeps the changes, reload the page for a fresh seed.";
+}
+
+function flags(s, d) {
+  return (s.lr !== d.lr ? ` -lr ${s.lr}` : "") + (s.baseline !== d.baseline ? ` -baseline ${s.baseline}` : "");
+}
+
+// readSettings caches both sessions' settings for the replay line.
+function readSettings() {
+  const grid = guarded(() => call("settings"));
+  const field = guarded(() => call("fieldSettings"));
+  if (grid && field) {
+    state.settings = { grid, field };
+  }
+}
+
+// changed records that the session in view changed after it had started,
+// which a single command line can no longer express.
+function changed(which) {
+  const o = which === "field" ? state.fieldOff : state.gridOff;
+  if (o.rollouts > 0) {
+    state.replay[which] = false;
+  }
 }
 
 function signed(v) {
@@ -197,6 +266,10 @@ function describeBatch(f, o, n) {
 }
 
 function resetAll() {
+  // Reset keeps the random stream going, so a run that had started can no
+  // longer be replayed from its seed.
+  changed("grid");
+  changed("field");
   guarded(() => call("reset"));
   state.owed = 0;
   grid.lastRollouts = -1;
@@ -249,6 +322,7 @@ function pickCell(r, c, shift) {
     say("That is the pit, so it can't be the goal. To move the pit instead, choose “pit” below, or Shift-click.", true);
     return;
   }
+  changed("grid");
   const f = guarded(() => call(movePit ? "setPit" : "setGoal", r, c));
   if (!f) {
     return;
@@ -265,6 +339,7 @@ function moveTarget(x, y) {
   if (!state.ready) {
     return;
   }
+  changed("field");
   const f = guarded(() => call("setTarget", x, y));
   if (f) {
     showField(f);
@@ -348,7 +423,11 @@ function applySettings() {
   const lr = lrValue();
   ui.lrOut.textContent = String(lr);
   const [, set, on] = settingsNames();
+  changed(isGauss() ? "field" : "grid");
   guarded(() => call(set, { lr, baseline: ui.baseline.checked ? on : "none" }));
+  readSettings();
+  replayShown = null;
+  showReplay();
   saveHash();
 }
 
@@ -498,7 +577,17 @@ showSpeed();
 requestAnimationFrame(frame);
 
 start().then(() => {
+  const g = call("step", 0);
+  const go = gridOffsets(g, newGridOffsets());
+  const fd = call("stepField", 0);
+  state.defaults = {
+    grid: call("settings"), field: call("fieldSettings"),
+    goal: `${Math.floor(go.goal / go.size)},${go.goal % go.size}`,
+    pit: go.nPits > 0 ? `${Math.floor(g[go.pits] / go.size)},${g[go.pits] % go.size}` : "",
+    target: [fd[6], fd[7]],
+  };
   const problems = restoreHash();
+  readSettings();
   refreshBoth();
   state.ready = true;
   state.dirty = true;
