@@ -40,15 +40,16 @@
 //	go test -tags purego -run NONE -bench 'GEMM|Forward|Backward|PPONetworks' ./nn/
 //
 //	                                            assembly            pure Go
-//	kernel C(128×64) += A(128×64)·B(64×64)      129 GFLOP/s         7.6 GFLOP/s
+//	kernel C(128×64) += A(128×64)·B(64×64)      131 GFLOP/s         7.6 GFLOP/s
 //	  same on AVX2 only (4×8 kernel)            ~57 GFLOP/s
 //	kernel dW(64×64) += aᵀ(64×128)·dy(128×64)   114 GFLOP/s
-//	Forward 4-64-64-2 tanh, batch 128           19.9 µs (58 GFLOP/s)   257 µs
-//	Forward 4-64-64-2 tanh, batch 4             0.70 µs
-//	Backward 4-64-64-2, batch 128               25.1 µs (89 GFLOP/s)   307 µs
+//	Forward 4-64-64-2 tanh, batch 128           17.6 µs (65 GFLOP/s)   257 µs
+//	Forward 4-64-64-2 tanh, batch 4             0.62 µs
+//	Forward 4-64-64-2 tanh, batch 1             0.24 µs
+//	Backward 4-64-64-2, batch 128               23.7 µs (94 GFLOP/s)   307 µs
 //	Adam over 4,610 parameters                  1.8 µs
 //	tanh                                        0.52 ns a value
-//	PPO network work, one goroutine             ~297,000 env steps/s   ~25,000
+//	PPO network work, one goroutine             ~326,000 env steps/s   ~25,000
 //
 // The last line is BenchmarkPPONetworks: CleanRL's CartPole iteration (4×128
 // rollout forwards of actor and critic, then 4 epochs × 4 minibatches of 128
@@ -60,8 +61,8 @@
 // narrow output layers.
 //
 // float64 or float32: the float32 twin of the AVX-512 kernel
-// (BenchmarkGEMMFloat32) runs the same product twice as fast (261 against
-// 129 GFLOP/s, same runs), as the doubled vector width predicts. With the
+// (BenchmarkGEMMFloat32) runs the same product twice as fast (259 against
+// 131 GFLOP/s, same runs), as the doubled vector width predicts. With the
 // GEMM at about half of a PPO iteration, single precision would gain about
 // a third end to end, while costing finite-difference gradient checks
 // (useless at float32's 1e-7 resolution) and a change of every API between
