@@ -42,8 +42,8 @@ type stepJob struct {
 	finalObs              []float64
 }
 
-// NewVec returns n copies made by make, seeded from seed. It panics if n < 1
-// or make returns copies of different shapes.
+// NewVec returns n copies made by newEnv, seeded from seed. It panics if
+// n < 1 or newEnv returns copies of different shapes.
 func NewVec(newEnv func() Env, n int, seed uint64) *Vec {
 	if n < 1 {
 		panic(fmt.Sprintf("control: Vec of %d copies, want ≥ 1", n))
@@ -65,6 +65,8 @@ func NewVec(newEnv func() Env, n int, seed uint64) *Vec {
 		if e.ObsDim() != v.obsDim || e.ActDim() != v.envs[0].ActDim() || e.Discrete() != v.envs[0].Discrete() {
 			panic("control: Vec copies differ in shape")
 		}
+		// Distinct, well-spread streams per copy (the golden-ratio step
+		// of SplitMix), so neighbouring copies do not share resets.
 		s := seed + uint64(i)*0x9e3779b97f4a7c15
 		v.rngs = append(v.rngs, rand.New(rand.NewPCG(s, s^0x9e3779b97f4a7c15)))
 	}
