@@ -415,6 +415,13 @@ func TestBrowser(t *testing.T) {
 		if got := text(t, p, "#train"); got != "Train" {
 			t.Errorf("#train reads %q after pausing, want Train", got)
 		}
+		// The readout under the grid gives the start's numbers.
+		readout := text(t, p, "#readout")
+		for a, glyph := range []string{"↑", "→", "↓", "←"} {
+			if want := fmt.Sprintf("%s %.2f", glyph, s.Probs[a]); !strings.Contains(readout, want) {
+				t.Errorf("readout %q lacks %q", readout, want)
+			}
+		}
 		// The policy view's arrows: at the start cell, a clearly likelier
 		// action has a wider arrow; the greedy path runs from the start.
 		type arrows struct {

@@ -47,7 +47,7 @@ const state = {
 const perf = { firstFrameMs: null, fps: 0, rolloutsPerSecond: 0 };
 globalThis.pgradPerf = perf;
 
-const grid = new GridView(ui.gridSvg, pickCell);
+const grid = new GridView(ui.gridSvg, pickCell, $("readout"));
 const field = new FieldView($("heat"), $("plane"), moveTarget);
 const chart = new Chart($("chart"));
 initFormula($("formula"), $("eq-legend"));
@@ -137,7 +137,7 @@ function showReplay() {
   ui.replay.textContent = text;
   ui.replayLabel.textContent = text
     ? "The same run in a terminal:"
-    : "Changed mid-run, so no single command replays this run; Reset keeps the changes, reload the page for a fresh seed.";
+    : "No single command replays this run, because something changed mid-run; reload the page for a run that can be replayed.";
 }
 
 function flags(s, d) {

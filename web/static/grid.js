@@ -57,8 +57,10 @@ function arrowPath(cx, cy, a, w, len) {
 }
 
 export class GridView {
-  constructor(svg, onPick) {
+  constructor(svg, onPick, readout) {
     this.svg = svg;
+    this.readout = readout;
+    this.readoutText = "";
     this.onPick = onPick;
     this.size = 0;
     this.cells = [];
@@ -78,7 +80,10 @@ export class GridView {
     };
     svg.addEventListener("pointerover", setHot);
     svg.addEventListener("focusin", setHot);
-    svg.addEventListener("pointerleave", () => { this.hot = -1; });
+    svg.addEventListener("pointerleave", () => {
+      this.hot = -1;
+      this.drawReadout();
+    });
     svg.addEventListener("click", (e) => {
       const g = e.target.closest(".cell");
       if (g) {
@@ -233,6 +238,7 @@ export class GridView {
   // drawNumbers writes π for the hot cell only: the numbers of the other
   // cells are hidden, so writing them would only cost layout.
   drawNumbers() {
+    this.drawReadout();
     const i = this.hot;
     if (i < 0 || !this.frame || i >= this.cells.length) {
       return;
@@ -253,6 +259,30 @@ export class GridView {
       if (c.g.getAttribute("aria-label") !== label) {
         c.g.setAttribute("aria-label", label);
       }
+    }
+  }
+
+  // drawReadout writes π of the hot cell, or of the start when no cell is
+  // hot, under the grid: the numbers a touch screen cannot hover for.
+  drawReadout() {
+    if (!this.readout || !this.frame) {
+      return;
+    }
+    const o = this.off;
+    const i = this.hot >= 0 && this.hot < this.cells.length ? this.hot : o.start;
+    const c = this.cells[i];
+    let text;
+    if (c.kind === "goal" || c.kind === "pit") {
+      text = `The ${c.kind} ends the rollout: no move is taken there.`;
+    } else {
+      const b = o.probs + 4 * i;
+      const f = this.frame;
+      const where = i === o.start ? "start" : `row ${Math.floor(i / o.size) + 1}, column ${(i % o.size) + 1}`;
+      text = `π(· | ${where}):  ↑ ${f[b].toFixed(2)}   → ${f[b + 1].toFixed(2)}   ↓ ${f[b + 2].toFixed(2)}   ← ${f[b + 3].toFixed(2)}`;
+    }
+    if (text !== this.readoutText) {
+      this.readoutText = text;
+      this.readout.textContent = text;
     }
   }
 
