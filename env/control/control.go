@@ -18,10 +18,20 @@
 // state, MountainCarContinuous after every step) the tasks here round it
 // the same way.
 //
-// The tasks cost well under a microsecond a step (BenchmarkVecStep), far
-// less than the networks that drive them, so spreading a Vec over
-// goroutines (Vec.SetWorkers) does not pay for the handful of copies PPO
-// uses; it can for many copies on an otherwise idle machine.
+// The tasks cost tens of nanoseconds a step, far less than the networks
+// that drive them, and spreading a Vec over goroutines (Vec.SetWorkers)
+// does not pay: handing work to another goroutine costs more than the
+// steps it saves. Best of four runs on the 2-core development machine
+// under load (go test -bench . ./env/control/):
+//
+//	                 in place          with one helper goroutine
+//	CartPole ×4      25 M steps/s      7.7 M steps/s
+//	CartPole ×64     31 M steps/s      21 M steps/s
+//	Pendulum ×4      15 M steps/s      6.4 M steps/s
+//	Pendulum ×64     16 M steps/s      11 M steps/s
+//
+// On an idle machine, with many copies of a costlier task, helpers may
+// still win; they are there for that case.
 package control
 
 import "math/rand/v2"
