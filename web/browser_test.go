@@ -1,3 +1,15 @@
+// The browser tests drive Debian's chromium headless with chromedp against
+// the real handler and the real generated wasm:
+//
+//	go generate ./web/... && go test ./web -run TestBrowser -v
+//
+// They skip with a message when no browser or no wasm is found, and fail
+// instead under CI=true. Screenshots of each view go to the test's
+// artifact directory (kept with -artifacts -outputdir=DIR); with
+// -screenshots they are also copied to docs/screenshots for the README.
+// Waits count rollouts rather than seconds, so a loaded machine makes the
+// test slower, not flaky.
+
 package web_test
 
 import (
