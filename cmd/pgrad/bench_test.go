@@ -226,3 +226,32 @@ func TestHumanRate(t *testing.T) {
 		}
 	}
 }
+
+func TestBenchCartPoleMatchesTrain(t *testing.T) {
+	// The bench and "pgrad train cartpole -preset cleanrl" must time the
+	// same run: same seed, same steps to the target, same returns.
+	status, stdout, stderr := runArgs("bench", "cartpole", "-seeds", "2", "-stop-at", "150", "-json")
+	if status != 0 {
+		t.Fatalf("bench: status %d, stderr %q", status, stderr)
+	}
+	var b cartpoleResult
+	decodeStrict(t, stdout, &b)
+	status, stdout, stderr = runArgs("train", "cartpole", "-preset", "cleanrl", "-seed", "2", "-stop-at", "150", "-json")
+	if status != 0 {
+		t.Fatalf("train: status %d, stderr %q", status, stderr)
+	}
+	var tr struct {
+		Steps           int     `json:"steps"`
+		FinalMeanReturn float64 `json:"final_mean_return"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &tr); err != nil {
+		t.Fatalf("train -json printed %q: %v", stdout, err)
+	}
+	if !b.Reached || b.StepsToTarget == nil || *b.StepsToTarget != tr.Steps || b.FinalMeanReturn != tr.FinalMeanReturn {
+		t.Errorf("bench reached %v after %v steps with mean %v; train stopped after %d steps with mean %v",
+			b.Reached, b.StepsToTarget, b.FinalMeanReturn, tr.Steps, tr.FinalMeanReturn)
+	}
+	if tr.Steps <= 512 || tr.FinalMeanReturn < 150 {
+		t.Errorf("train stopped after %d steps with mean %v: the target of 150 should take more than one iteration", tr.Steps, tr.FinalMeanReturn)
+	}
+}
