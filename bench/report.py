@@ -83,7 +83,8 @@ def blas_of_numpy():
             core.restype = ctypes.c_char_p
             out.append(f"{lib} (OpenBLAS, kernel {core().decode()})")
         except (OSError, AttributeError):
-            out.append(f"{lib} (not OpenBLAS)")
+            kind = "Debian's reference BLAS, libblas3" if "/blas/libblas.so" in lib else "not OpenBLAS"
+            out.append(f"{lib} ({kind})")
     return ", ".join(out)
 
 
