@@ -131,9 +131,20 @@ def tabular_table(go, ref, ref_name, last_col, last):
     if ref is not None:
         ratio = go["rollouts_per_second"] / ref["rollouts_per_second"]
         out.append(f"| **ratio pgrad / numpy** | | | **{ratio:.0f}×** | | |")
+        differ = constants_differ(go.get("constants", {}), ref.get("constants", {}))
+        if differ:
+            out += ["", f"**Warning: the reference's constants differ from pgrad's ({differ}); update the numpy "
+                        "script before trusting this comparison.**"]
     else:
         out.append("| numpy | not run (no numpy) | | | | |")
     return out
+
+
+def constants_differ(a, b):
+    keys = sorted(set(a) | set(b))
+    bad = [f"{k}: pgrad {a.get(k)}, numpy {b.get(k)}" for k in keys
+           if a.get(k) is None or b.get(k) is None or abs(a[k] - b[k]) > 1e-12 * max(1, abs(a[k]))]
+    return "; ".join(bad)
 
 
 def grid_section(go, ref):

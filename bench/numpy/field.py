@@ -169,6 +169,8 @@ def main():
         "success_rate_last100_min": float(np.min([r[0] for r in results])),
         "mean_return_last100": float(np.mean([r[1] for r in results])),
         "mu_error_max": float(np.max([r[2] for r in results])),
+        "constants": {"baseline_rate": BASELINE_RATE, "min_log_sigma": MIN_LOG_SIGMA, "max_log_sigma": MAX_LOG_SIGMA,
+                      "initial_sigma": math.exp(INITIAL_LOG_SIGMA), "success_reward": SUCCESS},
     }
     if a.json:
         print(json.dumps(out))

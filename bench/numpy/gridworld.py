@@ -307,6 +307,7 @@ def main():
         "success_rate_last100_min": float(np.min([r[0] for r in results])),
         "mean_return_last100": float(np.mean([r[1] for r in results])),
         "greedy_reaches_goal": int(sum(r[2] for r in results)),
+        "constants": {"baseline_rate": BASELINE_RATE, "step_cap": CAP},
     }
     if a.json:
         print(json.dumps(out))

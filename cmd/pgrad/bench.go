@@ -15,6 +15,7 @@ import (
 
 	"github.com/pgrad/pgrad/env"
 	"github.com/pgrad/pgrad/lab"
+	"github.com/pgrad/pgrad/pg"
 	"github.com/pgrad/pgrad/pg/deep"
 )
 
@@ -134,6 +135,10 @@ type tabularResult struct {
 	MuError *float64    `json:"mu_error_max,omitempty"`
 	Target  *[2]float64 `json:"target,omitempty"`
 	Width   *float64    `json:"width,omitempty"`
+	// Constants are the fixed numbers of the algorithm that are not
+	// settings; the numpy references print theirs, and the report flags a
+	// difference.
+	Constants map[string]float64 `json:"constants"`
 }
 
 // settingFlags registers the REINFORCE settings with defaults def.
@@ -250,6 +255,7 @@ func benchGrid(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	r.GreedyReachesGoal = &greedy
+	r.Constants = map[string]float64{"baseline_rate": pg.BaselineRate, "step_cap": float64(cfg.Steps())}
 	return printTabular(stdout, *b.jsonOut, r, fmt.Sprintf("greedy path reaches the goal in %d/%d runs", greedy, r.Runs))
 }
 
@@ -276,6 +282,10 @@ func benchField(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	r.MuError, r.Target, r.Width = &muErr, &cfg.Target, &cfg.Width
+	r.Constants = map[string]float64{
+		"baseline_rate": pg.BaselineRate, "min_log_sigma": pg.MinLogSigma, "max_log_sigma": pg.MaxLogSigma,
+		"initial_sigma": lab.InitialSigma, "success_reward": pg.FieldSuccess,
+	}
 	return printTabular(stdout, *b.jsonOut, r, fmt.Sprintf("μ ends within %.3f of the target", muErr))
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pgrad/pgrad/env"
 	"github.com/pgrad/pgrad/lab"
+	"github.com/pgrad/pgrad/pg"
 )
 
 func runArgs(args ...string) (status int, stdout, stderr string) {
@@ -113,6 +114,9 @@ func TestBenchGridJSON(t *testing.T) {
 	if r.GreedyReachesGoal == nil || *r.GreedyReachesGoal < 0 || *r.GreedyReachesGoal > 1 {
 		t.Errorf("greedy_reaches_goal %v, want 0 or 1", r.GreedyReachesGoal)
 	}
+	if r.Constants["baseline_rate"] != pg.BaselineRate || r.Constants["step_cap"] != 36 {
+		t.Errorf("constants %v, want baseline_rate %v and step_cap 36", r.Constants, pg.BaselineRate)
+	}
 	if r.SuccessRateMin != r.SuccessRateMean || r.SuccessRateMean < 0 || r.SuccessRateMean > 1 {
 		t.Errorf("success rates mean %v min %v: with one run both are that run's, in [0, 1]", r.SuccessRateMean, r.SuccessRateMin)
 	}
@@ -153,6 +157,9 @@ func TestBenchFieldJSON(t *testing.T) {
 	decodeStrict(t, stdout, &r)
 	if r.Bench != "field" || r.Runs != 1 || r.Rollouts != 16 || !(r.RolloutsPerSecond > 0) {
 		t.Errorf("got %+v, want one field run of 16 rollouts at a positive rate", r)
+	}
+	if r.Constants["min_log_sigma"] != pg.MinLogSigma || r.Constants["initial_sigma"] != lab.InitialSigma || len(r.Constants) != 5 {
+		t.Errorf("constants %v", r.Constants)
 	}
 	if r.MuError == nil || !(*r.MuError >= 0) {
 		t.Errorf("mu_error_max %v, want a distance", r.MuError)
