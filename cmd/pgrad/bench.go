@@ -75,7 +75,11 @@ func newBenchFlags(name, about string, stderr io.Writer) *benchFlags {
 	fs := flag.NewFlagSet("pgrad bench "+name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	b := &benchFlags{FlagSet: fs, stderr: stderr}
-	b.jsonOut = fs.Bool("json", false, "print one JSON object (per seed for cartpole) instead of a summary")
+	what := "one JSON object"
+	if name == "cartpole" {
+		what = "one JSON object per seed"
+	}
+	b.jsonOut = fs.Bool("json", false, "print "+what+" instead of a summary (bench/run.sh reads it)")
 	fs.Usage = func() {
 		w := fs.Output()
 		fmt.Fprintf(w, "Usage: pgrad bench %s [flags]\n\n%s\n\nFlags:\n", name, about)
@@ -167,7 +171,7 @@ func newTabularFlags(b *benchFlags, def lab.Settings, rollouts int) tabularFlags
 	return tabularFlags{
 		rollouts:  b.Int("rollouts", rollouts, "rollouts per training run (each run starts afresh)"),
 		runs:      b.Int("runs", 1, "train at least this many runs"),
-		benchtime: b.Duration("benchtime", 2*time.Second, "train whole runs, one after another, until this much time has passed"),
+		benchtime: b.Duration("benchtime", 2*time.Second, "keep training whole runs, one after another, until this much time has passed (and -runs runs)"),
 		seed:      b.Uint64("seed", 1, "seed of the first run; run i uses seed+i"),
 		set:       settingFlags(b.FlagSet, def),
 	}
