@@ -126,7 +126,7 @@ def main():
     p.add_argument("--entropy", type=float, required=True, help="entropy bonus (pgrad's -entropy)")
     p.add_argument("--target", type=float, nargs=2, required=True, metavar=("X", "Y"))
     p.add_argument("--width", type=float, required=True)
-    p.add_argument("--rollouts", type=int, required=True, help="rollouts per training run")
+    p.add_argument("--rollouts", type=int, required=True, help="rollouts per training run (rounded down to whole batches)")
     p.add_argument("--runs", type=int, default=10, help="training runs from scratch, seeds seed..seed+runs-1")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")

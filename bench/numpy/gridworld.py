@@ -261,7 +261,7 @@ def main():
     p.add_argument("--batch", type=int, required=True, help="rollouts per update (pgrad's -batch)")
     p.add_argument("--baseline", choices=("none", "mean", "state"), required=True)
     p.add_argument("--entropy", type=float, required=True, help="entropy bonus (pgrad's -entropy)")
-    p.add_argument("--rollouts", type=int, required=True, help="rollouts per training run")
+    p.add_argument("--rollouts", type=int, required=True, help="rollouts per training run (rounded down to whole batches)")
     p.add_argument("--runs", type=int, default=10, help="training runs from scratch, seeds seed..seed+runs-1")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
