@@ -3,7 +3,7 @@ GO      ?= go
 ADDR    ?= 127.0.0.1:8080
 WASMEXEC = $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 
-.PHONY: run test build wasm vet fmt-check test-go test-wasm test-race bench fuzz clean
+.PHONY: run test build wasm vet fmt-check test-go test-purego test-wasm test-race bench fuzz clean
 
 ## run: build the WebAssembly engine and serve the explainer (prints its URL)
 run: wasm
@@ -17,7 +17,7 @@ wasm:
 	$(GO) generate ./web/...
 
 ## test: everything CI runs (vet, gofmt, unit, wasm-under-node, race, browser)
-test: wasm vet fmt-check test-go test-wasm test-race
+test: wasm vet fmt-check test-go test-purego test-wasm test-race
 
 vet:
 	$(GO) vet ./...
@@ -30,10 +30,13 @@ test-go:
 	$(GO) test -count=1 ./...
 
 test-wasm:
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" ./internal/fmath/ ./lab/ ./web/wasm/
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" ./internal/fmath/ ./lab/ ./web/wasm/ ./nn/ ./env/control/
+
+test-purego:
+	$(GO) test -count=1 -tags purego ./nn/ ./pg/deep/
 
 test-race:
-	$(GO) test -count=1 -race -short ./env/ ./pg/ ./lab/ ./web/
+	$(GO) test -count=1 -race -short ./env/... ./pg/... ./policy/... ./lab/ ./nn/ ./web/ ./cmd/pgrad/
 
 ## bench: Go against the reference implementations, with the ratio
 bench:
