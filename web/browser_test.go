@@ -1,3 +1,5 @@
+//go:build !js && !wasip1
+
 // The browser tests drive Debian's chromium headless with chromedp against
 // the real handler and the real generated wasm:
 //
