@@ -42,10 +42,15 @@ test-race:
 bench:
 	./bench/run.sh
 
-## fuzz: the fuzz targets, longer than the suite runs them
+## fuzz: every fuzz target for FUZZTIME each (the suite runs their seed corpora)
+FUZZTIME ?= 30s
 fuzz:
-	$(GO) test -run=NONE -fuzz=FuzzParseCells -fuzztime=60s ./internal/cells/
-	$(GO) test -run=NONE -fuzz=FuzzGridWorld -fuzztime=60s ./env/
+	$(GO) test -run=NONE -fuzz=FuzzParseCells -fuzztime=$(FUZZTIME) ./internal/cells/
+	$(GO) test -run=NONE -fuzz=FuzzGridWorld -fuzztime=$(FUZZTIME) ./env/
+	$(GO) test -run=NONE -fuzz=FuzzGridSession -fuzztime=$(FUZZTIME) ./lab/
+	$(GO) test -run=NONE -fuzz=FuzzStep -fuzztime=$(FUZZTIME) ./env/control/
+	$(GO) test -run=NONE -fuzz=FuzzUnmarshal -fuzztime=$(FUZZTIME) ./nn/
+	$(GO) test -run=NONE -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) ./internal/ckpt/
 
 clean:
 	rm -rf bin web/static/pgrad.wasm web/static/pgrad.wasm.gz web/static/wasm_exec.js
