@@ -185,6 +185,20 @@ func (c Config) Validate() error {
 			return fmt.Errorf("deep: %s must be positive, got %d", p.name, p.v)
 		}
 	}
+	// The upper limits come first so that no product below overflows.
+	limits := []struct {
+		name   string
+		v, max int
+	}{{"envs", c.Envs, maxEnvs}, {"steps", c.Steps, maxBatch}, {"total steps", c.TotalSteps, maxTotalSteps},
+		{"epochs", c.Epochs, maxEpochs}, {"number of hidden layers", len(c.Hidden), maxLayers}}
+	for _, p := range limits {
+		if p.v > p.max {
+			return fmt.Errorf("deep: %s %d is too large (at most %d)", p.name, p.v, p.max)
+		}
+	}
+	if c.Envs*c.Steps > maxBatch {
+		return fmt.Errorf("deep: a rollout of %d envs × %d steps is too large (at most %d steps)", c.Envs, c.Steps, maxBatch)
+	}
 	if c.TotalSteps < c.Envs*c.Steps {
 		return fmt.Errorf("deep: total steps %d are fewer than one rollout of %d envs × %d steps", c.TotalSteps, c.Envs, c.Steps)
 	}
@@ -195,6 +209,13 @@ func (c Config) Validate() error {
 		if h <= 0 {
 			return fmt.Errorf("deep: hidden widths must be positive, got %v", c.Hidden)
 		}
+		if h > maxHidden {
+			return fmt.Errorf("deep: hidden width %d is too large (at most %d)", h, maxHidden)
+		}
+	}
+	if b := c.memory(); b > maxMemory {
+		return fmt.Errorf("deep: hidden widths %v with rollouts of %d steps would need about %.1f GB (at most %d GB)",
+			c.Hidden, c.Envs*c.Steps, float64(b)/1e9, maxMemory>>30)
 	}
 	floats := []struct {
 		name     string
@@ -229,6 +250,37 @@ func (c Config) Validate() error {
 		}
 	}
 	return nil
+}
+
+// Limits of Validate: far beyond what these tasks need, and small enough
+// that a typo in a flag cannot exhaust the machine's memory.
+const (
+	maxEnvs       = 1024
+	maxBatch      = 1 << 16 // envs × steps
+	maxTotalSteps = 1_000_000_000
+	maxEpochs     = 1000
+	maxHidden     = 4096
+	maxLayers     = 8
+	maxMemory     = 4 << 30 // bytes, as estimated by Config.memory
+)
+
+// memory estimates the bytes a trainer for c allocates, generously: each
+// network's parameters in a dozen copies (parameters, gradients, Adam's
+// moments, the last good copy, the workspaces' transposes) and, for up to
+// three batches of a whole rollout, every layer's activations and deltas.
+// The observation and action sizes are at most 8 here.
+func (c Config) memory() int {
+	sizes := append(append([]int{8}, c.Hidden...), 8)
+	params, sum, widest := 0, 0, 0
+	for l, s := range sizes {
+		sum += s
+		widest = max(widest, s)
+		if l > 0 {
+			params += sizes[l-1]*s + s
+		}
+	}
+	rows := c.Envs * c.Steps
+	return 8 * (2*12*params + 3*rows*(sum+2*widest+32))
 }
 
 // ErrStop is returned by a Recorder to end training early without error.

@@ -158,6 +158,14 @@ func TestValidate(t *testing.T) {
 		{"short run", func(c *Config) { c.TotalSteps = c.Envs*c.Steps - 1 }, "fewer than one rollout"},
 		{"hidden", func(c *Config) { c.Hidden = []int{64, 0} }, "hidden"},
 		{"activation", func(c *Config) { c.Activation = "gelu" }, "activation"},
+		{"too many envs", func(c *Config) { c.Envs = 100_000 }, "envs 100000 is too large (at most 1024)"},
+		{"too many steps", func(c *Config) { c.Steps = 1 << 40 }, "steps 1099511627776 is too large"},
+		{"huge rollout", func(c *Config) { c.Envs, c.Steps = 1024, 1024 }, "1024 envs × 1024 steps is too large"},
+		{"too long", func(c *Config) { c.TotalSteps = 1 << 62 }, "total steps 4611686018427387904 is too large"},
+		{"too many epochs", func(c *Config) { c.Epochs = 1 << 30 }, "epochs 1073741824 is too large"},
+		{"too wide", func(c *Config) { c.Hidden = []int{64, 100_000_000} }, "hidden width 100000000 is too large (at most 4096)"},
+		{"too deep", func(c *Config) { c.Hidden = make([]int, 100) }, "number of hidden layers 100 is too large (at most 8)"},
+		{"too big", func(c *Config) { c.Hidden = []int{4096, 4096, 4096, 4096} }, "would need about"},
 	}
 	for _, c := range cases {
 		cfg := good
@@ -168,6 +176,15 @@ func TestValidate(t *testing.T) {
 		}
 		if _, err := New(cfg, 1); err == nil {
 			t.Errorf("%s: New accepted a bad configuration", c.name)
+		}
+	}
+	// The largest networks and rollouts within the limits are accepted.
+	wide, many := good, good
+	wide.Hidden = []int{4096, 4096}
+	many.Envs, many.Steps, many.TotalSteps = 1024, 64, 1_000_000_000
+	for _, c := range []Config{wide, many} {
+		if err := c.Validate(); err != nil {
+			t.Errorf("%+v rejected: %v", c, err)
 		}
 	}
 	if _, err := Defaults("cartpole", "sarsa"); err == nil {
