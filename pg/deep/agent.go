@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/pgrad/pgrad/env/control"
 	"github.com/pgrad/pgrad/internal/ckpt"
@@ -98,8 +99,20 @@ func Load(path string) (*Agent, error) {
 	if err != nil {
 		return nil, err
 	}
-	if pn.In() != proto.ObsDim() || vn.In() != proto.ObsDim() || vn.Out() != 1 || pn.Out() != proto.ActDim() {
-		return nil, fmt.Errorf("deep: %s: networks do not fit %s", path, cfg.Env)
+	act, _ := cfg.activation()
+	for _, n := range []struct {
+		name string
+		net  *nn.MLP
+		out  int
+	}{{secPolicy, pn, proto.ActDim()}, {secValue, vn, 1}} {
+		want := append(append([]int{proto.ObsDim()}, cfg.Hidden...), n.out)
+		if !slices.Equal(n.net.Sizes(), want) || n.net.Hidden() != act {
+			return nil, fmt.Errorf("deep: %s: the %s network is %v %v, but the configuration says %v %v",
+				path, n.name, n.net.Sizes(), n.net.Hidden(), want, act)
+		}
+		if !mlp.Finite(n.net.Params()) {
+			return nil, fmt.Errorf("deep: %s: the %s network has NaN or infinite parameters", path, n.name)
+		}
 	}
 	a := &Agent{Config: cfg, Value: mlp.ValueFrom(vn)}
 	if proto.Discrete() {
@@ -112,6 +125,9 @@ func Load(path string) (*Agent, error) {
 		}
 		for i := range g.LogStd() {
 			g.LogStd()[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))
+		}
+		if !mlp.Finite(g.LogStd()) {
+			return nil, fmt.Errorf("deep: %s: NaN or infinite log σ %v", path, g.LogStd())
 		}
 		a.Policy = g
 	}

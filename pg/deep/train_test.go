@@ -511,7 +511,46 @@ func TestLoadRejectsMismatchedContent(t *testing.T) {
 		t.Fatal(err)
 	}
 	g, _ := ckpt.Load(pdPath)
+	// Networks of the right task but another shape or activation.
+	other := func(change func(*Config)) []ckpt.Section {
+		cfg := short("cartpole")
+		change(&cfg)
+		tr, err := New(cfg, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, "other")
+		if err := tr.Agent().Save(p); err != nil {
+			t.Fatal(err)
+		}
+		o, err := ckpt.Load(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o.Sections
+	}
+	// A checkpoint whose CRC is valid but whose numbers are not finite.
+	poisoned := func(a *Agent, group int) []ckpt.Section {
+		p := filepath.Join(dir, "poisoned")
+		saved := a.Policy.Params()[group][0]
+		a.Policy.Params()[group][0] = math.NaN()
+		err := a.Save(p)
+		a.Policy.Params()[group][0] = saved
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := ckpt.Load(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o.Sections
+	}
 	cases := map[string]*ckpt.File{
+		"narrower networks": {Config: f.Config, Sections: other(func(c *Config) { c.Hidden = []int{32, 64} })},
+		"one hidden layer":  {Config: f.Config, Sections: other(func(c *Config) { c.Hidden = []int{64} })},
+		"relu networks":     {Config: f.Config, Sections: other(func(c *Config) { c.Activation = "relu" })},
+		"NaN weight":        {Config: f.Config, Sections: poisoned(cp.Agent(), 0)},
+		"NaN log σ":         {Config: g.Config, Sections: poisoned(pd.Agent(), 1)},
 		"pendulum networks in a cartpole checkpoint": {Config: f.Config, Sections: g.Sections},
 		"no value network":                           {Config: f.Config, Sections: f.Sections[:1]},
 		"bad config":                                 {Config: []byte(`{"env": 3}`), Sections: f.Sections},
@@ -525,6 +564,14 @@ func TestLoadRejectsMismatchedContent(t *testing.T) {
 		}
 		if _, err := Load(p); err == nil {
 			t.Errorf("%s: Load accepted it", name)
+		} else {
+			t.Logf("%s: %v", name, err)
+		}
+	}
+	// The untouched checkpoints load.
+	for _, p := range []string{cpPath, pdPath} {
+		if _, err := Load(p); err != nil {
+			t.Error(err)
 		}
 	}
 }

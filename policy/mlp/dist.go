@@ -128,13 +128,3 @@ func gaussianGrad(dMu, dLogStd, a, mu, logStd []float64, gLogp float64) {
 		dLogStd[i] += gLogp * (z*z - 1)
 	}
 }
-
-// finite reports whether every element of x is neither NaN nor infinite.
-func finite(x []float64) bool {
-	for _, v := range x {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return false
-		}
-	}
-	return true
-}

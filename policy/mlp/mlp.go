@@ -348,11 +348,14 @@ func (v *Value) Backward(ws *Workspace, dV []float64, n int) {
 	v.net.Backward(ws.net, dV[:n], n)
 }
 
-// Finite reports whether every parameter of p is finite.
-func Finite(p Policy) bool {
-	for _, g := range p.Params() {
-		if !finite(g) {
-			return false
+// Finite reports whether every element of the parameter groups is
+// neither NaN nor infinite: Finite(p.Params()...) checks a policy.
+func Finite(groups ...[]float64) bool {
+	for _, g := range groups {
+		for _, v := range g {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return false
+			}
 		}
 	}
 	return true
