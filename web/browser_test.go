@@ -362,7 +362,7 @@ func TestBrowser(t *testing.T) {
 		  const out = [];
 		  for (const f of [() => pgrad.setGoal(9, 9), () => pgrad.setGoal(-1, 0), () => pgrad.setSettings({lr: NaN}),
 		                   () => pgrad.setSettings({lr: -1}), () => pgrad.step(-3), () => pgrad.step(1.5), () => pgrad.setTarget(NaN, 0),
-		                   () => pgrad.setGoal(2, 0)]) {
+		                   () => pgrad.setGoal(2, 0), () => pgrad.setFieldSettings({entropy: -1})]) {
 		    try { f(); out.push('no error'); } catch (e) { out.push(e instanceof Error ? e.message : 'not an Error: ' + e); }
 		  }
 		  return out;
@@ -376,9 +376,14 @@ func TestBrowser(t *testing.T) {
 		if after != before {
 			t.Errorf("bad calls changed the grid: %+v → %+v", before, after)
 		}
-		lr := eval[float64](t, p, `pgrad.settings().lr`)
-		if lr != 0.5 {
-			t.Errorf("lr = %v after rejected settings, want 0.5", lr)
+		lr := eval[[]float64](t, p, `[pgrad.settings().lr, pgrad.fieldSettings().entropy]`)
+		if lr[0] != 0.5 || lr[1] != 0.1 {
+			t.Errorf("lr %v, field entropy %v after rejected settings, want 0.5 and 0.1", lr[0], lr[1])
+		}
+		// globalThis.pgrad offers every method of the bridge.
+		missing := eval[[]string](t, p, `Object.keys(pgradCore).filter(k => typeof pgrad[k] !== 'function')`)
+		if len(missing) > 0 {
+			t.Errorf("globalThis.pgrad lacks the bridge's %q", missing)
 		}
 	})
 

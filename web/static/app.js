@@ -2,7 +2,7 @@
 // learning logic: each animation frame makes one call into wasm, which
 // returns everything the frame draws in one Float64Array.
 
-import { start, call } from "./engine.js";
+import { start } from "./engine.js";
 import { newGridOffsets, gridOffsets, newFieldOffsets, fieldOffsets, GOAL, PIT, CAPPED } from "./frame.js";
 import { GridView } from "./grid.js";
 import { FieldView } from "./field.js";
@@ -43,6 +43,8 @@ const state = {
   replay: { grid: true, field: true },
   defaults: null, // the settings, goal, pit and target of a fresh page
 };
+
+let pgrad = null; // the engine's API, once start() has resolved
 
 const perf = { firstFrameMs: null, fps: 0, rolloutsPerSecond: 0 };
 globalThis.pgradPerf = perf;
@@ -146,8 +148,8 @@ function flags(s, d) {
 
 // readSettings caches both sessions' settings for the replay line.
 function readSettings() {
-  const grid = guarded(() => call("settings"));
-  const field = guarded(() => call("fieldSettings"));
+  const grid = guarded(() => pgrad.settings());
+  const field = guarded(() => pgrad.fieldSettings());
   if (grid && field) {
     state.settings = { grid, field };
   }
@@ -185,7 +187,7 @@ function frame(now) {
   }
   if (n > 0 || state.dirty) {
     state.dirty = false;
-    const f = guarded(() => (isGauss() ? call("stepField", n) : call("step", n)));
+    const f = guarded(() => (isGauss() ? pgrad.stepField(n) : pgrad.step(n)));
     if (f) {
       (isGauss() ? showField : showGrid)(f);
     } else {
@@ -227,7 +229,7 @@ function setTraining(on) {
 function stepOnce() {
   const o = isGauss() ? state.fieldOff : state.gridOff;
   const n = Math.max(1, o.batch || 1);
-  const f = guarded(() => (isGauss() ? call("stepField", n) : call("step", n)));
+  const f = guarded(() => (isGauss() ? pgrad.stepField(n) : pgrad.step(n)));
   if (!f) {
     return;
   }
@@ -270,7 +272,7 @@ function resetAll() {
   // longer be replayed from its seed.
   changed("grid");
   changed("field");
-  guarded(() => call("reset"));
+  guarded(() => pgrad.reset());
   state.owed = 0;
   grid.lastRollouts = -1;
   field.lastRollouts = -1;
@@ -281,11 +283,11 @@ function resetAll() {
 // refreshBoth redraws both sessions, so that switching views shows a
 // current picture at once.
 function refreshBoth() {
-  const g = guarded(() => call("step", 0));
+  const g = guarded(() => pgrad.step(0));
   if (g) {
     showGrid(g);
   }
-  const f = guarded(() => call("stepField", 0));
+  const f = guarded(() => pgrad.stepField(0));
   if (f) {
     showField(f);
   }
@@ -323,7 +325,7 @@ function pickCell(r, c, shift) {
     return;
   }
   changed("grid");
-  const f = guarded(() => call(movePit ? "setPit" : "setGoal", r, c));
+  const f = guarded(() => (movePit ? pgrad.setPit(r, c) : pgrad.setGoal(r, c)));
   if (!f) {
     return;
   }
@@ -340,7 +342,7 @@ function moveTarget(x, y) {
     return;
   }
   changed("field");
-  const f = guarded(() => call("setTarget", x, y));
+  const f = guarded(() => pgrad.setTarget(x, y));
   if (f) {
     showField(f);
     say(`Target moved to (${x.toFixed(2)}, ${y.toFixed(2)}). μ keeps its place and follows the rewarded samples.`);
@@ -411,7 +413,7 @@ function showSettings() {
     return;
   }
   const [get] = settingsNames();
-  const s = guarded(() => call(get));
+  const s = guarded(() => pgrad[get]());
   if (s) {
     ui.lr.value = String(Math.log10(s.lr));
     ui.lrOut.textContent = String(+s.lr.toPrecision(2));
@@ -424,7 +426,7 @@ function applySettings() {
   ui.lrOut.textContent = String(lr);
   const [, set, on] = settingsNames();
   changed(isGauss() ? "field" : "grid");
-  guarded(() => call(set, { lr, baseline: ui.baseline.checked ? on : "none" }));
+  guarded(() => pgrad[set]({ lr, baseline: ui.baseline.checked ? on : "none" }));
   readSettings();
   replayShown = null;
   showReplay();
@@ -475,8 +477,8 @@ function saveHash() {
   }
   const o = state.gridOff;
   const p = new URLSearchParams();
-  const gs = call("settings");
-  const fs = call("fieldSettings");
+  const gs = pgrad.settings();
+  const fs = pgrad.fieldSettings();
   p.set("seed", String(gs.seed));
   p.set("lr", String(gs.lr));
   p.set("baseline", gs.baseline);
@@ -515,7 +517,7 @@ function restoreHash() {
   };
   restoring = true;
   if (p.has("seed")) {
-    attempt("seed", () => call("restart", num("seed")));
+    attempt("seed", () => pgrad.restart(num("seed")));
   }
   for (const [lrKey, baseKey, set] of [["lr", "baseline", "setSettings"], ["flr", "fbaseline", "setFieldSettings"]]) {
     const obj = {};
@@ -525,7 +527,7 @@ function restoreHash() {
     if (p.has(baseKey)) {
       obj.baseline = p.get(baseKey);
     }
-    attempt(lrKey, () => call(set, obj));
+    attempt(lrKey, () => pgrad[set](obj));
   }
   if (p.has("speed")) {
     const v = num("speed");
@@ -537,14 +539,14 @@ function restoreHash() {
   // Move only what differs from the session, so that reloading a link does
   // not mark a goal move at rollout 0; the pit goes first unless it is
   // headed for the current goal.
-  const o = gridOffsets(call("step", 0), newGridOffsets());
+  const o = gridOffsets(pgrad.step(0), newGridOffsets());
   const here = (v) => v[0] * o.size + v[1];
   const pit = pair("pit");
   const goal = pair("goal");
-  const pitMoves = pit && !(o.nPits > 0 && here(pit) === call("step", 0)[o.pits]);
+  const pitMoves = pit && !(o.nPits > 0 && here(pit) === pgrad.step(0)[o.pits]);
   const goalMoves = goal && here(goal) !== o.goal;
-  const movePit = () => attempt("pit", () => call("setPit", pit[0], pit[1]));
-  const moveGoal = () => attempt("goal", () => call("setGoal", goal[0], goal[1]));
+  const movePit = () => attempt("pit", () => pgrad.setPit(pit[0], pit[1]));
+  const moveGoal = () => attempt("goal", () => pgrad.setGoal(goal[0], goal[1]));
   if (pitMoves && goalMoves && here(pit) === o.goal) {
     moveGoal();
     movePit();
@@ -557,9 +559,9 @@ function restoreHash() {
     }
   }
   const target = pair("target");
-  const field = call("stepField", 0);
+  const field = pgrad.stepField(0);
   if (target && (target[0] !== field[6] || target[1] !== field[7])) {
-    attempt("target", () => call("setTarget", target[0], target[1]));
+    attempt("target", () => pgrad.setTarget(target[0], target[1]));
   }
   const view = p.get("view");
   if (view === "traj" || view === "gauss" || view === "policy") {
@@ -576,12 +578,13 @@ function restoreHash() {
 showSpeed();
 requestAnimationFrame(frame);
 
-start().then(() => {
-  const g = call("step", 0);
+start().then((api) => {
+  pgrad = api;
+  const g = pgrad.step(0);
   const go = gridOffsets(g, newGridOffsets());
-  const fd = call("stepField", 0);
+  const fd = pgrad.stepField(0);
   state.defaults = {
-    grid: call("settings"), field: call("fieldSettings"),
+    grid: pgrad.settings(), field: pgrad.fieldSettings(),
     goal: `${Math.floor(go.goal / go.size)},${go.goal % go.size}`,
     pit: go.nPits > 0 ? `${Math.floor(g[go.pits] / go.size)},${g[go.pits] % go.size}` : "",
     target: [fd[6], fd[7]],

@@ -6,9 +6,6 @@
 // impossible; wrapping here makes that an ordinary exception. The layout of
 // the frames the methods return is documented in web/wasm (package doc).
 
-const methods = ["step", "stepField", "setGoal", "setPit", "setTarget",
-  "setSettings", "settings", "reset", "restart"];
-
 let core = null;
 
 // call invokes a bridge method by name, throwing its Error if it returned one.
@@ -47,7 +44,7 @@ export async function start(url = "pgrad.wasm") {
   await coreReady;
   core = globalThis.pgradCore;
   const api = {};
-  for (const name of methods) {
+  for (const name of Object.keys(core)) {
     api[name] = (...args) => call(name, ...args);
   }
   globalThis.pgrad = Object.freeze(api);
