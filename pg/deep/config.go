@@ -286,6 +286,18 @@ func (c Config) memory() int {
 // ErrStop is returned by a Recorder to end training early without error.
 var ErrStop = errors.New("deep: stop requested")
 
-// ErrDiverged is returned when a loss or a parameter becomes NaN or
-// infinite; the trainer's parameters are then those before the bad update.
+// ErrDiverged is what a divergence matches: Iterate and Train return a
+// *DivergedError, for which errors.Is(err, ErrDiverged) is true.
 var ErrDiverged = errors.New("deep: training diverged (NaN or Inf in a loss or a parameter)")
+
+// DivergedError is returned when a loss or a parameter becomes NaN or
+// infinite; the trainer's parameters are then those before the bad update.
+type DivergedError struct {
+	Iteration int // the 1-based iteration whose update diverged
+}
+
+// Error returns the text of ErrDiverged.
+func (e *DivergedError) Error() string { return ErrDiverged.Error() }
+
+// Is reports whether target is ErrDiverged.
+func (e *DivergedError) Is(target error) bool { return target == ErrDiverged }

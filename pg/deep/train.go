@@ -2,6 +2,7 @@ package deep
 
 import (
 	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
 
@@ -175,9 +176,9 @@ func (t *Trainer) Iterations() int { return max(1, t.cfg.TotalSteps/(t.n*t.T)) }
 func (t *Trainer) Close() { t.par.close() }
 
 // Train runs iterations until TotalSteps, ctx is done, or rec asks to stop.
-// It returns nil on completion or ErrStop, ctx.Err() on cancellation (after
-// finishing the current iteration), ErrDiverged on divergence, or the
-// recorder's error.
+// It returns nil on completion or ErrStop (or an error wrapping it),
+// ctx.Err() on cancellation (after finishing the current iteration), a
+// *DivergedError on divergence, or the recorder's error.
 func (t *Trainer) Train(ctx context.Context, rec Recorder) error {
 	defer t.Close()
 	for t.iter < t.Iterations() {
@@ -189,7 +190,7 @@ func (t *Trainer) Train(ctx context.Context, rec Recorder) error {
 			return err
 		}
 		if rec != nil {
-			if err := rec.Record(s); err == ErrStop {
+			if err := rec.Record(s); errors.Is(err, ErrStop) {
 				return nil
 			} else if err != nil {
 				return err
@@ -218,7 +219,7 @@ func (t *Trainer) Iterate() (Stats, error) {
 		for g, p := range t.parms {
 			copy(p, t.good[g])
 		}
-		return s, ErrDiverged
+		return s, &DivergedError{Iteration: t.iter}
 	}
 	return s, nil
 }

@@ -335,9 +335,13 @@ func TestDivergenceKeepsLastGoodParameters(t *testing.T) {
 		before[g] = append([]float64(nil), p...)
 	}
 	var diverged bool
-	for range 5 {
+	for i := range 5 {
 		if _, err := tr.Iterate(); errors.Is(err, ErrDiverged) {
 			diverged = true
+			var d *DivergedError
+			if !errors.As(err, &d) || d.Iteration != i+1 {
+				t.Errorf("error %#v, want a *DivergedError for iteration %d", err, i+1)
+			}
 			break
 		} else if err != nil {
 			t.Fatal(err)
@@ -389,6 +393,19 @@ func TestInterruptedTrainReturnsContextError(t *testing.T) {
 	}))
 	if !errors.Is(err, context.Canceled) || n != 2 {
 		t.Errorf("error %v after %d iterations, want context.Canceled after 2", err, n)
+	}
+}
+
+// A recorder may wrap ErrStop; Train still ends cleanly.
+func TestWrappedErrStopEndsCleanly(t *testing.T) {
+	tr, _ := New(short("cartpole"), 1)
+	n := 0
+	err := tr.Train(context.Background(), RecorderFunc(func(s Stats) error {
+		n++
+		return fmt.Errorf("reached the target: %w", ErrStop)
+	}))
+	if err != nil || n != 1 {
+		t.Errorf("error %v after %d iterations, want nil after 1", err, n)
 	}
 }
 
