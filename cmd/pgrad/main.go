@@ -5,10 +5,13 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -114,4 +117,60 @@ func runTrain(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	return t.run(args[1:], stdout, stderr)
+}
+
+// newFlagSet returns the FlagSet of prog ("pgrad serve"), whose usage shows
+// "Usage: prog synopsis", about, and every flag with its default.
+func newFlagSet(prog, synopsis, about string) *flag.FlagSet {
+	fs := flag.NewFlagSet(prog, flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: %s %s\n\n%s\n\nFlags:\n", prog, synopsis, about)
+		printDefaults(fs)
+	}
+	return fs
+}
+
+// printDefaults is flag.PrintDefaults, except that every flag shows its
+// default, zero values included.
+func printDefaults(fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		typ, usage := flag.UnquoteUsage(f)
+		def := f.DefValue
+		switch {
+		case def == "" && typ == "cells":
+			def = "none"
+		case def == "" || typ == "string":
+			def = strconv.Quote(def)
+		}
+		name := "-" + f.Name
+		if typ != "" {
+			name += " " + typ
+		}
+		fmt.Fprintf(fs.Output(), "  %s\n    \t%s (default %s)\n", name, usage, def)
+	})
+}
+
+// parseFlags parses args, flags only. After -h it prints the usage on
+// stdout; after a bad flag or a stray argument, one line on stderr. ok is
+// false when the command should return status at once.
+func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (status int, ok bool) {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return 0, false
+	case err != nil:
+		return usageErr(stderr, fs.Name(), fmt.Errorf("%w (see '%s -h')", err, fs.Name())), false
+	case fs.NArg() > 0:
+		return usageErr(stderr, fs.Name(), fmt.Errorf("unexpected argument %q (see '%s -h')", fs.Arg(0), fs.Name())), false
+	}
+	return 0, true
+}
+
+// usageErr prints err as one line for bad input to prog and returns 2.
+func usageErr(stderr io.Writer, prog string, err error) int {
+	fmt.Fprintf(stderr, "%s: %s\n", prog, strings.ReplaceAll(err.Error(), "\n", " "))
+	return 2
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -39,27 +38,11 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 // once shutdown begins, so that a second Ctrl-C kills the process the usual
 // way instead of waiting for the grace period.
 func serve(ctx context.Context, onStop func(), args []string, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("pgrad serve", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+	fl := newFlagSet("pgrad serve", "[-addr host:port]",
+		"Serves the policy-gradient explainer, with its WebAssembly engine, from this binary.\nStop it with Ctrl-C.")
 	addr := fl.String("addr", "127.0.0.1:8080", "the `host:port` to listen on; port 0 picks a free one")
-	fl.Usage = func() {
-		fmt.Fprintln(fl.Output(), "Usage: pgrad serve [-addr host:port]")
-		fmt.Fprintln(fl.Output())
-		fmt.Fprintln(fl.Output(), "Serves the policy-gradient explainer, with its WebAssembly engine, from this binary.")
-		fmt.Fprintln(fl.Output(), "Stop it with Ctrl-C.")
-		fmt.Fprintln(fl.Output())
-		fmt.Fprintln(fl.Output(), "Flags:")
-		fl.PrintDefaults()
-	}
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fl.NArg() > 0 {
-		fmt.Fprintf(stderr, "pgrad serve: unexpected argument %q (flags only; see 'pgrad serve -h')\n", fl.Arg(0))
-		return 2
+	if status, ok := parseFlags(fl, args, stdout, stderr); !ok {
+		return status
 	}
 	if err := checkAddr(*addr); err != nil {
 		fmt.Fprintf(stderr, "pgrad serve: %v\n", err)
