@@ -242,7 +242,9 @@ func (w *GridWorld) NumStates() int { return w.cfg.Size * w.cfg.Size }
 // Start returns the start state.
 func (w *GridWorld) Start() int { return w.State(w.cfg.Start) }
 
-// MaxSteps returns the step cap in effect.
+// MaxSteps returns the step cap in effect. It is fixed for the life of
+// the world (SetGoal and SetPit keep it), so callers may size episode
+// buffers once.
 func (w *GridWorld) MaxSteps() int { return w.cfg.Steps() }
 
 // State returns the state index of a cell.
@@ -311,14 +313,6 @@ func (w *GridWorld) SetPit(c Cell) error {
 		nc.Pits[0] = c
 	}
 	return w.replace(nc)
-}
-
-// SetConfig replaces the layout by c, which must have the same size.
-func (w *GridWorld) SetConfig(c GridConfig) error {
-	if c.Size != w.cfg.Size {
-		return configErr(ErrSize, "cannot change the size of a world from %d to %d", w.cfg.Size, c.Size)
-	}
-	return w.replace(c.clone())
 }
 
 func (w *GridWorld) replace(c GridConfig) error {

@@ -87,19 +87,14 @@ func NewGrid(cfg env.GridConfig, set Settings, seed uint64) (*Grid, error) {
 	g := &Grid{world: w, pol: p, tr: tr, set: set}
 	g.hist.curve = make([]CurvePoint, 0, MaxCurvePoints)
 	g.hist.reset()
-	g.sizeTraj()
-	return g, nil
-}
-
-// sizeTraj makes every stored rollout able to hold the step cap.
-func (g *Grid) sizeTraj() {
-	m := g.world.MaxSteps()
+	// Room for the step cap, which is fixed for the world's life, so that
+	// Step allocates nothing.
+	m := w.MaxSteps()
 	for i := range g.traj {
-		if cap(g.traj[i].actions) < m {
-			g.traj[i].states = make([]int32, 0, m+1)
-			g.traj[i].actions = make([]env.Action, 0, m)
-		}
+		g.traj[i].states = make([]int32, 0, m+1)
+		g.traj[i].actions = make([]env.Action, 0, m)
 	}
+	return g, nil
 }
 
 // Step runs exactly n rollouts, with an update after every Batch of them

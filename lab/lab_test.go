@@ -257,3 +257,39 @@ func BenchmarkGridSession(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)*10000/b.Elapsed().Seconds(), "rollouts/s")
 }
+
+// A step cap above the default (100 on 5×5) must survive moving the goal
+// and the pit: trajectories and the trainer's buffers are sized once, so
+// the cap may never change on a live world (it once could, and a longer
+// rollout then overran them).
+func TestLongStepCapSurvivesGoalAndPitMoves(t *testing.T) {
+	cfg := env.GridConfig{Size: 5, Start: cell(4, 0), Goal: cell(0, 4), Pits: []env.Cell{cell(2, 2)}, MaxSteps: 400}
+	g, err := NewGrid(cfg, Settings{LR: 1e-9, Baseline: "none", Batch: 4, Gamma: 0.9}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, move := range []func() error{
+		func() error { return nil },
+		func() error { return g.SetGoal(cell(0, 3)) },
+		func() error { return g.SetPit(cell(1, 1)) },
+	} {
+		if err := move(); err != nil {
+			t.Fatal(err)
+		}
+		if g.Config().MaxSteps != 400 {
+			t.Fatalf("move %d: step cap %d, want 400", i, g.Config().MaxSteps)
+		}
+		// A tiny learning rate keeps the policy a random walk, so some
+		// rollouts run past the default cap.
+		if err := g.Step(MaxTrajectories); err != nil {
+			t.Fatal(err)
+		}
+		longest := 0
+		for _, tr := range g.Snapshot(MaxTrajectories).Trajectories {
+			longest = max(longest, len(tr.Actions))
+		}
+		if longest <= 100 || longest > 400 {
+			t.Errorf("move %d: longest rollout %d steps, want some beyond the default cap 100 and none beyond 400", i, longest)
+		}
+	}
+}

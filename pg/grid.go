@@ -42,7 +42,7 @@ type GridTrainer struct {
 	base, baseNext []float64 // BaselineState, per state
 
 	ep        Episode
-	bufS      []int32 // episode buffers, len = the step cap
+	bufS      []int32 // episode buffers, len = the world's step cap
 	bufA      []env.Action
 	bufR, ret []float64 // rewards and G_t of the current episode
 
@@ -70,21 +70,11 @@ func NewGridTrainer(w *env.GridWorld, p *policy.Softmax, c Config, r *rand.Rand)
 		grad: make([]float64, n*env.NumActions), touched: make([]bool, n), list: make([]int32, 0, n),
 		base: make([]float64, n), baseNext: make([]float64, n),
 	}
-	t.growEpisode()
+	m := w.MaxSteps() // fixed for the world's life
+	t.bufS, t.bufA = make([]int32, m), make([]env.Action, m)
+	t.bufR, t.ret = make([]float64, m), make([]float64, m)
 	t.Sync()
 	return t, nil
-}
-
-// growEpisode makes the episode buffers hold the world's step cap.
-func (t *GridTrainer) growEpisode() {
-	m := t.world.MaxSteps()
-	if len(t.bufS) >= m {
-		return
-	}
-	t.bufS = make([]int32, m)
-	t.bufA = make([]env.Action, m)
-	t.bufR = make([]float64, m)
-	t.ret = make([]float64, m)
 }
 
 // refresh recomputes the caches of state s from θ.
@@ -102,10 +92,9 @@ func (t *GridTrainer) refresh(s int) {
 	}
 }
 
-// Sync recomputes every cache from the policy's θ and the world's step
-// cap. Call it after changing θ or the world's configuration from outside.
+// Sync recomputes every cache from the policy's θ. Call it after
+// changing θ from outside.
 func (t *GridTrainer) Sync() {
-	t.growEpisode()
 	for s := 0; s < t.pol.States; s++ {
 		t.refresh(s)
 	}
