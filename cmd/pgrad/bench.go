@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -63,52 +62,15 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	return b.run(args[1:], stdout, stderr)
 }
 
-// benchFlags is a FlagSet that reports a bad flag in one line on stderr
-// and prints its usage, with every default, only when asked with -h.
-type benchFlags struct {
-	*flag.FlagSet
-	jsonOut *bool
-	stderr  io.Writer
-}
-
-func newBenchFlags(name, about string, stderr io.Writer) *benchFlags {
-	fs := flag.NewFlagSet("pgrad bench "+name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	b := &benchFlags{FlagSet: fs, stderr: stderr}
+// newBenchFlags returns the FlagSet of one bench target, with its -json
+// flag.
+func newBenchFlags(name, about string) (*flag.FlagSet, *bool) {
+	fs := newFlagSet("pgrad bench "+name, "[flags]", about)
 	what := "one JSON object"
 	if name == "cartpole" {
 		what = "one JSON object per seed"
 	}
-	b.jsonOut = fs.Bool("json", false, "print "+what+" instead of a summary (bench/run.sh reads it)")
-	fs.Usage = func() {
-		w := fs.Output()
-		fmt.Fprintf(w, "Usage: pgrad bench %s [flags]\n\n%s\n\nFlags:\n", name, about)
-		fs.PrintDefaults()
-	}
-	return b
-}
-
-// parse parses args; a status ≥ 0 means the command should return it.
-func (b *benchFlags) parse(args []string, stdout io.Writer) (status int) {
-	err := b.Parse(args)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		b.SetOutput(stdout)
-		b.Usage()
-		return 0
-	case err != nil:
-		fmt.Fprintf(b.stderr, "%s: %v (see '%s -h')\n", b.Name(), err, b.Name())
-		return 2
-	case b.NArg() > 0:
-		fmt.Fprintf(b.stderr, "%s: unexpected argument %q (flags only; see '%s -h')\n", b.Name(), b.Arg(0), b.Name())
-		return 2
-	}
-	return -1
-}
-
-func (b *benchFlags) fail(format string, args ...any) int {
-	fmt.Fprintf(b.stderr, "%s: %s\n", b.Name(), fmt.Sprintf(format, args...))
-	return 2
+	return fs, fs.Bool("json", false, "print "+what+" instead of a summary (bench/run.sh reads it)")
 }
 
 // maxBenchRollouts bounds -rollouts so that a typo cannot start a run of
@@ -167,30 +129,28 @@ type tabularFlags struct {
 
 // newTabularFlags registers the flags; rollouts is the length of a default
 // training run, as "pgrad train" has it.
-func newTabularFlags(b *benchFlags, def lab.Settings, rollouts int) tabularFlags {
+func newTabularFlags(fs *flag.FlagSet, def lab.Settings, rollouts int) tabularFlags {
 	return tabularFlags{
-		rollouts:  b.Int("rollouts", rollouts, "rollouts per training run (each run starts afresh)"),
-		runs:      b.Int("runs", 1, "train at least this many runs"),
-		benchtime: b.Duration("benchtime", 2*time.Second, "keep training whole runs, one after another, until this much time has passed (and -runs runs)"),
-		seed:      b.Uint64("seed", 1, "seed of the first run; run i uses seed+i"),
-		set:       settingFlags(b.FlagSet, def),
+		rollouts:  fs.Int("rollouts", rollouts, "rollouts per training run (each run starts afresh)"),
+		runs:      fs.Int("runs", 1, "train at least this many runs"),
+		benchtime: fs.Duration("benchtime", 2*time.Second, "keep training whole runs, one after another, until this much time has passed (and -runs runs)"),
+		seed:      fs.Uint64("seed", 1, "seed of the first run; run i uses seed+i"),
+		set:       settingFlags(fs, def),
 	}
 }
 
-func (f tabularFlags) check(b *benchFlags) (int, bool) {
+func (f tabularFlags) check() error {
 	if *f.rollouts < 1 || *f.rollouts > maxBenchRollouts {
-		return b.fail("-rollouts %d is out of range (1 to %d)", *f.rollouts, maxBenchRollouts), false
+		return fmt.Errorf("-rollouts %d is out of range (1 to %d)", *f.rollouts, maxBenchRollouts)
 	}
 	if *f.runs < 1 || *f.runs > maxBenchRollouts / *f.rollouts {
-		return b.fail("-runs %d is out of range (1 to %d with -rollouts %d)", *f.runs, maxBenchRollouts / *f.rollouts, *f.rollouts), false
+		return fmt.Errorf("-runs %d is out of range (1 to %d with -rollouts %d)", *f.runs, maxBenchRollouts / *f.rollouts, *f.rollouts)
 	}
 	if *f.benchtime <= 0 || *f.benchtime > time.Hour {
-		return b.fail("-benchtime %v is out of range (above 0, at most 1h)", *f.benchtime), false
+		return fmt.Errorf("-benchtime %v is out of range (above 0, at most 1h)", *f.benchtime)
 	}
-	if _, err := f.set.Config(); err != nil {
-		return b.fail("%v", err), false
-	}
-	return 0, true
+	_, err := f.set.Config()
+	return err
 }
 
 // session is what benchTabular needs of a lab session.
@@ -235,13 +195,13 @@ func benchTabular(name string, f tabularFlags, newRun func(seed uint64) (session
 }
 
 func benchGrid(args []string, stdout, stderr io.Writer) int {
-	b := newBenchFlags("gridworld", "Trains REINFORCE on the default 3×3 world (lab.NewGrid + Step) from scratch, run\nafter run on one goroutine, and reports rollouts per second over the whole runs,\nwith the success rate over the last 100 rollouts of each run. The defaults are\nthe browser's (lab.DefaultSettings).", stderr)
-	f := newTabularFlags(b, lab.DefaultSettings(), 2000)
-	if st := b.parse(args, stdout); st >= 0 {
-		return st
+	fs, jsonOut := newBenchFlags("gridworld", "Trains REINFORCE on the default 3×3 world (lab.NewGrid + Step) from scratch, run\nafter run on one goroutine, and reports rollouts per second over the whole runs,\nwith the success rate over the last 100 rollouts of each run. The defaults are\nthe browser's (lab.DefaultSettings).")
+	f := newTabularFlags(fs, lab.DefaultSettings(), 2000)
+	if status, ok := parseFlags(fs, args, stdout, stderr); !ok {
+		return status
 	}
-	if st, ok := f.check(b); !ok {
-		return st
+	if err := f.check(); err != nil {
+		return usageErr(stderr, fs.Name(), err)
 	}
 	cfg := env.DefaultGrid()
 	greedy := 0
@@ -260,17 +220,17 @@ func benchGrid(args []string, stdout, stderr io.Writer) int {
 	}
 	r.GreedyReachesGoal = &greedy
 	r.Constants = map[string]float64{"baseline_rate": pg.BaselineRate, "step_cap": float64(cfg.Steps())}
-	return printTabular(stdout, *b.jsonOut, r, fmt.Sprintf("greedy path reaches the goal in %d/%d runs", greedy, r.Runs))
+	return printTabular(stdout, *jsonOut, r, fmt.Sprintf("greedy path reaches the goal in %d/%d runs", greedy, r.Runs))
 }
 
 func benchField(args []string, stdout, stderr io.Writer) int {
-	b := newBenchFlags("field", "Trains the 2-D Gaussian policy on the default field (lab.NewField + Step) from\nscratch, run after run on one goroutine, and reports rollouts per second over the\nwhole runs, with the success rate over the last 100 rollouts of each run. The\ndefaults are the browser's (lab.DefaultFieldSettings).", stderr)
-	f := newTabularFlags(b, lab.DefaultFieldSettings(), 3000)
-	if st := b.parse(args, stdout); st >= 0 {
-		return st
+	fs, jsonOut := newBenchFlags("field", "Trains the 2-D Gaussian policy on the default field (lab.NewField + Step) from\nscratch, run after run on one goroutine, and reports rollouts per second over the\nwhole runs, with the success rate over the last 100 rollouts of each run. The\ndefaults are the browser's (lab.DefaultFieldSettings).")
+	f := newTabularFlags(fs, lab.DefaultFieldSettings(), 3000)
+	if status, ok := parseFlags(fs, args, stdout, stderr); !ok {
+		return status
 	}
-	if st, ok := f.check(b); !ok {
-		return st
+	if err := f.check(); err != nil {
+		return usageErr(stderr, fs.Name(), err)
 	}
 	cfg := env.DefaultField()
 	muErr := 0.0
@@ -290,7 +250,7 @@ func benchField(args []string, stdout, stderr io.Writer) int {
 		"baseline_rate": pg.BaselineRate, "min_log_sigma": pg.MinLogSigma, "max_log_sigma": pg.MaxLogSigma,
 		"initial_sigma": lab.InitialSigma, "success_reward": pg.FieldSuccess,
 	}
-	return printTabular(stdout, *b.jsonOut, r, fmt.Sprintf("μ ends within %.3f of the target", muErr))
+	return printTabular(stdout, *jsonOut, r, fmt.Sprintf("μ ends within %.3f of the target", muErr))
 }
 
 func printTabular(w io.Writer, asJSON bool, r tabularResult, extra string) int {
@@ -367,19 +327,19 @@ type cartpoleResult struct {
 const ppoThreads = 2
 
 func benchCartPole(args []string, stdout, stderr io.Writer) int {
-	b := newBenchFlags("cartpole", "Trains PPO with CleanRL's published configuration for CartPole-v1 (deep.CleanRL:\n4 envs × 128 steps, 4 minibatches × 4 epochs, lr 2.5e-4 annealed, 500,000 steps)\nonce per seed, and reports the steps and seconds until the mean return of the\nlast 20 finished episodes first reaches -stop-at (checked after each iteration),\nand the steps per second.", stderr)
-	seedList := b.String("seeds", "1,2,3", "comma-separated seeds, one run each")
-	stopAt := b.Float64("stop-at", 475, "the mean return (last 20 episodes) that ends a run")
-	full := b.Bool("full", false, "train all 500,000 steps even after reaching -stop-at")
-	if st := b.parse(args, stdout); st >= 0 {
-		return st
+	fs, jsonOut := newBenchFlags("cartpole", "Trains PPO with CleanRL's published configuration for CartPole-v1 (deep.CleanRL:\n4 envs × 128 steps, 4 minibatches × 4 epochs, lr 2.5e-4 annealed, 500,000 steps)\nonce per seed, and reports the steps and seconds until the mean return of the\nlast 20 finished episodes first reaches -stop-at (checked after each iteration),\nand the steps per second.")
+	seedList := fs.String("seeds", "1,2,3", "comma-separated seeds, one run each")
+	stopAt := fs.Float64("stop-at", 475, "the mean return (last 20 episodes) that ends a run")
+	full := fs.Bool("full", false, "train all 500,000 steps even after reaching -stop-at")
+	if status, ok := parseFlags(fs, args, stdout, stderr); !ok {
+		return status
 	}
 	seeds, err := parseSeeds(*seedList)
 	if err != nil {
-		return b.fail("%v", err)
+		return usageErr(stderr, fs.Name(), err)
 	}
 	if math.IsNaN(*stopAt) || math.IsInf(*stopAt, 0) {
-		return b.fail("-stop-at %v must be a finite number", *stopAt)
+		return usageErr(stderr, fs.Name(), fmt.Errorf("-stop-at %v must be a finite number", *stopAt))
 	}
 	for _, seed := range seeds {
 		r, err := trainCartPole(seed, *stopAt, *full)
@@ -387,7 +347,7 @@ func benchCartPole(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "pgrad bench cartpole: seed %d: %v\n", seed, err)
 			return 1
 		}
-		if *b.jsonOut {
+		if *jsonOut {
 			if st := printJSON(stdout, r); st != 0 {
 				return st
 			}

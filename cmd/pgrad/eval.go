@@ -2,12 +2,11 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/pgrad/pgrad/pg/deep"
@@ -36,43 +35,29 @@ type evalSummary struct {
 }
 
 func runEval(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("pgrad eval", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // parse errors become one line below
+	fs := newFlagSet("pgrad eval", "DIR|FILE [flags]", "Runs a checkpoint written by 'pgrad train cartpole|pendulum -out DIR' (DIR/"+checkpointFile+",\nor the file itself) and prints the mean ± standard deviation of the return.")
 	episodes := fs.Int("episodes", 100, "number of evaluation episodes")
 	sample := fs.Bool("sample", false, "sample actions from the policy instead of taking the most likely one (the mean, for a Gaussian)")
 	seed := fs.Uint64("seed", 1, "seed of the environments' resets (and of the sampled actions with -sample)")
 	jsonOut := fs.Bool("json", false, "print the result as one JSON object, with every episode's return")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: pgrad eval DIR|FILE [flags]\n\nRuns a checkpoint written by 'pgrad train cartpole|pendulum -out DIR' (DIR/%s,\nor the file itself) and prints the mean ± standard deviation of the return.\n\nFlags:\n", checkpointFile)
-		fs.PrintDefaults()
-	}
-	// The checkpoint may come before or after the flags.
+	// The checkpoint may come before, between or after the flags: take it
+	// out, then parse the flags alone.
+	fs.SetOutput(io.Discard)
 	var path string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		path, args = args[0], args[1:]
+	} else if fs.Parse(args) == nil && fs.NArg() > 0 {
+		path = fs.Arg(0)
+		args = slices.Concat(args[:len(args)-fs.NArg()], fs.Args()[1:])
+	}
+	if status, ok := parseFlags(fs, args, stdout, stderr); !ok {
+		return status
 	}
 	fail := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "pgrad eval: "+format+"\n", a...)
-		return 2
-	}
-	err := fs.Parse(args)
-	if err == nil && path == "" && fs.NArg() > 0 {
-		path = fs.Arg(0)
-		err = fs.Parse(fs.Args()[1:])
-	}
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return 0
-		}
-		return fail("%v (run 'pgrad eval -h' for the flags)", err)
+		return usageErr(stderr, "pgrad eval", fmt.Errorf(format, a...))
 	}
 	if path == "" {
 		return fail("missing the checkpoint: pgrad eval DIR|FILE")
-	}
-	if fs.NArg() > 0 {
-		return fail("unexpected argument %q", fs.Arg(0))
 	}
 	if *episodes <= 0 {
 		return fail("-episodes must be positive, got %d", *episodes)

@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -112,9 +111,11 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 		return fail("unknown preset %q (the only preset is cleanrl)", preset)
 	}
 
-	fs := flag.NewFlagSet(prog, flag.ContinueOnError)
-	// Parse errors become one line below; the usage goes to stdout on -h.
-	fs.SetOutput(io.Discard)
+	shown := "-algo " + algo
+	if preset != "" {
+		shown += " -preset " + preset
+	}
+	fs := newFlagSet(prog, "[flags]", fmt.Sprintf("Trains a neural policy on %s. The defaults shown are those of %s.", envTitle(env), shown))
 	fs.String("algo", algo, "algorithm: reinforce (with a learned baseline), a2c or ppo; the other defaults below depend on it")
 	fs.String("preset", preset, "cleanrl: exactly CleanRL's ppo.py configuration for CartPole-v1 (other flags given still override it)")
 	seed := fs.Uint64("seed", 1, "random seed (networks, environments, sampling)")
@@ -144,24 +145,8 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	evalEps := fs.Int("eval", 100, "deterministic evaluation episodes after training (0: none)")
 	jsonOut := fs.Bool("json", false, "print the summary as one JSON object")
 	quiet := fs.Bool("quiet", false, "no progress bar")
-	fs.Usage = func() {
-		shown := "-algo " + algo
-		if preset != "" {
-			shown += " -preset " + preset
-		}
-		fmt.Fprintf(fs.Output(), "Usage: %s [flags]\n\nTrains a neural policy on %s. The defaults shown are those of %s.\n\nFlags:\n", prog, envTitle(env), shown)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return 0
-		}
-		return fail("%v (run '%s -h' for the flags)", err, prog)
-	}
-	if fs.NArg() > 0 {
-		return fail("unexpected argument %q", fs.Arg(0))
+	if status, ok := parseFlags(fs, args, stdout, stderr); !ok {
+		return status
 	}
 	cfg.Algo = algo
 	h, err := parseInts(*hidden)

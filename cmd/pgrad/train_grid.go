@@ -68,69 +68,6 @@ func (o *tabOutput) check() error {
 	return nil
 }
 
-// newTabFlagSet returns a FlagSet whose usage lists every flag with its
-// default, after a short description.
-func newTabFlagSet(name, about string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("pgrad train "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: pgrad train %s [flags]\n\n%s\n\nFlags:\n", name, about)
-		tabPrintDefaults(fs)
-	}
-	return fs
-}
-
-// tabPrintDefaults is flag.PrintDefaults, except that every flag shows its
-// default, zero values included.
-func tabPrintDefaults(fs *flag.FlagSet) {
-	fs.VisitAll(func(f *flag.Flag) {
-		typ, usage := flag.UnquoteUsage(f)
-		def := f.DefValue
-		switch {
-		case def == "" && typ == "cells":
-			def = "none"
-		case def == "" || typ == "string":
-			def = strconv.Quote(def)
-		}
-		name := "-" + f.Name
-		if typ != "" {
-			name += " " + typ
-		}
-		fmt.Fprintf(fs.Output(), "  %s\n    \t%s (default %s)\n", name, usage, def)
-	})
-}
-
-// parseTabFlags parses args; it returns the exit status to use when the
-// run should stop (0 after -h, 2 after bad usage) and ok = false then.
-func parseTabFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (status int, ok bool) {
-	// -h prints to stdout, as asked for; errors go to stderr in one line.
-	for _, a := range args {
-		if a == "-h" || a == "-help" || a == "--help" {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return 0, false
-		}
-	}
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
-		fmt.Fprintf(stderr, "%s: %v (run '%s -h' for the flags)\n", fs.Name(), tabOneLine(err), fs.Name())
-		return 2, false
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
-		return 2, false
-	}
-	return 0, true
-}
-
-func tabOneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", " ") }
-
-// tabUsageErr prints one line for bad input and returns status 2.
-func tabUsageErr(stderr io.Writer, fs *flag.FlagSet, err error) int {
-	fmt.Fprintf(stderr, "%s: %s\n", fs.Name(), tabOneLine(err))
-	return 2
-}
-
 // tabGridJSON is what "pgrad train gridworld -json" prints.
 type tabGridJSON struct {
 	Env         string             `json:"env"`
@@ -168,7 +105,7 @@ another -size gets the same layout: start (size-1,0), goal (0,size-1), one pit
 at (size/2,size/2). Prints a table, or one JSON object with -json.`
 
 func runTrainGrid(args []string, stdout, stderr io.Writer) int {
-	fs := newTabFlagSet("gridworld", tabGridAbout, stderr)
+	fs := newFlagSet("pgrad train gridworld", "[flags]", tabGridAbout)
 	def := env.DefaultGrid()
 	size := fs.Int("size", def.Size, "cells per side (2 to 10)")
 	start := &cells.One{Cell: def.Start}
@@ -184,11 +121,11 @@ func runTrainGrid(args []string, stdout, stderr io.Writer) int {
 	set := tabSettingsFlags(fs, lab.DefaultSettings())
 	var out tabOutput
 	out.register(fs, 2000)
-	if status, ok := parseTabFlags(fs, args, stdout, stderr); !ok {
+	if status, ok := parseFlags(fs, args, stdout, stderr); !ok {
 		return status
 	}
 	if err := out.check(); err != nil {
-		return tabUsageErr(stderr, fs, err)
+		return usageErr(stderr, fs.Name(), err)
 	}
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
@@ -209,11 +146,11 @@ func runTrainGrid(args []string, stdout, stderr io.Writer) int {
 	}
 	g, err := lab.NewGrid(cfg, *set, out.seed)
 	if err != nil {
-		return tabUsageErr(stderr, fs, err)
+		return usageErr(stderr, fs.Name(), err)
 	}
 	csvFile, err := tabCreateCSV(out.csv)
 	if err != nil {
-		return tabUsageErr(stderr, fs, err)
+		return usageErr(stderr, fs.Name(), err)
 	}
 	tabTrain(out.rollouts, stderr, g.Step, func() string {
 		sr, mr := g.Window()
@@ -440,7 +377,7 @@ each rollout proposes one point a of the plane [-1,1]² and earns
 exp(-‖a - target‖² / (2 width²)). Prints a table, or one JSON object with -json.`
 
 func runTrainField(args []string, stdout, stderr io.Writer) int {
-	fs := newTabFlagSet("field", tabFieldAbout, stderr)
+	fs := newFlagSet("pgrad train field", "[flags]", tabFieldAbout)
 	def := env.DefaultField()
 	target := &tabPointFlag{p: def.Target}
 	fs.Var(target, "target", "centre `x,y` of the reward's bump, inside [-1,1]²")
@@ -448,21 +385,21 @@ func runTrainField(args []string, stdout, stderr io.Writer) int {
 	set := tabSettingsFlags(fs, lab.DefaultFieldSettings())
 	var out tabOutput
 	out.register(fs, 3000)
-	if status, ok := parseTabFlags(fs, args, stdout, stderr); !ok {
+	if status, ok := parseFlags(fs, args, stdout, stderr); !ok {
 		return status
 	}
 	if err := out.check(); err != nil {
-		return tabUsageErr(stderr, fs, err)
+		return usageErr(stderr, fs.Name(), err)
 	}
 	cfg := def
 	cfg.Target, cfg.Width = target.p, *width
 	f, err := lab.NewField(cfg, *set, out.seed)
 	if err != nil {
-		return tabUsageErr(stderr, fs, err)
+		return usageErr(stderr, fs.Name(), err)
 	}
 	csvFile, err := tabCreateCSV(out.csv)
 	if err != nil {
-		return tabUsageErr(stderr, fs, err)
+		return usageErr(stderr, fs.Name(), err)
 	}
 	tabTrain(out.rollouts, stderr, f.Step, func() string {
 		s := f.Snapshot(0)
