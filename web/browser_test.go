@@ -16,6 +16,7 @@ package web_test
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"math"
@@ -284,11 +285,41 @@ func (p *page) trainUntil(t *testing.T, rollouts func() float64, maxRollouts flo
 	}
 }
 
+// waitFor polls the JS predicate expr on every animation frame until it
+// holds, and fails the test with what when it does not within a minute.
+// Drawing is throttled (HEAVY_MS) and flushed on the next idle frame, so a
+// test waits for the drawing it checks, never for a fixed time: a starved
+// CI machine may take long to get there.
+func (p *page) waitFor(t *testing.T, what, expr string) {
+	t.Helper()
+	_, err := chromedp.Run(p.ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(time.Minute)))
+	if errors.Is(err, chromedp.ErrPollingTimeout) {
+		t.Fatalf("waited a minute for %s (page problems: %q)", what, p.problems())
+	}
+	if err != nil {
+		t.Fatalf("waiting for %s: %v (page problems: %q)", what, err, p.problems())
+	}
+}
+
+// trajDrawnJS holds when the trajectory paths drawn are those of the
+// engine's latest frame (same number, same outcomes in the same order).
+const trajDrawnJS = `(() => {
+  const f = pgrad.step(0), n = f[1], want = [];
+  let at = 20 + 4 * n * n + f[5] + f[6];
+  for (let k = 0; k < f[7]; k++) {
+    want.push(f[at] === 1 ? 'traj goal' : f[at] === 2 ? 'traj pit' : 'traj capped');
+    at += 3 + f[at + 2];
+  }
+  const drawn = [...document.querySelectorAll('path.traj')].filter(p => (p.getAttribute('d') || '').length > 0).map(p => p.getAttribute('class'));
+  return drawn.length === want.length && drawn.every((c, i) => c === want[i]);
+})()`
+
 // screenshot saves the element sel (the whole page if sel is empty) as
 // name in the test's artifacts and, with -screenshots, in docs/screenshots.
 func (p *page) screenshot(t *testing.T, name, sel string) {
 	t.Helper()
-	p.run(t, chromedp.Sleep(300*time.Millisecond)) // let colour transitions finish
+	// Let colour transitions finish.
+	p.waitFor(t, "transitions to finish", `document.getAnimations().every(a => a.playState !== 'running' || a.effect.getTiming().iterations === Infinity)`)
 	var png []byte
 	var err error
 	if sel == "" {
@@ -514,9 +545,8 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("trajectories view", func(t *testing.T) {
 		p.clickSelector(t, `label[for="view-traj"]`)
-		p.run(t, chromedp.Sleep(50*time.Millisecond))
 		p.clickSelector(t, "#step") // draw fresh rollouts
-		p.run(t, chromedp.Sleep(100*time.Millisecond))
+		p.waitFor(t, "the latest rollouts to be drawn", trajDrawnJS)
 		type trajView struct {
 			Class   string   `json:"class"`
 			Paths   int      `json:"paths"`
@@ -550,7 +580,7 @@ func TestBrowser(t *testing.T) {
 		for range 12 {
 			p.clickSelector(t, "#step")
 		}
-		p.run(t, chromedp.Sleep(100*time.Millisecond))
+		p.waitFor(t, "the latest rollouts to be drawn", trajDrawnJS)
 		p.screenshot(t, "trajectories.png", "#lab")
 	})
 
@@ -569,6 +599,7 @@ func TestBrowser(t *testing.T) {
 		if !ok {
 			t.Errorf("μ went from %v to %v, target %v: distance %.3f → %.3f, want a third", before.Mu, after.Mu, after.Target, d0, after.dist())
 		}
+		p.waitFor(t, "the latest samples to be drawn", `[...document.querySelectorAll('circle.dot')].filter(c => Number(c.getAttribute('r')) > 0).length === pgrad.stepField(0)[8]`)
 		type fieldDrawing struct {
 			Dots, Ellipses int
 			Mu             [2]float64
@@ -620,11 +651,13 @@ func TestBrowser(t *testing.T) {
 		// Focus something that is not a control, as a reader would by
 		// clicking on the text.
 		p.clickSelector(t, "#lab-title")
+		r0 := p.grid(t).Rollouts
 		p.run(t, chromedp.KeyEvent(" "))
 		if got := text(t, p, "#train"); got != "Pause" {
 			t.Errorf("after Space #train reads %q, want Pause", got)
 		}
-		p.run(t, chromedp.Sleep(200*time.Millisecond), chromedp.KeyEvent(" "))
+		p.waitFor(t, "rollouts while training", fmt.Sprintf(`pgrad.step(0)[2] > %v`, r0))
+		p.run(t, chromedp.KeyEvent(" "))
 		if got := text(t, p, "#train"); got != "Train" {
 			t.Errorf("after a second Space #train reads %q, want Train", got)
 		}
@@ -672,11 +705,7 @@ func TestBrowser(t *testing.T) {
 		if _, err := chromedp.Call(p.ctx, emulation.SetEmulatedMedia, dark); err != nil {
 			t.Fatal(err)
 		}
-		p.run(t, chromedp.Sleep(500*time.Millisecond)) // let the colour transitions finish
-		bg := eval[string](t, p, `getComputedStyle(document.body).backgroundColor`)
-		if bg == "rgb(251, 250, 246)" {
-			t.Errorf("body background %s in dark mode, the light paper colour", bg)
-		}
+		p.waitFor(t, "the dark background", `getComputedStyle(document.body).backgroundColor !== 'rgb(251, 250, 246)'`)
 		p.screenshot(t, "dark.png", "#lab")
 		if _, err := chromedp.Call(p.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{}); err != nil {
 			t.Fatal(err)
