@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pgrad/pgrad/env"
+	"github.com/pgrad/pgrad/internal/progress"
 	"github.com/pgrad/pgrad/lab"
 	"github.com/pgrad/pgrad/pg"
 	"github.com/pgrad/pgrad/pg/deep"
@@ -107,17 +107,6 @@ type tabularResult struct {
 	Constants map[string]float64 `json:"constants"`
 }
 
-// settingFlags registers the REINFORCE settings with defaults def.
-func settingFlags(fs *flag.FlagSet, def lab.Settings) *lab.Settings {
-	s := def
-	fs.Float64Var(&s.LR, "lr", def.LR, "learning rate α")
-	fs.Float64Var(&s.Gamma, "gamma", def.Gamma, "discount γ")
-	fs.IntVar(&s.Batch, "batch", def.Batch, "rollouts per update")
-	fs.StringVar(&s.Baseline, "baseline", def.Baseline, "baseline: none, mean or state")
-	fs.Float64Var(&s.Entropy, "entropy", def.Entropy, "entropy bonus β")
-	return &s
-}
-
 // tabularFlags holds the flags common to the gridworld and field benches.
 type tabularFlags struct {
 	rollouts  *int
@@ -135,7 +124,7 @@ func newTabularFlags(fs *flag.FlagSet, def lab.Settings, rollouts int) tabularFl
 		runs:      fs.Int("runs", 1, "train at least this many runs"),
 		benchtime: fs.Duration("benchtime", 2*time.Second, "keep training whole runs, one after another, until this much time has passed (and -runs runs)"),
 		seed:      fs.Uint64("seed", 1, "seed of the first run; run i uses seed+i"),
-		set:       settingFlags(fs, def),
+		set:       settingsFlags(fs, def),
 	}
 }
 
@@ -220,7 +209,7 @@ func benchGrid(args []string, stdout, stderr io.Writer) int {
 	}
 	r.GreedyReachesGoal = &greedy
 	r.Constants = map[string]float64{"baseline_rate": pg.BaselineRate, "step_cap": float64(cfg.Steps())}
-	return printTabular(stdout, *jsonOut, r, fmt.Sprintf("greedy path reaches the goal in %d/%d runs", greedy, r.Runs))
+	return printTabular(stdout, stderr, *jsonOut, r, fmt.Sprintf("greedy path reaches the goal in %d/%d runs", greedy, r.Runs))
 }
 
 func benchField(args []string, stdout, stderr io.Writer) int {
@@ -250,40 +239,18 @@ func benchField(args []string, stdout, stderr io.Writer) int {
 		"baseline_rate": pg.BaselineRate, "min_log_sigma": pg.MinLogSigma, "max_log_sigma": pg.MaxLogSigma,
 		"initial_sigma": lab.InitialSigma, "success_reward": pg.FieldSuccess,
 	}
-	return printTabular(stdout, *jsonOut, r, fmt.Sprintf("μ ends within %.3f of the target", muErr))
+	return printTabular(stdout, stderr, *jsonOut, r, fmt.Sprintf("μ ends within %.3f of the target", muErr))
 }
 
-func printTabular(w io.Writer, asJSON bool, r tabularResult, extra string) int {
+func printTabular(w, stderr io.Writer, asJSON bool, r tabularResult, extra string) int {
 	if asJSON {
-		return printJSON(w, r)
+		return printJSON(w, stderr, r)
 	}
 	fmt.Fprintf(w, "%s: %d runs × %d rollouts in %.2f s: %s rollouts/s on one goroutine (%s)\n",
-		r.Bench, r.Runs, r.RolloutsPerRun, r.Seconds, humanRate(r.RolloutsPerSecond), r.Go)
+		r.Bench, r.Runs, r.RolloutsPerRun, r.Seconds, progress.Human(r.RolloutsPerSecond), r.Go)
 	fmt.Fprintf(w, "success rate over the last 100 rollouts: mean %.3f, min %.3f; %s\n",
 		r.SuccessRateMean, r.SuccessRateMin, extra)
 	return 0
-}
-
-func printJSON(w io.Writer, v any) int {
-	b, err := json.Marshal(v)
-	if err != nil {
-		// Only a non-finite float can get here; it is a bug, not bad input.
-		fmt.Fprintf(w, "{\"error\": %q}\n", err.Error())
-		return 1
-	}
-	fmt.Fprintf(w, "%s\n", b)
-	return 0
-}
-
-// humanRate writes a rate with three significant figures and a k or M.
-func humanRate(x float64) string {
-	switch {
-	case x >= 1e6:
-		return strconv.FormatFloat(x/1e6, 'f', 2, 64) + "M"
-	case x >= 1e3:
-		return strconv.FormatFloat(x/1e3, 'f', 1, 64) + "k"
-	}
-	return strconv.FormatFloat(x, 'f', 0, 64)
 }
 
 // parseSeeds reads a comma-separated list of seeds such as "1,2,3".
@@ -348,17 +315,17 @@ func benchCartPole(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		if *jsonOut {
-			if st := printJSON(stdout, r); st != 0 {
+			if st := printJSON(stdout, stderr, r); st != 0 {
 				return st
 			}
 			continue
 		}
 		if r.Reached {
 			fmt.Fprintf(stdout, "seed %d: mean return %g after %d steps, %.2f s; %s steps/s (%d threads)\n",
-				seed, r.StopAt, *r.StepsToTarget, *r.SecondsToTarget, humanRate(r.StepsPerSecond), r.Threads)
+				seed, r.StopAt, *r.StepsToTarget, *r.SecondsToTarget, progress.Human(r.StepsPerSecond), r.Threads)
 		} else {
 			fmt.Fprintf(stdout, "seed %d: did not reach %g in %d steps (%.2f s, %s steps/s, last mean %.1f)\n",
-				seed, r.StopAt, r.Steps, r.Seconds, humanRate(r.StepsPerSecond), r.FinalMeanReturn)
+				seed, r.StopAt, r.Steps, r.Seconds, progress.Human(r.StepsPerSecond), r.FinalMeanReturn)
 		}
 	}
 	return 0

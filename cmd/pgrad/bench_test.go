@@ -223,17 +223,6 @@ func TestParseSeeds(t *testing.T) {
 	}
 }
 
-func TestHumanRate(t *testing.T) {
-	for _, c := range []struct {
-		x    float64
-		want string
-	}{{3.14159e6, "3.14M"}, {6543, "6.5k"}, {12, "12"}} {
-		if got := humanRate(c.x); got != c.want {
-			t.Errorf("humanRate(%v) = %q, want %q", c.x, got, c.want)
-		}
-	}
-}
-
 func TestBenchCartPoleMatchesTrain(t *testing.T) {
 	// The bench and "pgrad train cartpole -preset cleanrl" must time the
 	// same run: same seed, same steps to the target, same returns.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -79,10 +78,7 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 		s.Min, s.Max = min(s.Min, r), max(s.Max, r)
 	}
 	if *jsonOut {
-		if err := json.NewEncoder(stdout).Encode(s); err != nil {
-			return 1
-		}
-		return 0
+		return printJSON(stdout, stderr, s)
 	}
 	mode := "deterministic"
 	if *sample {

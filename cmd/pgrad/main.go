@@ -5,6 +5,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -173,4 +174,16 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (stat
 func usageErr(stderr io.Writer, prog string, err error) int {
 	fmt.Fprintf(stderr, "%s: %s\n", prog, strings.ReplaceAll(err.Error(), "\n", " "))
 	return 2
+}
+
+// printJSON prints v as one JSON object on one line of stdout.
+func printJSON(stdout, stderr io.Writer, v any) int {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Only a non-finite float can get here; it is a bug, not bad input.
+		fmt.Fprintf(stderr, "pgrad: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "%s\n", b)
+	return 0
 }

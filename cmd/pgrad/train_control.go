@@ -252,9 +252,8 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if *jsonOut {
-		enc := json.NewEncoder(stdout)
-		if err := enc.Encode(sum); err != nil {
-			return 1
+		if st := printJSON(stdout, stderr, sum); st != 0 {
+			return st
 		}
 		return status
 	}

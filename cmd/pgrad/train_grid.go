@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -35,8 +34,8 @@ const maxTabRollouts = 1_000_000_000
 // tabChunk is how many rollouts run between progress-bar updates.
 const tabChunk = 20000
 
-// tabSettingsFlags registers the learning flags shared by both worlds.
-func tabSettingsFlags(fs *flag.FlagSet, def lab.Settings) *lab.Settings {
+// settingsFlags registers the REINFORCE settings, with defaults def.
+func settingsFlags(fs *flag.FlagSet, def lab.Settings) *lab.Settings {
 	s := def
 	fs.Float64Var(&s.LR, "lr", def.LR, "learning rate α (> 0)")
 	fs.IntVar(&s.Batch, "batch", def.Batch, "rollouts per update (≥ 1)")
@@ -118,7 +117,7 @@ func runTrainGrid(args []string, stdout, stderr io.Writer) int {
 	fs.Var(walls, "walls", "wall `cells`: moves into them stay in place")
 	maxSteps := fs.Int("max-steps", 0, "step cap per rollout (0: 4 × cells)")
 	stepReward := fs.Float64("step-reward", 0, "reward of every other step (e.g. -0.01)")
-	set := tabSettingsFlags(fs, lab.DefaultSettings())
+	set := settingsFlags(fs, lab.DefaultSettings())
 	var out tabOutput
 	out.register(fs, 2000)
 	if status, ok := parseFlags(fs, args, stdout, stderr); !ok {
@@ -127,20 +126,18 @@ func runTrainGrid(args []string, stdout, stderr io.Writer) int {
 	if err := out.check(); err != nil {
 		return usageErr(stderr, fs.Name(), err)
 	}
-	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	cfg := env.GridConfig{
 		Size: *size, Start: start.Cell, Goal: goal.Cell, Pits: pits.Cells, Walls: walls.Cells,
 		MaxSteps: *maxSteps, StepReward: *stepReward,
 	}
 	if *size != def.Size {
-		if !given["start"] {
+		if !start.Given() {
 			cfg.Start = env.Cell{Row: *size - 1, Col: 0}
 		}
-		if !given["goal"] {
+		if !goal.Given() {
 			cfg.Goal = env.Cell{Row: 0, Col: *size - 1}
 		}
-		if !given["pits"] {
+		if !pits.Given() {
 			cfg.Pits = []env.Cell{{Row: *size / 2, Col: *size / 2}}
 		}
 	}
@@ -165,7 +162,7 @@ func runTrainGrid(args []string, stdout, stderr io.Writer) int {
 	}
 	res := tabGridSummary(g.Config(), out.seed, &snap)
 	if out.json {
-		return tabPrintJSON(stdout, stderr, res)
+		return printJSON(stdout, stderr, res)
 	}
 	tabPrintGridTable(stdout, res, &snap)
 	return 0
@@ -199,33 +196,19 @@ func tabGridSummary(cfg env.GridConfig, seed uint64, s *lab.GridSnapshot) tabGri
 	}
 }
 
-func tabPrintJSON(stdout, stderr io.Writer, v any) int {
-	b, err := json.Marshal(v)
-	if err != nil {
-		fmt.Fprintf(stderr, "pgrad train: %v\n", err)
-		return 1
-	}
-	fmt.Fprintf(stdout, "%s\n", b)
-	return 0
-}
-
 var tabArrows = [env.NumActions]string{"↑", "→", "↓", "←"}
 
-func tabFormatCells(cs [][2]int) string {
+func cellsOrNone(cs []env.Cell) string {
 	if len(cs) == 0 {
 		return "none"
 	}
-	parts := make([]string, len(cs))
-	for i, c := range cs {
-		parts[i] = fmt.Sprintf("%d,%d", c[0], c[1])
-	}
-	return strings.Join(parts, "; ")
+	return cells.Format(cs)
 }
 
 func tabPrintGridTable(w io.Writer, r tabGridJSON, s *lab.GridSnapshot) {
 	set := r.Settings
 	fmt.Fprintf(w, "env            gridworld %d×%d: start %d,%d  goal %d,%d  pits %s  walls %s\n",
-		r.Size, r.Size, r.Start[0], r.Start[1], r.Goal[0], r.Goal[1], tabFormatCells(r.Pits), tabFormatCells(r.Walls))
+		r.Size, r.Size, r.Start[0], r.Start[1], r.Goal[0], r.Goal[1], cellsOrNone(s.Pits), cellsOrNone(s.Walls))
 	fmt.Fprintf(w, "seed           %d\n", r.Seed)
 	fmt.Fprintf(w, "rollouts       %d (%d updates)\n", r.Rollouts, r.Updates)
 	fmt.Fprintf(w, "settings       lr %g  batch %d  gamma %g  baseline %s  entropy %g\n", set.LR, set.Batch, set.Gamma, set.Baseline, set.Entropy)
@@ -382,7 +365,7 @@ func runTrainField(args []string, stdout, stderr io.Writer) int {
 	target := &tabPointFlag{p: def.Target}
 	fs.Var(target, "target", "centre `x,y` of the reward's bump, inside [-1,1]²")
 	width := fs.Float64("width", def.Width, "width of the reward's bump (> 0)")
-	set := tabSettingsFlags(fs, lab.DefaultFieldSettings())
+	set := settingsFlags(fs, lab.DefaultFieldSettings())
 	var out tabOutput
 	out.register(fs, 3000)
 	if status, ok := parseFlags(fs, args, stdout, stderr); !ok {
@@ -419,7 +402,7 @@ func runTrainField(args []string, stdout, stderr io.Writer) int {
 		SuccessRate: s.SuccessRate, MeanReturn: s.MeanReturn,
 	}
 	if out.json {
-		return tabPrintJSON(stdout, stderr, res)
+		return printJSON(stdout, stderr, res)
 	}
 	fmt.Fprintf(stdout, "env            field: target %g,%g  width %g\n", res.Target[0], res.Target[1], res.Width)
 	fmt.Fprintf(stdout, "seed           %d\n", res.Seed)

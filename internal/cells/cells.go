@@ -124,8 +124,14 @@ func (l *List) Set(s string) error {
 	return nil
 }
 
+// Given reports whether Set was called: whether the flag was given.
+func (l *List) Given() bool { return l.set }
+
 // A One is a flag.Value holding one cell.
-type One struct{ Cell env.Cell }
+type One struct {
+	Cell env.Cell
+	set  bool
+}
 
 // String returns the cell as "row,col".
 func (o *One) String() string {
@@ -141,6 +147,9 @@ func (o *One) Set(s string) error {
 	if err != nil {
 		return err
 	}
-	o.Cell = c
+	o.Cell, o.set = c, true
 	return nil
 }
+
+// Given reports whether Set was called: whether the flag was given.
+func (o *One) Given() bool { return o.set }

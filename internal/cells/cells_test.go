@@ -87,11 +87,17 @@ func TestListFlag(t *testing.T) {
 	if start.Cell != (env.Cell{Row: 0, Col: 0}) {
 		t.Errorf("start %v", start.Cell)
 	}
+	if !pits.Given() || !start.Given() {
+		t.Errorf("Given() after Set: pits %v, start %v", pits.Given(), start.Given())
+	}
+	if (&List{Cells: pits.Cells}).Given() || (&One{Cell: start.Cell}).Given() {
+		t.Error("Given() is true for a default")
+	}
 	if err := fs.Parse([]string{"-start", "x"}); err == nil {
 		t.Error("-start x accepted")
 	}
 	empty := &List{Cells: []env.Cell{{Row: 1, Col: 1}}}
-	if err := empty.Set(""); err != nil || len(empty.Cells) != 0 {
+	if err := empty.Set(""); err != nil || len(empty.Cells) != 0 || !empty.Given() {
 		t.Errorf(`-pits "" should mean no pits: %v, %v`, empty.Cells, err)
 	}
 }

@@ -107,12 +107,12 @@ func (b *Bar) draw(t time.Time) {
 		fmt.Fprintf(&line, "%3.0f%% [%s%s] %d/%d %s", 100*frac, strings.Repeat("=", n), strings.Repeat(" ", width-n), b.done, b.total, b.unit)
 		if rate > 0 && b.done < b.total {
 			left := time.Duration(float64(b.total-b.done) / rate * float64(time.Second)).Round(time.Second)
-			fmt.Fprintf(&line, " (%s/s, %v left)", human(rate), left)
+			fmt.Fprintf(&line, " (%s/s, %v left)", Human(rate), left)
 		} else {
-			fmt.Fprintf(&line, " (%s/s)", human(rate))
+			fmt.Fprintf(&line, " (%s/s)", Human(rate))
 		}
 	} else {
-		fmt.Fprintf(&line, "%d %s (%s/s)", b.done, b.unit, human(rate))
+		fmt.Fprintf(&line, "%d %s (%s/s)", b.done, b.unit, Human(rate))
 	}
 	if b.status != "" {
 		line.WriteString("  ")
@@ -128,8 +128,9 @@ func (b *Bar) draw(t time.Time) {
 	b.drawn = true
 }
 
-// human writes a rate with a k or M suffix.
-func human(x float64) string {
+// Human writes a rate such as 6543.2 as "6.5k": a k or M suffix, and two
+// decimals with M, one with k, none below a thousand.
+func Human(x float64) string {
 	switch {
 	case x >= 1e6:
 		return fmt.Sprintf("%.2fM", x/1e6)

@@ -82,3 +82,14 @@ func TestSilentOnAFile(t *testing.T) {
 		t.Errorf("the bar wrote %d bytes to a plain file", st.Size())
 	}
 }
+
+func TestHuman(t *testing.T) {
+	for _, c := range []struct {
+		x    float64
+		want string
+	}{{3.14159e6, "3.14M"}, {6543, "6.5k"}, {999, "999"}, {12, "12"}} {
+		if got := Human(c.x); got != c.want {
+			t.Errorf("Human(%v) = %q, want %q", c.x, got, c.want)
+		}
+	}
+}
