@@ -21,45 +21,23 @@ import (
 func init() {
 	commands["bench"] = command{
 		summary: "measure training speed: pgrad bench gridworld|field|cartpole [flags]",
-		run:     runBench,
+		run: func(args []string, stdout, stderr io.Writer) int {
+			return dispatch(benches, "pgrad bench", "target", benchUsage, args, stdout, stderr)
+		},
 	}
+	benches["gridworld"] = command{"rollouts/s of whole default training runs on the 3×3 world, one core", benchGrid}
+	benches["field"] = command{"rollouts/s of whole default training runs of the Gaussian field, one core", benchField}
+	benches["cartpole"] = command{"PPO with CleanRL's configuration on CartPole-v1: steps and seconds to a mean return of 475", benchCartPole}
 }
 
-// benches are the targets of "pgrad bench", each with its own flags.
-var benches = map[string]struct {
-	summary string
-	run     func(args []string, stdout, stderr io.Writer) int
-}{
-	"gridworld": {"rollouts/s of whole default training runs on the 3×3 world, one core", benchGrid},
-	"field":     {"rollouts/s of whole default training runs of the Gaussian field, one core", benchField},
-	"cartpole":  {"PPO with CleanRL's configuration on CartPole-v1: steps and seconds to a mean return of 475", benchCartPole},
-}
-
-func runBench(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
-		w, status := stderr, 2
-		if len(args) > 0 {
-			w, status = stdout, 0
-		}
-		fmt.Fprintln(w, "Usage: pgrad bench <target> [flags]")
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, "Measures how fast pgrad trains; bench/run.sh ('make bench') runs every target")
-		fmt.Fprintln(w, "beside its reference implementation and prints the ratios.")
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, "Targets:")
-		for _, n := range sortedKeys(benches) {
-			fmt.Fprintf(w, "  %-10s %s\n", n, benches[n].summary)
-		}
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, "Run 'pgrad bench <target> -h' for the flags of one target.")
-		return status
-	}
-	b, ok := benches[args[0]]
-	if !ok {
-		fmt.Fprintf(stderr, "pgrad bench: unknown target %q (want one of %s)\n", args[0], strings.Join(sortedKeys(benches), ", "))
-		return 2
-	}
-	return b.run(args[1:], stdout, stderr)
+func benchUsage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: pgrad bench <target> [flags]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Measures how fast pgrad trains; bench/run.sh ('make bench') runs every target")
+	fmt.Fprintln(w, "beside its reference implementation and prints the ratios.")
+	listCommands(w, "Targets", benches)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run 'pgrad bench <target> -h' for the flags of one target.")
 }
 
 // newBenchFlags returns the FlagSet of one bench target, with its -json

@@ -49,9 +49,6 @@ func TestBenchBadUsage(t *testing.T) {
 		if stdout != "" {
 			t.Errorf("%q: wrote %q to stdout, want nothing", args, stdout)
 		}
-		if args[len(args)-1] == "bench" {
-			continue // the bare command prints its usage
-		}
 		if n := strings.Count(stderr, "\n"); n != 1 || !strings.HasPrefix(stderr, "pgrad bench") {
 			t.Errorf("%q: stderr %q, want one line starting with \"pgrad bench\"", args, stderr)
 		}

@@ -11,27 +11,25 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 )
 
-// A command is one subcommand: it parses args itself and returns the exit
+// A command is one subcommand, or one environment of "pgrad train" or
+// target of "pgrad bench": it parses args itself and returns the exit
 // status (0 ok, 1 failure at run time, 2 bad usage or bad input).
 type command struct {
 	summary string
 	run     func(args []string, stdout, stderr io.Writer) int
 }
 
-// A trainer is one environment family under "pgrad train".
-type trainer struct {
-	summary string
-	run     func(args []string, stdout, stderr io.Writer) int
-}
-
+// The tables that dispatch reads; each file adds its entries in init.
 var (
 	commands = map[string]command{}
-	trainers = map[string]trainer{}
+	trainers = map[string]command{}
+	benches  = map[string]command{}
 )
 
 func main() {
@@ -39,25 +37,39 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		usage(stderr)
-		return 2
+	if len(args) > 0 && args[0] == "help" {
+		// "pgrad help train cartpole" is "pgrad train cartpole -h".
+		args = append(slices.Clone(args[1:]), "-h")
 	}
-	name := args[0]
-	switch name {
-	case "help", "-h", "-help", "--help":
-		if len(args) > 1 {
-			return run([]string{args[1], "-h"}, stdout, stderr)
-		}
+	return dispatch(commands, "pgrad", "command", usage, args, stdout, stderr)
+}
+
+// dispatch runs the command of table that args[0] names. prog ("pgrad
+// train") and kind ("environment") name them in messages; usage prints
+// prog's help for -h.
+func dispatch(table map[string]command, prog, kind string, usage func(io.Writer), args []string, stdout, stderr io.Writer) int {
+	names := strings.Join(sortedKeys(table), ", ")
+	if len(args) == 0 {
+		return usageErr(stderr, prog, fmt.Errorf("missing the %s: one of %s (see '%s -h')", kind, names, prog))
+	}
+	switch args[0] {
+	case "-h", "-help", "--help":
 		usage(stdout)
 		return 0
 	}
-	c, ok := commands[name]
+	c, ok := table[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "pgrad: unknown command %q (run 'pgrad help')\n", name)
-		return 2
+		return usageErr(stderr, prog, fmt.Errorf("unknown %s %q: want one of %s (see '%s -h')", kind, args[0], names, prog))
 	}
 	return c.run(args[1:], stdout, stderr)
+}
+
+// listCommands prints the names and summaries of table under title.
+func listCommands(w io.Writer, title string, table map[string]command) {
+	fmt.Fprintf(w, "\n%s:\n", title)
+	for _, n := range sortedKeys(table) {
+		fmt.Fprintf(w, "  %-10s %s\n", n, table[n].summary)
+	}
 }
 
 func usage(w io.Writer) {
@@ -65,16 +77,8 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Usage:")
 	fmt.Fprintln(w, "  pgrad <command> [arguments]")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Commands:")
-	for _, n := range sortedKeys(commands) {
-		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
-	}
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Environments for 'pgrad train':")
-	for _, n := range sortedKeys(trainers) {
-		fmt.Fprintf(w, "  %-10s %s\n", n, trainers[n].summary)
-	}
+	listCommands(w, "Commands", commands)
+	listCommands(w, "Environments for 'pgrad train'", trainers)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Run 'pgrad help <command>' or 'pgrad train <env> -h' for the flags and their defaults.")
 }
@@ -91,33 +95,17 @@ func sortedKeys[V any](m map[string]V) []string {
 func init() {
 	commands["train"] = command{
 		summary: "train an agent: pgrad train <env> [flags]",
-		run:     runTrain,
+		run: func(args []string, stdout, stderr io.Writer) int {
+			return dispatch(trainers, "pgrad train", "environment", trainUsage, args, stdout, stderr)
+		},
 	}
 }
 
-func runTrain(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
-		w := stderr
-		status := 2
-		if len(args) > 0 {
-			w, status = stdout, 0
-		}
-		fmt.Fprintln(w, "Usage: pgrad train <env> [flags]")
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, "Environments:")
-		for _, n := range sortedKeys(trainers) {
-			fmt.Fprintf(w, "  %-10s %s\n", n, trainers[n].summary)
-		}
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, "Run 'pgrad train <env> -h' for the flags of one environment.")
-		return status
-	}
-	t, ok := trainers[args[0]]
-	if !ok {
-		fmt.Fprintf(stderr, "pgrad train: unknown environment %q (want one of %s)\n", args[0], strings.Join(sortedKeys(trainers), ", "))
-		return 2
-	}
-	return t.run(args[1:], stdout, stderr)
+func trainUsage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: pgrad train <env> [flags]")
+	listCommands(w, "Environments", trainers)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run 'pgrad train <env> -h' for the flags of one environment.")
 }
 
 // newFlagSet returns the FlagSet of prog ("pgrad serve"), whose usage shows

@@ -22,11 +22,11 @@ import (
 )
 
 func init() {
-	trainers["cartpole"] = trainer{
+	trainers["cartpole"] = command{
 		summary: "CartPole-v1 with a neural policy: -algo reinforce|a2c|ppo",
 		run:     func(args []string, stdout, stderr io.Writer) int { return runControl("cartpole", args, stdout, stderr) },
 	}
-	trainers["pendulum"] = trainer{
+	trainers["pendulum"] = command{
 		summary: "Pendulum-v1 swing-up with a Gaussian policy: -algo reinforce|a2c|ppo",
 		run:     func(args []string, stdout, stderr io.Writer) int { return runControl("pendulum", args, stdout, stderr) },
 	}

@@ -17,11 +17,11 @@ import (
 )
 
 func init() {
-	trainers["gridworld"] = trainer{
+	trainers["gridworld"] = command{
 		summary: "the seed's gridworld with a tabular softmax policy (REINFORCE)",
 		run:     runTrainGrid,
 	}
-	trainers["field"] = trainer{
+	trainers["field"] = command{
 		summary: "the 2-D field with a Gaussian policy (REINFORCE)",
 		run:     runTrainField,
 	}
