@@ -49,9 +49,7 @@ type Field struct {
 	tr    *pg.FieldTrainer
 	set   Settings
 
-	samples     [MaxSamples]Sample
-	sampleN     int
-	sampleNext  int
+	samples     ring[Sample] // the last MaxSamples
 	hist        history
 	targetMoves []int
 }
@@ -66,13 +64,11 @@ func NewField(cfg env.FieldConfig, set Settings, seed uint64) (*Field, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Field{field: f, pol: initialGaussian, set: set}
+	s := &Field{field: f, pol: initialGaussian, set: set, samples: newRing[Sample](MaxSamples), hist: newHistory()}
 	s.tr, err = pg.NewFieldTrainer(f, &s.pol, c, NewRand(seed))
 	if err != nil {
 		return nil, err
 	}
-	s.hist.curve = make([]CurvePoint, 0, MaxCurvePoints)
-	s.hist.reset()
 	return s, nil
 }
 
@@ -83,11 +79,8 @@ func (f *Field) Step(n int) error {
 	}
 	for range n {
 		a, r, updated := f.tr.Rollout()
-		f.samples[f.sampleNext] = Sample{A: a, Reward: r}
-		f.sampleNext = (f.sampleNext + 1) % MaxSamples
-		if f.sampleN < MaxSamples {
-			f.sampleN++
-		}
+		s, _ := f.samples.add()
+		*s = Sample{A: a, Reward: r}
 		f.hist.add(r > pg.FieldSuccess, r)
 		if updated {
 			f.hist.updated(f.tr.Rollouts())
@@ -112,11 +105,11 @@ func (f *Field) SetSettings(s Settings) error {
 	if err != nil {
 		return err
 	}
-	before := f.tr.Updates()
-	if err := f.tr.SetConfig(c); err != nil {
+	updated, err := f.tr.SetConfig(c)
+	if err != nil {
 		return err
 	}
-	if f.tr.Updates() != before {
+	if updated {
 		f.hist.updated(f.tr.Rollouts())
 	}
 	f.set = s
@@ -130,7 +123,7 @@ func (f *Field) Settings() Settings { return f.set }
 // history; the target stays and the source of randomness continues.
 func (f *Field) Reset() {
 	f.tr.ResetLearning(initialGaussian)
-	f.sampleN, f.sampleNext = 0, 0
+	f.samples.clear()
 	f.hist.reset()
 	f.targetMoves = f.targetMoves[:0]
 }
@@ -141,9 +134,6 @@ func (f *Field) Config() env.FieldConfig { return f.field.Config() }
 // Rollouts returns the number of rollouts since the start or Reset.
 func (f *Field) Rollouts() int { return f.tr.Rollouts() }
 
-// Policy returns a copy of the Gaussian policy.
-func (f *Field) Policy() policy.Gaussian { return f.pol }
-
 // Snapshot returns a new snapshot with the last k samples.
 func (f *Field) Snapshot(k int) FieldSnapshot {
 	var s FieldSnapshot
@@ -153,7 +143,7 @@ func (f *Field) Snapshot(k int) FieldSnapshot {
 
 // SnapshotInto fills dst, reusing its slices.
 func (f *Field) SnapshotInto(dst *FieldSnapshot, k int) {
-	k = min(max(k, 0), f.sampleN)
+	k = min(max(k, 0), f.samples.len())
 	fd := f.field
 	dst.Mu = f.pol.Mu
 	dst.Sigma = [2]float64{fmath.Exp(f.pol.LogSigma[0]), fmath.Exp(f.pol.LogSigma[1])}
@@ -168,7 +158,7 @@ func (f *Field) SnapshotInto(dst *FieldSnapshot, k int) {
 	}
 	dst.Samples = dst.Samples[:0]
 	for i := range k {
-		dst.Samples = append(dst.Samples, f.samples[(f.sampleNext-k+i+MaxSamples)%MaxSamples])
+		dst.Samples = append(dst.Samples, *f.samples.at(f.samples.len() - k + i))
 	}
 	dst.Curve = append(dst.Curve[:0], f.hist.curve...)
 	dst.TargetMoves = append(dst.TargetMoves[:0], f.targetMoves...)

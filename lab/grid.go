@@ -2,7 +2,6 @@ package lab
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/pgrad/pgrad/env"
 	"github.com/pgrad/pgrad/pg"
@@ -61,9 +60,7 @@ type Grid struct {
 	tr    *pg.GridTrainer
 	set   Settings
 
-	traj      [MaxTrajectories]trajRec // ring of recent rollouts
-	trajN     int
-	trajNext  int
+	traj      ring[trajRec] // the last MaxTrajectories rollouts
 	hist      history
 	goalMoves []int
 }
@@ -84,15 +81,13 @@ func NewGrid(cfg env.GridConfig, set Settings, seed uint64) (*Grid, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Grid{world: w, pol: p, tr: tr, set: set}
-	g.hist.curve = make([]CurvePoint, 0, MaxCurvePoints)
-	g.hist.reset()
+	g := &Grid{world: w, pol: p, tr: tr, set: set, traj: newRing[trajRec](MaxTrajectories), hist: newHistory()}
 	// Room for the step cap, which is fixed for the world's life, so that
 	// Step allocates nothing.
 	m := w.MaxSteps()
-	for i := range g.traj {
-		g.traj[i].states = make([]int32, 0, m+1)
-		g.traj[i].actions = make([]env.Action, 0, m)
+	for i := range g.traj.buf {
+		g.traj.buf[i].states = make([]int32, 0, m+1)
+		g.traj.buf[i].actions = make([]env.Action, 0, m)
 	}
 	return g, nil
 }
@@ -105,14 +100,10 @@ func (g *Grid) Step(n int) error {
 	}
 	for range n {
 		e := g.tr.Rollout()
-		rec := &g.traj[g.trajNext]
+		rec, _ := g.traj.add()
 		rec.states = append(append(rec.states[:0], e.States...), int32(e.Final))
 		rec.actions = append(rec.actions[:0], e.Actions...)
 		rec.outcome, rec.ret = e.Outcome, e.Return
-		g.trajNext = (g.trajNext + 1) % MaxTrajectories
-		if g.trajN < MaxTrajectories {
-			g.trajN++
-		}
 		g.hist.add(e.Outcome == env.Goal, e.Return)
 		if e.Updated {
 			g.hist.updated(g.tr.Rollouts())
@@ -151,11 +142,11 @@ func (g *Grid) SetSettings(s Settings) error {
 	if err != nil {
 		return err
 	}
-	pending := g.tr.Pending()
-	if err := g.tr.SetConfig(c); err != nil {
+	updated, err := g.tr.SetConfig(c)
+	if err != nil {
 		return err
 	}
-	if pending > 0 && g.tr.Pending() == 0 {
+	if updated {
 		g.hist.updated(g.tr.Rollouts())
 	}
 	g.set = s
@@ -169,7 +160,7 @@ func (g *Grid) Settings() Settings { return g.set }
 // stays as it is and the source of randomness continues.
 func (g *Grid) Reset() {
 	g.tr.ResetLearning()
-	g.trajN, g.trajNext = 0, 0
+	g.traj.clear()
 	g.hist.reset()
 	g.goalMoves = g.goalMoves[:0]
 }
@@ -179,10 +170,6 @@ func (g *Grid) Config() env.GridConfig { return g.world.Config() }
 
 // Rollouts returns the number of rollouts since the start or Reset.
 func (g *Grid) Rollouts() int { return g.tr.Rollouts() }
-
-// Policy returns the session's policy. Changing it is allowed only through
-// the session's operations.
-func (g *Grid) Policy() *policy.Softmax { return g.pol }
 
 // Window returns the success rate and mean return of the last Window
 // rollouts.
@@ -200,7 +187,7 @@ func (g *Grid) Snapshot(k int) GridSnapshot {
 // trajectories, reusing dst's slices so that a caller drawing every frame
 // allocates nothing once the slices have grown.
 func (g *Grid) SnapshotInto(dst *GridSnapshot, k int) {
-	k = min(max(k, 0), g.trajN)
+	k = min(max(k, 0), g.traj.len())
 	w := g.world
 	start, goal, pits, walls := w.Layout()
 	dst.Size, dst.Start, dst.Goal = w.Size(), start, goal
@@ -221,7 +208,7 @@ func (g *Grid) SnapshotInto(dst *GridSnapshot, k int) {
 	}
 	dst.Trajectories = dst.Trajectories[:k]
 	for i := range k {
-		rec := &g.traj[(g.trajNext-k+i+MaxTrajectories)%MaxTrajectories]
+		rec := g.traj.at(g.traj.len() - k + i)
 		t := &dst.Trajectories[i]
 		t.Cells = t.Cells[:0]
 		for _, s := range rec.states {
@@ -235,10 +222,4 @@ func (g *Grid) SnapshotInto(dst *GridSnapshot, k int) {
 	dst.GreedyPath, dst.GreedyEnd = pg.GreedyPath(dst.GreedyPath[:0], w, g.pol)
 	dst.SuccessRate, dst.MeanReturn = g.hist.window()
 	dst.Settings = g.set
-}
-
-// String describes the session in one line, for logs.
-func (g *Grid) String() string {
-	sr, mr := g.hist.window()
-	return fmt.Sprintf("grid %d×%d, %d rollouts, success %.2f, mean return %.3f", g.world.Size(), g.world.Size(), g.tr.Rollouts(), sr, mr)
 }

@@ -78,49 +78,53 @@ type CurvePoint struct {
 
 // history keeps the sliding window and the learning curve of a session.
 type history struct {
-	success [Window]bool
-	returns [Window]float64
-	n, next int // filled entries and the next slot of the window
-	hits    int // successes in the window
+	recent ring[outcome] // the last Window rollouts
+	hits   int           // successes among them
 
 	curve   []CurvePoint
 	stride  int // updates between curve points
 	updates int
 }
 
+// An outcome is what the window keeps of a rollout.
+type outcome struct {
+	success bool
+	ret     float64
+}
+
+func newHistory() history {
+	return history{recent: newRing[outcome](Window), curve: make([]CurvePoint, 0, MaxCurvePoints), stride: 1}
+}
+
 func (h *history) reset() {
-	*h = history{curve: h.curve[:0], stride: 1}
+	h.recent.clear()
+	h.hits, h.curve, h.stride, h.updates = 0, h.curve[:0], 1, 0
 }
 
 // add records one rollout in the window.
 func (h *history) add(success bool, ret float64) {
-	if h.n == Window {
-		if h.success[h.next] {
-			h.hits--
-		}
-	} else {
-		h.n++
+	slot, evicted := h.recent.add()
+	if evicted && slot.success {
+		h.hits--
 	}
-	h.success[h.next] = success
-	h.returns[h.next] = ret
+	*slot = outcome{success, ret}
 	if success {
 		h.hits++
 	}
-	h.next = (h.next + 1) % Window
 }
 
 // window returns the success rate and mean return of the window, summed
 // oldest first so the result depends only on the window's contents.
 func (h *history) window() (successRate, meanReturn float64) {
-	if h.n == 0 {
+	n := h.recent.len()
+	if n == 0 {
 		return 0, 0
 	}
 	var sum float64
-	start := (h.next - h.n + Window) % Window
-	for i := range h.n {
-		sum += h.returns[(start+i)%Window]
+	for i := range n {
+		sum += h.recent.at(i).ret
 	}
-	return float64(h.hits) / float64(h.n), sum / float64(h.n)
+	return float64(h.hits) / float64(n), sum / float64(n)
 }
 
 // updated records an update after the given number of rollouts, adding a

@@ -50,16 +50,17 @@ func (t *FieldTrainer) Config() Config { return t.cfg }
 
 // SetConfig changes the settings, keeping the policy, the baseline and
 // the partial batch; a partial batch of at least the new Batch rollouts is
-// applied at once.
-func (t *FieldTrainer) SetConfig(c Config) error {
+// applied at once, and updated reports that.
+func (t *FieldTrainer) SetConfig(c Config) (updated bool, err error) {
 	if err := c.Validate(); err != nil {
-		return err
+		return false, err
 	}
 	t.cfg = c
 	if t.pending >= c.Batch {
 		t.update()
+		return true, nil
 	}
-	return nil
+	return false, nil
 }
 
 // ResetLearning sets the policy to init, zeroes the baseline and drops the

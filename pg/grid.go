@@ -105,17 +105,19 @@ func (t *GridTrainer) Config() Config { return t.cfg }
 
 // SetConfig changes the settings from the next rollout on; the policy,
 // the baselines and the partial batch are kept. When the partial batch
-// already holds at least the new Batch rollouts it is applied at once.
-func (t *GridTrainer) SetConfig(c Config) error {
+// already holds at least the new Batch rollouts it is applied at once,
+// and updated reports that.
+func (t *GridTrainer) SetConfig(c Config) (updated bool, err error) {
 	if err := c.Validate(); err != nil {
-		return err
+		return false, err
 	}
 	t.cfg = c
 	t.Sync()
 	if t.pending >= c.Batch {
 		t.update()
+		return true, nil
 	}
-	return nil
+	return false, nil
 }
 
 // ResetLearning returns to the uniform policy with zero baselines, drops
@@ -153,9 +155,6 @@ func (t *GridTrainer) Rollouts() int { return t.rollouts }
 
 // Updates returns the number of updates since the start or ResetLearning.
 func (t *GridTrainer) Updates() int { return t.updates }
-
-// Pending returns the number of rollouts in the partial batch.
-func (t *GridTrainer) Pending() int { return t.pending }
 
 // Rollout samples one episode, adds it to the batch and updates θ when
 // the batch is full. The returned episode is valid until the next call.

@@ -134,8 +134,8 @@ func TestSecondUpdateWithBaselineByHand(t *testing.T) {
 			t.Fatal(err)
 		}
 		tr.Train(2, nil)
-		if err := tr.SetConfig(Config{LR: 0.1, Gamma: 0.5, Batch: 1, Baseline: tc.b, Entropy: tc.beta}); err != nil {
-			t.Fatal(err)
+		if updated, err := tr.SetConfig(Config{LR: 0.1, Gamma: 0.5, Batch: 1, Baseline: tc.b, Entropy: tc.beta}); err != nil || updated {
+			t.Fatalf("SetConfig with nothing pending: updated %v, error %v", updated, err)
 		}
 		e := tr.Rollout()
 		if e.Outcome != env.Goal || len(e.Actions) != 2 || e.Actions[0] != env.Up || e.Actions[1] != env.Right {
@@ -265,8 +265,8 @@ func TestRecorderSeesEveryUpdate(t *testing.T) {
 	tr, _ := NewGridTrainer(w, p, Config{LR: 0.5, Gamma: 0.9, Batch: 3}, rand.New(rand.NewPCG(5, 6)))
 	var seen []Stats
 	err := tr.Train(10, RecorderFunc(func(s Stats) error { seen = append(seen, s); return nil }))
-	if err != nil || len(seen) != 3 || seen[2].Rollouts != 9 || seen[2].Updates != 3 || tr.Pending() != 1 {
-		t.Fatalf("err %v, recorded %+v, pending %d", err, seen, tr.Pending())
+	if err != nil || len(seen) != 3 || seen[2].Rollouts != 9 || seen[2].Updates != 3 || tr.Rollouts() != 10 || tr.Updates() != 3 {
+		t.Fatalf("err %v, recorded %+v, %d rollouts, %d updates", err, seen, tr.Rollouts(), tr.Updates())
 	}
 	for _, s := range seen {
 		if s.SuccessRate < 0 || s.SuccessRate > 1 || s.MeanReturn < -1 || s.MeanReturn > 1 {

@@ -126,8 +126,8 @@ func TestTrainerFollowsTheSpecification(t *testing.T) {
 				// once, with the new learning rate (only α and B change here,
 				// so the model may switch its settings before applying).
 				cfg.Batch, cfg.LR = 2, 0.2
-				if err := tr.SetConfig(cfg); err != nil {
-					t.Fatal(err)
+				if updated, err := tr.SetConfig(cfg); err != nil || !updated {
+					t.Fatalf("SetConfig with 3 pending and a batch of 2: updated %v, error %v; want an update", updated, err)
 				}
 				m.cfg = cfg
 				m.apply()
