@@ -145,40 +145,47 @@ func runTrainGrid(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageErr(stderr, fs.Name(), err)
 	}
-	csvFile, err := tabCreateCSV(out.csv)
-	if err != nil {
-		return usageErr(stderr, fs.Name(), err)
-	}
-	tabTrain(out.rollouts, stderr, g.Step, func() string {
+	return out.run(fs.Name(), stdout, stderr, g.Step, func() string {
 		sr, mr := g.Window()
 		return fmt.Sprintf("success %.2f  return %.3f", sr, mr)
+	}, func() ([]lab.CurvePoint, any, func(io.Writer)) {
+		snap := g.Snapshot(0)
+		res := tabGridSummary(g.Config(), out.seed, &snap)
+		return snap.Curve, res, func(w io.Writer) { tabPrintGridTable(w, res, &snap) }
 	})
-	snap := g.Snapshot(0)
-	if csvFile != nil {
-		if err := tabWriteCurveCSV(csvFile, snap.Curve); err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
-			return 1
-		}
-	}
-	res := tabGridSummary(g.Config(), out.seed, &snap)
-	if out.json {
-		return printJSON(stdout, stderr, res)
-	}
-	tabPrintGridTable(stdout, res, &snap)
-	return 0
 }
 
-// train runs n rollouts through step, with a progress bar on stderr that
-// appears only when the run lasts more than about a second.
-func tabTrain(n int, stderr io.Writer, step func(int) error, status func() string) {
-	bar := progress.New(stderr, int64(n), "rollouts")
-	for done := 0; done < n; {
-		k := min(tabChunk, n-done)
+// run is what follows building a gridworld or field session: it opens the
+// -csv file, trains with step, showing status on a progress bar that
+// appears only when the run lasts more than about a second, and then takes
+// finish's learning curve to the CSV and prints its summary, as JSON with
+// -json and with table otherwise.
+func (o *tabOutput) run(prog string, stdout, stderr io.Writer, step func(int) error, status func() string,
+	finish func() (curve []lab.CurvePoint, summary any, table func(io.Writer))) int {
+	csvFile, err := tabCreateCSV(o.csv)
+	if err != nil {
+		return usageErr(stderr, prog, err)
+	}
+	bar := progress.New(stderr, int64(o.rollouts), "rollouts")
+	for done := 0; done < o.rollouts; {
+		k := min(tabChunk, o.rollouts-done)
 		_ = step(k) // k ≥ 0 always, the only error Step has
 		done += k
 		bar.Set(int64(done), status())
 	}
 	bar.Finish()
+	curve, summary, table := finish()
+	if csvFile != nil {
+		if err := tabWriteCurveCSV(csvFile, curve); err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+			return 1
+		}
+	}
+	if o.json {
+		return printJSON(stdout, stderr, summary)
+	}
+	table(stdout)
+	return 0
 }
 
 func tabGridSummary(cfg env.GridConfig, seed uint64, s *lab.GridSnapshot) tabGridJSON {
@@ -380,37 +387,28 @@ func runTrainField(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageErr(stderr, fs.Name(), err)
 	}
-	csvFile, err := tabCreateCSV(out.csv)
-	if err != nil {
-		return usageErr(stderr, fs.Name(), err)
-	}
-	tabTrain(out.rollouts, stderr, f.Step, func() string {
+	return out.run(fs.Name(), stdout, stderr, f.Step, func() string {
 		s := f.Snapshot(0)
 		return fmt.Sprintf("μ %.2f,%.2f  σ %.3f", s.Mu[0], s.Mu[1], math.Sqrt(s.Sigma[0]*s.Sigma[1]))
-	})
-	s := f.Snapshot(0)
-	if csvFile != nil {
-		if err := tabWriteCurveCSV(csvFile, s.Curve); err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
-			return 1
+	}, func() ([]lab.CurvePoint, any, func(io.Writer)) {
+		s := f.Snapshot(0)
+		res := tabFieldJSON{
+			Env: "field", Seed: out.seed, Rollouts: s.Rollouts, Updates: s.Updates, Settings: s.Settings,
+			Target: s.Target, Width: s.Width, Mu: s.Mu, Sigma: s.Sigma,
+			Distance:    math.Hypot(s.Mu[0]-s.Target[0], s.Mu[1]-s.Target[1]),
+			SuccessRate: s.SuccessRate, MeanReturn: s.MeanReturn,
 		}
-	}
-	res := tabFieldJSON{
-		Env: "field", Seed: out.seed, Rollouts: s.Rollouts, Updates: s.Updates, Settings: s.Settings,
-		Target: s.Target, Width: s.Width, Mu: s.Mu, Sigma: s.Sigma,
-		Distance:    math.Hypot(s.Mu[0]-s.Target[0], s.Mu[1]-s.Target[1]),
-		SuccessRate: s.SuccessRate, MeanReturn: s.MeanReturn,
-	}
-	if out.json {
-		return printJSON(stdout, stderr, res)
-	}
-	fmt.Fprintf(stdout, "env            field: target %g,%g  width %g\n", res.Target[0], res.Target[1], res.Width)
-	fmt.Fprintf(stdout, "seed           %d\n", res.Seed)
-	fmt.Fprintf(stdout, "rollouts       %d (%d updates)\n", res.Rollouts, res.Updates)
-	fmt.Fprintf(stdout, "settings       lr %g  batch %d  baseline %s  entropy %g\n", res.Settings.LR, res.Settings.Batch, res.Settings.Baseline, res.Settings.Entropy)
-	fmt.Fprintf(stdout, "μ              %.4f, %.4f (%.4f from the target)\n", res.Mu[0], res.Mu[1], res.Distance)
-	fmt.Fprintf(stdout, "σ              %.4f, %.4f\n", res.Sigma[0], res.Sigma[1])
-	fmt.Fprintf(stdout, "success rate   %.2f (reward > 0.5, last %d rollouts)\n", res.SuccessRate, min(res.Rollouts, lab.Window))
-	fmt.Fprintf(stdout, "mean return    %.3f (last %d rollouts)\n", res.MeanReturn, min(res.Rollouts, lab.Window))
-	return 0
+		return s.Curve, res, func(w io.Writer) { tabPrintFieldTable(w, res) }
+	})
+}
+
+func tabPrintFieldTable(w io.Writer, r tabFieldJSON) {
+	fmt.Fprintf(w, "env            field: target %g,%g  width %g\n", r.Target[0], r.Target[1], r.Width)
+	fmt.Fprintf(w, "seed           %d\n", r.Seed)
+	fmt.Fprintf(w, "rollouts       %d (%d updates)\n", r.Rollouts, r.Updates)
+	fmt.Fprintf(w, "settings       lr %g  batch %d  baseline %s  entropy %g\n", r.Settings.LR, r.Settings.Batch, r.Settings.Baseline, r.Settings.Entropy)
+	fmt.Fprintf(w, "μ              %.4f, %.4f (%.4f from the target)\n", r.Mu[0], r.Mu[1], r.Distance)
+	fmt.Fprintf(w, "σ              %.4f, %.4f\n", r.Sigma[0], r.Sigma[1])
+	fmt.Fprintf(w, "success rate   %.2f (reward > 0.5, last %d rollouts)\n", r.SuccessRate, min(r.Rollouts, lab.Window))
+	fmt.Fprintf(w, "mean return    %.3f (last %d rollouts)\n", r.MeanReturn, min(r.Rollouts, lab.Window))
 }
