@@ -221,10 +221,19 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	case err == nil:
 	case errors.Is(err, context.Canceled):
 		sum.Stopped = "interrupted"
-		fmt.Fprintf(stderr, "%s: interrupted after %d steps; saving what was learned\n", prog, tr.Steps())
+		msg := fmt.Sprintf("interrupted after %d steps", tr.Steps())
+		if *out != "" {
+			msg += "; writing the checkpoint and the summary to " + *out
+		}
+		fmt.Fprintf(stderr, "%s: %s\n", prog, msg)
 	case errors.Is(err, deep.ErrDiverged):
 		sum.Stopped = "diverged"
-		fmt.Fprintf(stderr, "%s: %v at iteration %d; the checkpoint holds the parameters before that update\n", prog, err, last.Iteration)
+		// The recorder saw every good iteration; the next one failed.
+		msg := fmt.Sprintf("%s at iteration %d", strings.TrimPrefix(err.Error(), "deep: "), last.Iteration+1)
+		if *out != "" {
+			msg += fmt.Sprintf("; %s holds the parameters before that update", filepath.Join(*out, checkpointFile))
+		}
+		fmt.Fprintf(stderr, "%s: %s\n", prog, msg)
 		status = 1
 	default:
 		fmt.Fprintf(stderr, "%s: %v\n", prog, err)

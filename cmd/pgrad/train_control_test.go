@@ -184,6 +184,10 @@ func TestControlInterruptSavesCheckpoint(t *testing.T) {
 	if _, err := deep.Load(filepath.Join(dir, checkpointFile)); err != nil {
 		t.Errorf("checkpoint after interrupt: %v", err)
 	}
+	code, _, errOut = runCLI("train", "pendulum", "-quiet")
+	if code != 0 || !strings.HasSuffix(errOut, "interrupted after 0 steps\n") {
+		t.Errorf("without -out: exit %d, stderr %q; want no word of saving", code, errOut)
+	}
 }
 
 func TestControlTextSummary(t *testing.T) {
@@ -198,6 +202,15 @@ func TestControlDivergenceKeepsGoodCheckpoint(t *testing.T) {
 	code, _, errOut := runCLI("train", "cartpole", "-lr", "1e300", "-max-grad-norm", "0", "-anneal=false", "-steps", "20000", "-out", dir, "-quiet")
 	if code != 1 || !strings.Contains(errOut, "diverged") {
 		t.Fatalf("exit %d, stderr %q; want exit 1 and a divergence message", code, errOut)
+	}
+	// The first update already overflows: the message names it, and the
+	// checkpoint that holds the parameters from before it.
+	if !strings.Contains(errOut, "at iteration 1;") || !strings.Contains(errOut, filepath.Join(dir, checkpointFile)+" holds") {
+		t.Errorf("stderr %q does not name iteration 1 and the checkpoint", errOut)
+	}
+	code, _, errOut = runCLI("train", "cartpole", "-lr", "1e300", "-max-grad-norm", "0", "-anneal=false", "-steps", "20000", "-quiet")
+	if code != 1 || !strings.Contains(errOut, "at iteration 1\n") || strings.Contains(errOut, "checkpoint") {
+		t.Errorf("without -out: exit %d, stderr %q; want exit 1 and no word of a checkpoint", code, errOut)
 	}
 	a, err := deep.Load(filepath.Join(dir, checkpointFile))
 	if err != nil {
