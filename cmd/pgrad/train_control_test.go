@@ -235,6 +235,9 @@ func TestControlSignal(t *testing.T) {
 	if runtime.GOOS == "windows" || runtime.GOOS == "js" || runtime.GOOS == "wasip1" {
 		t.Skip("needs Unix signals and subprocesses")
 	}
+	if testing.Short() {
+		t.Skip("trains in a child process until interrupted; skipped with -short (make test runs it without -race)")
+	}
 	dir := t.TempDir()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestControlSignal$")
 	cmd.Env = append(os.Environ(), "PGRAD_TRAIN_CHILD="+dir)
