@@ -31,8 +31,9 @@ type FieldTrainer struct {
 	mean, meanNext float64
 
 	pending, rollouts, updates int
-	batchHits                  int
-	batchReturn                float64
+	batchHits                  int     // rollouts of the batch above FieldSuccess
+	batchReturn                float64 // and the sum of their rewards
+	last                       Stats   // of the latest update, for Train's Recorder
 }
 
 // NewFieldTrainer returns a trainer of p on f with the settings c and the
@@ -57,7 +58,7 @@ func (t *FieldTrainer) SetConfig(c Config) (updated bool, err error) {
 	}
 	t.cfg = c
 	if t.pending >= c.Batch {
-		t.update()
+		t.last = t.update()
 		return true, nil
 	}
 	return false, nil
@@ -109,13 +110,14 @@ func (t *FieldTrainer) Rollout() (a [2]float64, reward float64, updated bool) {
 	}
 	t.batchReturn += reward
 	if t.pending >= t.cfg.Batch {
-		t.update()
+		t.last = t.update()
 		updated = true
 	}
 	return a, reward, updated
 }
 
-func (t *FieldTrainer) update() {
+// update applies the batch's gradient and returns the batch's statistics.
+func (t *FieldTrainer) update() Stats {
 	scale := t.cfg.LR / float64(t.pending)
 	p := t.pol
 	p.Mu[0] += float64(scale * t.grad[0])
@@ -128,22 +130,17 @@ func (t *FieldTrainer) update() {
 	t.grad = [policy.NumParams]float64{}
 	t.mean = t.meanNext
 	t.updates++
-	t.pending = 0
-	t.batchHits, t.batchReturn = 0, 0
+	b := float64(t.pending)
+	s := Stats{Rollouts: t.rollouts, Updates: t.updates, SuccessRate: float64(t.batchHits) / b, MeanReturn: t.batchReturn / b}
+	t.pending, t.batchHits, t.batchReturn = 0, 0, 0
+	return s
 }
 
 // Train runs n rollouts and calls rec (if not nil) after every update.
 func (t *FieldTrainer) Train(n int, rec Recorder) error {
 	for range n {
-		hits, ret, b := t.batchHits, t.batchReturn, t.pending
-		_, reward, updated := t.Rollout()
-		if updated && rec != nil {
-			if reward > FieldSuccess {
-				hits++
-			}
-			s := Stats{Rollouts: t.rollouts, Updates: t.updates,
-				SuccessRate: float64(hits) / float64(b+1), MeanReturn: (ret + reward) / float64(b+1)}
-			if err := rec.Record(s); err != nil {
+		if _, _, updated := t.Rollout(); updated && rec != nil {
+			if err := rec.Record(t.last); err != nil {
 				return err
 			}
 		}

@@ -48,8 +48,9 @@ type GridTrainer struct {
 
 	pending           int // rollouts in the current batch
 	rollouts, updates int
-	batchGoals        int
-	batchReturn       float64
+	batchGoals        int     // rollouts of the batch that reached the goal
+	batchReturn       float64 // and the sum of their returns
+	last              Stats   // of the latest update, for Train's Recorder
 }
 
 // NewGridTrainer returns a trainer of p on w with the settings c and the
@@ -114,7 +115,7 @@ func (t *GridTrainer) SetConfig(c Config) (updated bool, err error) {
 	t.cfg = c
 	t.Sync()
 	if t.pending >= c.Batch {
-		t.update()
+		t.last = t.update()
 		return true, nil
 	}
 	return false, nil
@@ -197,7 +198,7 @@ func (t *GridTrainer) Rollout() *Episode {
 	}
 	t.batchReturn += total
 	if t.pending >= t.cfg.Batch {
-		t.update()
+		t.last = t.update()
 		t.ep.Updated = true
 	}
 	e := &t.ep
@@ -243,8 +244,9 @@ func (t *GridTrainer) accumulate(n int) {
 }
 
 // update applies the batch's gradient, refreshes the caches of the
-// states it touched and lets the baselines catch up with the batch.
-func (t *GridTrainer) update() {
+// states it touched, lets the baselines catch up with the batch and
+// returns the batch's statistics.
+func (t *GridTrainer) update() Stats {
 	scale := t.cfg.LR / float64(t.pending)
 	theta := t.pol.Theta
 	for _, s32 := range t.list {
@@ -263,28 +265,17 @@ func (t *GridTrainer) update() {
 	t.list = t.list[:0]
 	t.mean = t.meanNext
 	t.updates++
-	t.pending = 0
-	t.batchGoals, t.batchReturn = 0, 0
-}
-
-// stats returns the statistics of a batch of b rollouts just applied.
-func (t *GridTrainer) stats(goals int, ret float64, b int) Stats {
-	return Stats{
-		Rollouts: t.rollouts, Updates: t.updates,
-		SuccessRate: float64(goals) / float64(b), MeanReturn: ret / float64(b),
-	}
+	b := float64(t.pending)
+	s := Stats{Rollouts: t.rollouts, Updates: t.updates, SuccessRate: float64(t.batchGoals) / b, MeanReturn: t.batchReturn / b}
+	t.pending, t.batchGoals, t.batchReturn = 0, 0, 0
+	return s
 }
 
 // Train runs n rollouts and calls rec (if not nil) after every update.
 func (t *GridTrainer) Train(n int, rec Recorder) error {
 	for range n {
-		goals, ret, b := t.batchGoals, t.batchReturn, t.pending
-		e := t.Rollout()
-		if e.Updated && rec != nil {
-			if e.Outcome == env.Goal {
-				goals++
-			}
-			if err := rec.Record(t.stats(goals, ret+e.Return, b+1)); err != nil {
+		if e := t.Rollout(); e.Updated && rec != nil {
+			if err := rec.Record(t.last); err != nil {
 				return err
 			}
 		}
@@ -292,16 +283,10 @@ func (t *GridTrainer) Train(n int, rec Recorder) error {
 	return nil
 }
 
-// Greedy returns the path from the start that follows the most probable
-// action in each state: the cells visited, starting with the start, and
-// how it ended (Goal, Pit, Capped after the step cap, or Running when it
-// came back to a cell it had visited). It appends to dst.
-func (t *GridTrainer) Greedy(dst []env.Cell) ([]env.Cell, env.Outcome) {
-	return GreedyPath(dst, t.world, t.pol)
-}
-
-// GreedyPath follows the most probable action of p from the start of w;
-// see GridTrainer.Greedy.
+// GreedyPath returns the path from the start of w that follows the most
+// probable action of p in each state: the cells visited, starting with
+// the start, and how it ended (Goal, Pit, Capped after the step cap, or
+// Running when it came back to a cell it had visited). It appends to dst.
 func GreedyPath(dst []env.Cell, w *env.GridWorld, p *policy.Softmax) ([]env.Cell, env.Outcome) {
 	s := w.Start()
 	dst = append(dst, w.Cell(s))

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 
 	"github.com/pgrad/pgrad/env"
@@ -276,6 +277,64 @@ func TestRecorderSeesEveryUpdate(t *testing.T) {
 	stop := errors.New("stop")
 	if err := tr.Train(100, RecorderFunc(func(Stats) error { return stop })); err != stop || tr.Rollouts() != 12 {
 		t.Errorf("a recorder's error did not stop the run at once: %v after %d rollouts", err, tr.Rollouts())
+	}
+}
+
+// The stats a Recorder sees are those of the batch just applied, even when
+// the batch began before Train was called.
+func TestRecorderStatsAreTheBatchs(t *testing.T) {
+	cfg := Config{LR: 0.5, Gamma: 0.9, Batch: 4}
+	w, _ := env.NewGridWorld(env.DefaultGrid())
+	twin, _ := env.NewGridWorld(env.DefaultGrid())
+	tr, _ := NewGridTrainer(w, policy.NewSoftmax(9, 4), cfg, rand.New(rand.NewPCG(5, 6)))
+	ref, _ := NewGridTrainer(twin, policy.NewSoftmax(9, 4), cfg, rand.New(rand.NewPCG(5, 6)))
+	var want []Stats
+	goals, ret := 0, 0.0
+	for range 402 {
+		e := ref.Rollout()
+		if e.Outcome == env.Goal {
+			goals++
+		}
+		ret += e.Return
+		if e.Updated {
+			want = append(want, Stats{ref.Rollouts(), ref.Updates(), float64(goals) / 4, ret / 4})
+			goals, ret = 0, 0
+		}
+	}
+	tr.Rollout()
+	tr.Rollout()
+	var got []Stats
+	if err := tr.Train(400, RecorderFunc(func(s Stats) error { got = append(got, s); return nil })); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("grid: recorded %v\nwant %v", got, want)
+	}
+
+	fcfg := Config{LR: 0.05, Gamma: 1, Batch: 3, Baseline: BaselineMean}
+	f, _ := env.NewField(env.DefaultField())
+	var g1, g2 policy.Gaussian
+	ft, _ := NewFieldTrainer(f, &g1, fcfg, rand.New(rand.NewPCG(9, 10)))
+	fref, _ := NewFieldTrainer(f, &g2, fcfg, rand.New(rand.NewPCG(9, 10)))
+	want, got = want[:0], nil
+	hits, sum := 0, 0.0
+	for range 301 {
+		_, r, updated := fref.Rollout()
+		if r > FieldSuccess {
+			hits++
+		}
+		sum += r
+		if updated {
+			want = append(want, Stats{fref.Rollouts(), fref.Updates(), float64(hits) / 3, sum / 3})
+			hits, sum = 0, 0
+		}
+	}
+	ft.Rollout()
+	if err := ft.Train(300, RecorderFunc(func(s Stats) error { got = append(got, s); return nil })); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("field: recorded %v\nwant %v", got, want)
 	}
 }
 
