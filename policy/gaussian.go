@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"math"
 	"math/rand/v2"
 
 	"github.com/pgrad/pgrad/internal/fmath"
@@ -68,18 +67,9 @@ func (g *Gaussian) GradLogProbSigma(dst []float64, a, s [2]float64) {
 	}
 }
 
-// Entropy returns Σ_i log σ_i + ½(1 + log 2π). Its gradient is 0 with
-// respect to μ and 1 with respect to each log σ_i.
+// Entropy returns Σ_i (log σ_i + ½(1 + log 2π)), the entropy of each of
+// the two independent dimensions summed. Its gradient is 0 with respect to
+// μ and 1 with respect to each log σ_i.
 func (g *Gaussian) Entropy() float64 {
 	return g.LogSigma[0] + g.LogSigma[1] + 2*(0.5+log2πHalf)
-}
-
-// Valid reports whether every parameter is finite.
-func (g *Gaussian) Valid() bool {
-	for _, x := range [...]float64{g.Mu[0], g.Mu[1], g.LogSigma[0], g.LogSigma[1]} {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return false
-		}
-	}
-	return true
 }

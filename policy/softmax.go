@@ -34,13 +34,6 @@ func NewSoftmax(states, actions int) *Softmax {
 // Row returns θ[s], a view into Theta.
 func (p *Softmax) Row(s int) []float64 { return p.Theta[s*p.Actions : (s+1)*p.Actions] }
 
-// LogProbs writes log π(·|s) into dst (len Actions) and returns the
-// entropy of π(·|s). The log-softmax form keeps every entry finite even
-// where a probability underflows.
-func (p *Softmax) LogProbs(dst []float64, s int) (entropy float64) {
-	return LogSoftmax(dst, p.Row(s))
-}
-
 // Probs writes π(·|s) into dst (len Actions).
 func (p *Softmax) Probs(dst []float64, s int) {
 	SoftmaxInto(dst, nil, p.Row(s))
@@ -79,42 +72,12 @@ func SoftmaxInto(probs, logp, theta []float64) (entropy float64) {
 	return entropy
 }
 
-// LogSoftmax writes log softmax(theta) into dst and returns the entropy of
-// the softmax distribution. It panics if the lengths differ.
-func LogSoftmax(dst, theta []float64) (entropy float64) {
-	if len(dst) != len(theta) {
-		panic("policy: LogSoftmax: length mismatch")
-	}
-	m := theta[0]
-	for _, t := range theta[1:] {
-		if t > m {
-			m = t
-		}
-	}
-	var z float64
-	for _, t := range theta {
-		z += fmath.Exp(t - m)
-	}
-	lz := fmath.Log(z)
-	for i, t := range theta {
-		l := (t - m) - lz
-		dst[i] = l
-		entropy -= float64(fmath.Exp(l) * l)
-	}
-	return entropy
-}
-
 // Sample draws an action from π(·|s) using r.
 func (p *Softmax) Sample(r *rand.Rand, s int) int {
 	u := r.Float64()
 	row := p.Row(s)
 	var buf [16]float64
-	var pr []float64
-	if len(row) <= len(buf) {
-		pr = buf[:len(row)]
-	} else {
-		pr = make([]float64, len(row))
-	}
+	pr := scratch(&buf, len(row))
 	SoftmaxInto(pr, nil, row)
 	var c float64
 	for a, q := range pr {
@@ -128,14 +91,9 @@ func (p *Softmax) Sample(r *rand.Rand, s int) int {
 
 // LogProb returns log π(a|s).
 func (p *Softmax) LogProb(s, a int) float64 {
-	var buf [16]float64
-	lp := buf[:0]
-	if p.Actions <= len(buf) {
-		lp = buf[:p.Actions]
-	} else {
-		lp = make([]float64, p.Actions)
-	}
-	LogSoftmax(lp, p.Row(s))
+	var pb, lb [16]float64
+	lp := scratch(&lb, p.Actions)
+	SoftmaxInto(scratch(&pb, p.Actions), lp, p.Row(s))
 	return lp[a]
 }
 
@@ -152,22 +110,26 @@ func (p *Softmax) GradLogProb(dst []float64, s, a int) {
 // Entropy returns H(π(·|s)) = −Σ_a π(a|s) log π(a|s).
 func (p *Softmax) Entropy(s int) float64 {
 	var buf [16]float64
-	lp := buf[:0]
-	if p.Actions <= len(buf) {
-		lp = buf[:p.Actions]
-	} else {
-		lp = make([]float64, p.Actions)
-	}
-	return LogSoftmax(lp, p.Row(s))
+	return SoftmaxInto(scratch(&buf, p.Actions), nil, p.Row(s))
 }
 
 // GradEntropy writes ∂H(π(·|s))/∂θ[s][j] = −π(j|s)(log π(j|s) + H) into
 // dst (len Actions).
 func (p *Softmax) GradEntropy(dst []float64, s int) {
-	h := LogSoftmax(dst, p.Row(s))
+	var buf [16]float64
+	pr := scratch(&buf, p.Actions)
+	h := SoftmaxInto(pr, dst, p.Row(s))
 	for j, l := range dst {
-		dst[j] = -float64(fmath.Exp(l) * (l + h))
+		dst[j] = -float64(pr[j] * (l + h))
 	}
+}
+
+// scratch returns n entries of buf, or new ones when buf is too short.
+func scratch(buf *[16]float64, n int) []float64 {
+	if n <= len(buf) {
+		return buf[:n]
+	}
+	return make([]float64, n)
 }
 
 // Greedy returns the most probable action in s (the lowest index on ties).
