@@ -241,13 +241,20 @@ func TestControlSignal(t *testing.T) {
 	dir := t.TempDir()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestControlSignal$")
 	cmd.Env = append(os.Environ(), "PGRAD_TRAIN_CHILD="+dir)
-	var stdout, stderr bytes.Buffer
+	var stdout, stderr lockedBuffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	var waitErr error
+	exited := make(chan struct{})
+	go func() { waitErr = cmd.Wait(); close(exited) }()
+	// The child trains for 1e9 steps: whatever happens here, it must not
+	// outlive the test.
+	t.Cleanup(func() { cmd.Process.Kill(); <-exited })
+	// A hang guard, not a speed limit: the child needs well under a second.
+	const patience = 2 * time.Minute
+	giveUp := time.After(patience)
 	// metrics.csv grows past its header once the first rows are flushed,
 	// by which time the signal handler is installed.
 	for {
@@ -255,19 +262,26 @@ func TestControlSignal(t *testing.T) {
 			break
 		}
 		select {
-		case err := <-done:
-			t.Fatalf("the child ended before it was interrupted: %v, stderr %q", err, stderr.String())
+		case <-exited:
+			t.Fatalf("the child ended before it was interrupted: %v, stderr %q", waitErr, stderr.String())
+		case <-giveUp:
+			t.Fatalf("the child wrote no metrics within %v; killing it (stderr %q)", patience, stderr.String())
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
-	if err := <-done; err != nil {
-		t.Fatalf("exit %v, stderr %q", err, stderr.String())
+	select {
+	case <-exited:
+	case <-time.After(patience):
+		t.Fatalf("the child did not stop within %v of SIGINT; killing it (stderr %q)", patience, stderr.String())
+	}
+	if waitErr != nil {
+		t.Fatalf("exit %v, stderr %q", waitErr, stderr.String())
 	}
 	var s controlSummary
-	if err := json.Unmarshal(stdout.Bytes(), &s); err != nil || s.Stopped != "interrupted" || s.Steps == 0 {
+	if err := json.Unmarshal([]byte(stdout.String()), &s); err != nil || s.Stopped != "interrupted" || s.Steps == 0 {
 		t.Errorf("summary %q (%v)", stdout.String(), err)
 	}
 	if _, err := deep.Load(filepath.Join(dir, checkpointFile)); err != nil {
