@@ -60,15 +60,28 @@ func adamStepGo(params, grads, m, v []float64, c *[7]float64) {
 }
 
 // ClipGradNorm scales grads in place so that their Euclidean norm is at
-// most maxNorm, and returns the norm before clipping. Like torch's
-// clip_grad_norm_, it multiplies by maxNorm/(norm+1e-6) whenever that factor
-// is below one.
+// most maxNorm, and returns the norm before clipping.
 func ClipGradNorm(grads []float64, maxNorm float64) float64 {
-	norm := math.Sqrt(dot(grads, grads))
-	if k := maxNorm / (norm + 1e-6); k < 1 {
-		for i := range grads {
-			grads[i] *= k
-		}
-	}
+	norm := math.Sqrt(SumSquares(grads))
+	ScaleToNorm(norm, maxNorm, grads)
 	return norm
 }
+
+// ScaleToNorm scales every group in place so that the Euclidean norm of all
+// of them together, given as norm, is at most maxNorm. Like torch's
+// clip_grad_norm_ over all of a model's parameters, it multiplies by
+// maxNorm/(norm+1e-6) whenever that factor is below one. Taking the norm
+// as an argument lets a caller sum the squares of its groups where and in
+// the order it likes (SumSquares of each).
+func ScaleToNorm(norm, maxNorm float64, groups ...[]float64) {
+	if k := maxNorm / (norm + 1e-6); k < 1 {
+		for _, g := range groups {
+			for i := range g {
+				g[i] *= k
+			}
+		}
+	}
+}
+
+// SumSquares returns Σ x², the squared Euclidean norm of x.
+func SumSquares(x []float64) float64 { return dot(x, x) }

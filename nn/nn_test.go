@@ -255,6 +255,28 @@ func TestAdamTwoSteps(t *testing.T) {
 	}
 }
 
+// ScaleToNorm scales all groups together, like clip_grad_norm_ over a
+// model's parameters: the norm is that of the concatenation.
+func TestScaleToNormOfGroups(t *testing.T) {
+	groups := [][]float64{{3, 0, 0, 0, 0}, {4}}
+	norm := math.Sqrt(SumSquares(groups[0]) + SumSquares(groups[1]))
+	if norm != 5 {
+		t.Fatalf("norm %v, want 5", norm)
+	}
+	ScaleToNorm(norm, 1, groups...)
+	k := 1 / (5 + 1e-6)
+	if groups[0][0] != 3*k || groups[1][0] != 4*k {
+		t.Errorf("clipped to %v, want scale %v", groups, k)
+	}
+	ScaleToNorm(1, 2, groups...) // below the limit: unchanged
+	if groups[0][0] != 3*k {
+		t.Errorf("a gradient under the limit changed: %v", groups)
+	}
+	if s := SumSquares([]float64{1, 2, 3, 4, 5, 6, 7}); s != 140 {
+		t.Errorf("SumSquares = %v, want 140", s)
+	}
+}
+
 func TestClipGradNorm(t *testing.T) {
 	g := []float64{3, 4}
 	if n := ClipGradNorm(g, 10); n != 5 || g[0] != 3 || g[1] != 4 {

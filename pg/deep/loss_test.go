@@ -144,25 +144,3 @@ func TestNormalizeAndExplainedVariance(t *testing.T) {
 		t.Errorf("constant targets: ev %v, want NaN", ev)
 	}
 }
-
-// Clipping scales all groups together, like clip_grad_norm_ over a
-// model's parameters: the norm is that of the concatenation.
-func TestGlobalNormClipping(t *testing.T) {
-	groups := [][]float64{{3, 0, 0, 0, 0}, {4}}
-	norm := math.Sqrt(sumSquares(groups[0]) + sumSquares(groups[1]))
-	if norm != 5 {
-		t.Fatalf("norm %v, want 5", norm)
-	}
-	scaleToNorm(groups, norm, 1)
-	k := 1 / (5 + 1e-6)
-	if groups[0][0] != 3*k || groups[1][0] != 4*k {
-		t.Errorf("clipped to %v, want scale %v", groups, k)
-	}
-	scaleToNorm(groups, 1, 2) // below the limit: unchanged
-	if groups[0][0] != 3*k {
-		t.Errorf("a gradient under the limit changed: %v", groups)
-	}
-	if s := sumSquares([]float64{1, 2, 3, 4, 5, 6, 7}); s != 140 {
-		t.Errorf("sumSquares = %v, want 140", s)
-	}
-}

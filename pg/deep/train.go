@@ -215,7 +215,7 @@ func (t *Trainer) Iterate() (Stats, error) {
 	s.LR = lr
 	s.Iteration, s.Steps, s.Episodes = t.iter, t.steps, t.episodes
 	s.Recent = t.Recent()
-	if !finiteStats(s) || !t.paramsFinite() {
+	if !finiteStats(s) || !mlp.Finite(t.parms...) {
 		for g, p := range t.parms {
 			copy(p, t.good[g])
 		}
@@ -356,10 +356,11 @@ func (t *Trainer) step(mb int) (pl, vl, h float64, st ClipStats) {
 	if cfg.Algo == PPO {
 		pl, st = ClippedSurrogateLoss(dLogp, logp, t.mLogp[:mb], t.mAdv[:mb], cfg.Clip)
 	} else {
-		pl = PolicyGradientLoss(dLogp, logp, t.mAdv[:mb])
 		// The diagnostics are still meaningful: the batch was collected by
-		// the same parameters, so the ratio is 1 up to rounding.
-		st = diagnostics(logp, t.mLogp[:mb], cfg.Clip)
+		// the same parameters, so the ratio is 1 up to rounding. The
+		// surrogate's gradient goes to scratch space.
+		_, st = ClippedSurrogateLoss(dLogp, logp, t.mLogp[:mb], t.mAdv[:mb], cfg.Clip)
+		pl = PolicyGradientLoss(dLogp, logp, t.mAdv[:mb])
 	}
 	for _, e := range t.ent[:mb] {
 		h += e
@@ -374,9 +375,9 @@ func (t *Trainer) step(mb int) (pl, vl, h float64, st ClipStats) {
 		// every run.
 		sq := t.jobSq
 		for _, g := range t.pol.Grads() {
-			sq += sumSquares(g)
+			sq += nn.SumSquares(g)
 		}
-		scaleToNorm(t.grads, math.Sqrt(sq), cfg.MaxGradNorm)
+		nn.ScaleToNorm(math.Sqrt(sq), cfg.MaxGradNorm, t.grads...)
 	}
 	for g, o := range t.opts {
 		o.Step(t.parms[g], t.grads[g])
@@ -399,64 +400,8 @@ func (t *Trainer) valueStep() {
 	}
 	t.val.Backward(t.mbVal, t.dV, mb)
 	if t.cfg.MaxGradNorm > 0 {
-		t.jobSq = sumSquares(t.val.Net().Grads())
+		t.jobSq = nn.SumSquares(t.val.Net().Grads())
 	}
-}
-
-func diagnostics(logp, old []float64, clip float64) ClipStats {
-	var st ClipStats
-	for i, l := range logp {
-		lr := l - old[i]
-		r := math.Exp(lr)
-		st.ApproxKL += r - 1 - lr
-		if math.Abs(r-1) > clip {
-			st.ClipFrac++
-		}
-	}
-	st.ApproxKL /= float64(len(logp))
-	st.ClipFrac /= float64(len(logp))
-	return st
-}
-
-// scaleToNorm scales every group so that the norm of all of them together,
-// given as norm, is at most maxNorm, the way torch.nn.utils.clip_grad_norm_
-// does over all of a model's parameters.
-func scaleToNorm(groups [][]float64, norm, maxNorm float64) {
-	if k := maxNorm / (norm + 1e-6); k < 1 {
-		for _, g := range groups {
-			for i := range g {
-				g[i] *= k
-			}
-		}
-	}
-}
-
-// sumSquares returns Σ x², with four accumulators so the additions do not
-// wait on one another.
-func sumSquares(x []float64) float64 {
-	var s0, s1, s2, s3 float64
-	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		s0 += x[i] * x[i]
-		s1 += x[i+1] * x[i+1]
-		s2 += x[i+2] * x[i+2]
-		s3 += x[i+3] * x[i+3]
-	}
-	for ; i < len(x); i++ {
-		s0 += x[i] * x[i]
-	}
-	return (s0 + s1) + (s2 + s3)
-}
-
-func (t *Trainer) paramsFinite() bool {
-	for _, p := range t.parms {
-		for _, v := range p {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 func finiteStats(s Stats) bool {

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/pgrad/pgrad/internal/ckpt"
+	"github.com/pgrad/pgrad/policy/mlp"
 )
 
 var (
@@ -332,7 +333,7 @@ func TestDivergenceKeepsLastGoodParameters(t *testing.T) {
 	if !diverged {
 		t.Fatal("a learning rate of 1e300 did not diverge")
 	}
-	if !tr.paramsFinite() {
+	if !mlp.Finite(tr.parms...) {
 		t.Error("parameters are not finite after divergence")
 	}
 	for g, p := range tr.parms {
