@@ -3,6 +3,8 @@ package control
 import (
 	"fmt"
 	"math/rand/v2"
+
+	"github.com/pgrad/pgrad/internal/seeded"
 )
 
 // Episode is one finished episode of one copy in a Vec.
@@ -68,7 +70,7 @@ func NewVec(newEnv func() Env, n int, seed uint64) *Vec {
 		// Distinct, well-spread streams per copy (the golden-ratio step
 		// of SplitMix), so neighbouring copies do not share resets.
 		s := seed + uint64(i)*0x9e3779b97f4a7c15
-		v.rngs = append(v.rngs, rand.New(rand.NewPCG(s, s^0x9e3779b97f4a7c15)))
+		v.rngs = append(v.rngs, seeded.Rand(s))
 	}
 	return v
 }

@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"slices"
 
 	"github.com/pgrad/pgrad/env/control"
 	"github.com/pgrad/pgrad/internal/ckpt"
+	"github.com/pgrad/pgrad/internal/seeded"
 	"github.com/pgrad/pgrad/nn"
 	"github.com/pgrad/pgrad/policy/mlp"
 )
@@ -158,7 +158,7 @@ func evaluate(pol mlp.Policy, mk func() control.Env, episodes int, sample bool, 
 	for i := range episodes {
 		quota[i%k]++
 	}
-	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	rng := seeded.Rand(seed)
 	vec := control.NewVec(mk, k, rng.Uint64())
 	proto := mk()
 	var low, high []float64

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/pgrad/pgrad/env/control"
+	"github.com/pgrad/pgrad/internal/seeded"
 	"github.com/pgrad/pgrad/nn"
 	"github.com/pgrad/pgrad/policy/mlp"
 )
@@ -94,7 +95,7 @@ func New(cfg Config, seed uint64) (*Trainer, error) {
 	}
 	mk, _ := MakeEnv(cfg.Env)
 	act, _ := cfg.activation()
-	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	rng := seeded.Rand(seed)
 	proto := mk()
 	t := &Trainer{cfg: cfg, rng: rng, obsDim: proto.ObsDim(), n: cfg.Envs, T: cfg.Steps}
 	if proto.Discrete() {
@@ -117,7 +118,7 @@ func FromAgent(a *Agent, seed uint64) (*Trainer, error) {
 	}
 	mk, _ := MakeEnv(a.Config.Env)
 	proto := mk()
-	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	rng := seeded.Rand(seed)
 	t := &Trainer{cfg: a.Config, rng: rng, obsDim: proto.ObsDim(), n: a.Config.Envs, T: a.Config.Steps, pol: a.Policy, val: a.Value}
 	if !proto.Discrete() {
 		t.low, t.high = proto.ActionBounds()
