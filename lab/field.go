@@ -128,21 +128,26 @@ func (f *Field) Reset() {
 	f.targetMoves = f.targetMoves[:0]
 }
 
+// Reward returns the task's reward for proposing the point a.
+func (f *Field) Reward(a [2]float64) float64 { return f.field.Reward(a) }
+
 // Config returns the task's configuration as it is now.
 func (f *Field) Config() env.FieldConfig { return f.field.Config() }
 
 // Rollouts returns the number of rollouts since the start or Reset.
 func (f *Field) Rollouts() int { return f.tr.Rollouts() }
 
-// Snapshot returns a new snapshot with the last k samples.
+// Snapshot returns a new snapshot with the last k samples and the whole
+// learning curve.
 func (f *Field) Snapshot(k int) FieldSnapshot {
 	var s FieldSnapshot
-	f.SnapshotInto(&s, k)
+	f.SnapshotInto(&s, k, 0)
 	return s
 }
 
-// SnapshotInto fills dst, reusing its slices.
-func (f *Field) SnapshotInto(dst *FieldSnapshot, k int) {
+// SnapshotInto fills dst with the last k samples and at most curve points
+// of the learning curve, as Grid.SnapshotInto does, reusing its slices.
+func (f *Field) SnapshotInto(dst *FieldSnapshot, k, curve int) {
 	k = min(max(k, 0), f.samples.len())
 	fd := f.field
 	dst.Mu = f.pol.Mu
@@ -160,7 +165,7 @@ func (f *Field) SnapshotInto(dst *FieldSnapshot, k int) {
 	for i := range k {
 		dst.Samples = append(dst.Samples, *f.samples.at(f.samples.len() - k + i))
 	}
-	dst.Curve = append(dst.Curve[:0], f.hist.curve...)
+	dst.Curve = thinCurve(dst.Curve[:0], f.hist.curve, curve)
 	dst.TargetMoves = append(dst.TargetMoves[:0], f.targetMoves...)
 	dst.Rollouts, dst.Updates = f.tr.Rollouts(), f.tr.Updates()
 	dst.SuccessRate, dst.MeanReturn = f.hist.window()

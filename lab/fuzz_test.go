@@ -40,7 +40,7 @@ func FuzzGridSession(f *testing.F) {
 			case 4:
 				g.Reset()
 			}
-			g.SnapshotInto(&snap, a%8)
+			g.SnapshotInto(&snap, a%8, int(a%5))
 			for s, p := range snap.Probs {
 				sum := p[0] + p[1] + p[2] + p[3]
 				if math.IsNaN(sum) || math.Abs(sum-1) > 1e-9 {

@@ -176,17 +176,19 @@ func (g *Grid) Rollouts() int { return g.tr.Rollouts() }
 func (g *Grid) Window() (successRate, meanReturn float64) { return g.hist.window() }
 
 // Snapshot returns a new snapshot with the last k trajectories (at most
-// MaxTrajectories).
+// MaxTrajectories) and the whole learning curve.
 func (g *Grid) Snapshot(k int) GridSnapshot {
 	var s GridSnapshot
-	g.SnapshotInto(&s, k)
+	g.SnapshotInto(&s, k, 0)
 	return s
 }
 
-// SnapshotInto fills dst with the session's state and the last k
-// trajectories, reusing dst's slices so that a caller drawing every frame
-// allocates nothing once the slices have grown.
-func (g *Grid) SnapshotInto(dst *GridSnapshot, k int) {
+// SnapshotInto fills dst with the session's state, the last k trajectories
+// and at most curve points of the learning curve, evenly spaced and ending
+// at the newest (the whole curve when curve ≤ 0). It reuses dst's slices,
+// so that a caller drawing every frame allocates nothing once they have
+// grown.
+func (g *Grid) SnapshotInto(dst *GridSnapshot, k, curve int) {
 	k = min(max(k, 0), g.traj.len())
 	w := g.world
 	start, goal, pits, walls := w.Layout()
@@ -217,7 +219,7 @@ func (g *Grid) SnapshotInto(dst *GridSnapshot, k int) {
 		t.Actions = append(t.Actions[:0], rec.actions...)
 		t.Outcome, t.Return = rec.outcome, rec.ret
 	}
-	dst.Curve = append(dst.Curve[:0], g.hist.curve...)
+	dst.Curve = thinCurve(dst.Curve[:0], g.hist.curve, curve)
 	dst.GoalMoves = append(dst.GoalMoves[:0], g.goalMoves...)
 	dst.GreedyPath, dst.GreedyEnd = pg.GreedyPath(dst.GreedyPath[:0], w, g.pol)
 	dst.SuccessRate, dst.MeanReturn = g.hist.window()

@@ -227,8 +227,8 @@ func TestStepAndSnapshotIntoAllocateNothing(t *testing.T) {
 	g, _ := NewGrid(env.DefaultGrid(), DefaultSettings(), 6)
 	var s GridSnapshot
 	g.Step(300)
-	g.SnapshotInto(&s, 50)
-	if n := testing.AllocsPerRun(100, func() { g.Step(20); g.SnapshotInto(&s, 50) }); n != 0 {
+	g.SnapshotInto(&s, 50, 300)
+	if n := testing.AllocsPerRun(100, func() { g.Step(20); g.SnapshotInto(&s, 50, 300) }); n != 0 {
 		t.Errorf("Step(20) + SnapshotInto: %v allocations, want 0", n)
 	}
 	fc := env.DefaultField()
@@ -236,8 +236,8 @@ func TestStepAndSnapshotIntoAllocateNothing(t *testing.T) {
 	f, _ := NewField(fc, DefaultFieldSettings(), 6)
 	var fs FieldSnapshot
 	f.Step(300)
-	f.SnapshotInto(&fs, 100)
-	if n := testing.AllocsPerRun(100, func() { f.Step(20); f.SnapshotInto(&fs, 100) }); n != 0 {
+	f.SnapshotInto(&fs, 100, 300)
+	if n := testing.AllocsPerRun(100, func() { f.Step(20); f.SnapshotInto(&fs, 100, 300) }); n != 0 {
 		t.Errorf("field Step(20) + SnapshotInto: %v allocations, want 0", n)
 	}
 }
@@ -290,6 +290,34 @@ func TestLongStepCapSurvivesGoalAndPitMoves(t *testing.T) {
 		}
 		if longest <= 100 || longest > 400 {
 			t.Errorf("move %d: longest rollout %d steps, want some beyond the default cap 100 and none beyond 400", i, longest)
+		}
+	}
+}
+
+// A curve thinned for a frame keeps at most the limit, evenly spaced and
+// ending at the newest point, and at least half the limit.
+func TestThinCurve(t *testing.T) {
+	const limit = 300
+	for _, n := range []int{0, 1, 299, 300, 301, 599, 600, 601, 1024} {
+		c := make([]CurvePoint, n)
+		for i := range c {
+			c[i].Rollouts = i
+		}
+		got := thinCurve(nil, c, limit)
+		if len(got) > limit || len(got) < min(n, limit/2) {
+			t.Errorf("n=%d: %d points, want %d to %d", n, len(got), min(n, limit/2), limit)
+		}
+		if n > 0 && (len(got) == 0 || got[len(got)-1].Rollouts != n-1) {
+			t.Errorf("n=%d: the newest point is missing", n)
+		}
+		for j := 2; j < len(got); j++ {
+			if got[j].Rollouts-got[j-1].Rollouts != got[1].Rollouts-got[0].Rollouts {
+				t.Errorf("n=%d: points %v, %v, %v not evenly spaced", n, got[0], got[j-1], got[j])
+				break
+			}
+		}
+		if all := thinCurve(nil, c, 0); len(all) != n {
+			t.Errorf("n=%d: no limit kept %d points", n, len(all))
 		}
 	}
 }

@@ -150,3 +150,16 @@ func (h *history) updated(rollouts int) {
 	sr, mr := h.window()
 	h.curve = append(h.curve, CurvePoint{Rollouts: rollouts, SuccessRate: sr, MeanReturn: mr})
 }
+
+// thinCurve appends to dst at most limit points of c, evenly spaced and
+// ending at the newest; all of c when limit ≤ 0 or c is no longer.
+func thinCurve(dst, c []CurvePoint, limit int) []CurvePoint {
+	if limit <= 0 || len(c) <= limit {
+		return append(dst, c...)
+	}
+	stride := (len(c) + limit - 1) / limit
+	for i := (len(c) - 1) % stride; i < len(c); i += stride {
+		dst = append(dst, c[i])
+	}
+	return dst
+}

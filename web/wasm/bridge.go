@@ -28,7 +28,6 @@ type bridge struct {
 	seed      uint64
 	grid      *lab.Grid
 	field     *lab.Field
-	landscape *env.Field // a copy of the field's world, only to draw its rewards
 	view      fieldView
 	gridSnap  lab.GridSnapshot // reused, so a frame allocates nothing once warm
 	fieldSnap lab.FieldSnapshot
@@ -62,16 +61,10 @@ func (b *bridge) restart(seed uint64) error {
 	if err != nil {
 		return err
 	}
-	w, err := env.NewField(fcfg)
-	if err != nil {
-		return err
-	}
-	b.seed, b.grid, b.field, b.landscape = seed, g, f, w
-	b.view.lo, b.view.hi = -fcfg.Extent, fcfg.Extent
-	if fcfg.Extent == 0 { // the zero value means 1, as in env
-		b.view.lo, b.view.hi = -1, 1
-	}
-	b.view.fill(w.Reward)
+	b.seed, b.grid, b.field = seed, g, f
+	ext := f.Config().Extent
+	b.view.lo, b.view.hi = -ext, ext
+	b.view.fill(f.Reward)
 	return nil
 }
 
@@ -96,10 +89,7 @@ func (b *bridge) setTarget(x, y float64) error {
 	if err := b.field.SetTarget(x, y); err != nil {
 		return err
 	}
-	if err := b.landscape.SetTarget(x, y); err != nil {
-		return err // cannot happen: the session accepted the same point
-	}
-	b.view.fill(b.landscape.Reward)
+	b.view.fill(b.field.Reward)
 	return nil
 }
 
@@ -111,15 +101,15 @@ func (b *bridge) reset() {
 
 // gridFrame encodes the grid's snapshot into the reused grid buffer.
 func (b *bridge) gridFrame() []float64 {
-	b.grid.SnapshotInto(&b.gridSnap, recentTraj)
-	b.gridBuf = encodeGrid(b.gridBuf, &b.gridSnap, b.gridSnap.Settings.Batch)
+	b.grid.SnapshotInto(&b.gridSnap, recentTraj, maxCurve)
+	b.gridBuf = encodeGrid(b.gridBuf, &b.gridSnap)
 	return b.gridBuf
 }
 
 // fieldFrame encodes the field's snapshot into the reused field buffer.
 func (b *bridge) fieldFrame() []float64 {
-	b.field.SnapshotInto(&b.fieldSnap, recentDots)
-	b.fieldBuf = encodeField(b.fieldBuf, &b.fieldSnap, &b.view, b.fieldSnap.Settings.Batch)
+	b.field.SnapshotInto(&b.fieldSnap, recentDots, maxCurve)
+	b.fieldBuf = encodeField(b.fieldBuf, &b.fieldSnap, &b.view)
 	return b.fieldBuf
 }
 

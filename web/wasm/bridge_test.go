@@ -261,11 +261,8 @@ func checkGrid(t *testing.T, d decodedGrid, s lab.GridSnapshot) {
 			t.Errorf("trajectory %d: %+v, want outcome %d return %v steps %v", k, got, tr.Outcome, tr.Return, want)
 		}
 	}
-	if len(s.Curve) <= maxCurve && !reflect.DeepEqual(d.curve, s.Curve) && (len(d.curve) > 0 || len(s.Curve) > 0) {
+	if !reflect.DeepEqual(d.curve, s.Curve) && (len(d.curve) > 0 || len(s.Curve) > 0) {
 		t.Errorf("curve %v, snapshot %v", d.curve, s.Curve)
-	}
-	if len(s.Curve) > 0 && d.curve[len(d.curve)-1] != s.Curve[len(s.Curve)-1] {
-		t.Errorf("newest curve point %v, snapshot %v", d.curve[len(d.curve)-1], s.Curve[len(s.Curve)-1])
 	}
 	if !reflect.DeepEqual(d.moves, append([]int{}, s.GoalMoves...)) && (len(d.moves) > 0 || len(s.GoalMoves) > 0) {
 		t.Errorf("goal moves %v, snapshot %v", d.moves, s.GoalMoves)
@@ -279,7 +276,9 @@ func TestGridFrameMatchesSnapshot(t *testing.T) {
 	b := newTestBridge(t)
 	check := func(what string) {
 		t.Run(what, func(t *testing.T) {
-			checkGrid(t, decodeGrid(t, b.gridFrame()), b.grid.Snapshot(recentTraj))
+			var s lab.GridSnapshot
+			b.grid.SnapshotInto(&s, recentTraj, maxCurve)
+			checkGrid(t, decodeGrid(t, b.gridFrame()), s)
 		})
 	}
 	check("fresh")
@@ -299,36 +298,6 @@ func TestGridFrameMatchesSnapshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("long run")
-}
-
-// TestCurveThinning checks that a long curve reaches the page thinned to
-// maxCurve points, evenly spaced and ending at the newest.
-func TestCurveThinning(t *testing.T) {
-	for _, n := range []int{0, 1, 299, 300, 301, 599, 600, 601, 1024} {
-		c := make([]lab.CurvePoint, n)
-		for i := range c {
-			c[i].Rollouts = i
-		}
-		count, stride := thin(n)
-		if count > maxCurve {
-			t.Errorf("n=%d: %d points, more than %d", n, count, maxCurve)
-		}
-		dst := make([]float64, 3*count)
-		putCurve(dst, 0, c, count, stride)
-		for j := 0; j < count; j++ {
-			want := n - 1 - (count-1-j)*stride
-			if int(dst[3*j]) != want {
-				t.Errorf("n=%d: point %d is rollout %v, want %d", n, j, dst[3*j], want)
-				break
-			}
-		}
-		if n > 0 && (count == 0 || int(dst[3*(count-1)]) != n-1) {
-			t.Errorf("n=%d: the newest point is missing", n)
-		}
-		if count < min(n, maxCurve/2) {
-			t.Errorf("n=%d: only %d points kept", n, count)
-		}
-	}
 }
 
 func TestFieldFrameMatchesSnapshot(t *testing.T) {

@@ -19,9 +19,10 @@ const (
 )
 
 // encodeGrid writes the grid frame of s into dst, growing it only when it
-// is too small, and returns it.
-func encodeGrid(dst []float64, s *lab.GridSnapshot, batch int) []float64 {
-	curve, curveStep := thin(len(s.Curve))
+// is too small, and returns it. The snapshot's curve is drawn as it is:
+// thin it when taking the snapshot.
+func encodeGrid(dst []float64, s *lab.GridSnapshot) []float64 {
+	curve := len(s.Curve)
 	steps := 0
 	for _, t := range s.Trajectories {
 		steps += len(t.Actions)
@@ -43,7 +44,7 @@ func encodeGrid(dst []float64, s *lab.GridSnapshot, batch int) []float64 {
 	h[9] = float64(curve)
 	h[10] = float64(len(s.GoalMoves))
 	h[11] = float64(len(s.GreedyPath))
-	h[12] = float64(batch)
+	h[12] = float64(s.Settings.Batch)
 	h[13], h[14] = math.NaN(), math.NaN()
 	if s.Rollouts > 0 {
 		h[13], h[14] = s.SuccessRate, s.MeanReturn
@@ -74,7 +75,7 @@ func encodeGrid(dst []float64, s *lab.GridSnapshot, batch int) []float64 {
 			i++
 		}
 	}
-	i = putCurve(dst, i, s.Curve, curve, curveStep)
+	i = putCurve(dst, i, s.Curve)
 	for _, r := range s.GoalMoves {
 		dst[i] = float64(r)
 		i++
@@ -95,9 +96,9 @@ type fieldView struct {
 }
 
 // encodeField writes the field frame of s into dst, growing it only when it
-// is too small, and returns it.
-func encodeField(dst []float64, s *lab.FieldSnapshot, v *fieldView, batch int) []float64 {
-	curve, curveStep := thin(len(s.Curve))
+// is too small, and returns it; the curve as for encodeGrid.
+func encodeField(dst []float64, s *lab.FieldSnapshot, v *fieldView) []float64 {
+	curve := len(s.Curve)
 	n := headerLen + 3*len(s.Samples) + 3*curve + len(s.TargetMoves) + len(v.landscape)
 	dst = grow(dst, n)
 	h := dst[:headerLen]
@@ -110,7 +111,7 @@ func encodeField(dst []float64, s *lab.FieldSnapshot, v *fieldView, batch int) [
 	h[9] = float64(curve)
 	h[10] = landscapeRs
 	h[11], h[12] = v.lo, v.hi
-	h[13] = float64(batch)
+	h[13] = float64(s.Settings.Batch)
 	h[14], h[16] = math.NaN(), math.NaN()
 	if s.Rollouts > 0 {
 		h[14], h[16] = s.MeanReturn, s.SuccessRate
@@ -124,7 +125,7 @@ func encodeField(dst []float64, s *lab.FieldSnapshot, v *fieldView, batch int) [
 		dst[i], dst[i+1], dst[i+2] = p.A[0], p.A[1], p.Reward
 		i += 3
 	}
-	i = putCurve(dst, i, s.Curve, curve, curveStep)
+	i = putCurve(dst, i, s.Curve)
 	for _, r := range s.TargetMoves {
 		dst[i] = float64(r)
 		i++
@@ -149,22 +150,9 @@ func (v *fieldView) fill(reward func(a [2]float64) float64) {
 	}
 }
 
-// thin returns how many of n curve points a frame carries and the stride
-// between them; the newest point is always among them.
-func thin(n int) (count, stride int) {
-	if n <= maxCurve {
-		return n, 1
-	}
-	stride = (n + maxCurve - 1) / maxCurve
-	return (n-1)/stride + 1, stride
-}
-
-// putCurve writes count points of c taken every stride, counted back from
-// the newest so that it is always included, and returns the next index.
-func putCurve(dst []float64, i int, c []lab.CurvePoint, count, stride int) int {
-	first := len(c) - 1 - (count-1)*stride
-	for j := 0; j < count; j++ {
-		p := c[first+j*stride]
+// putCurve writes the points of c and returns the next index.
+func putCurve(dst []float64, i int, c []lab.CurvePoint) int {
+	for _, p := range c {
 		dst[i], dst[i+1], dst[i+2] = float64(p.Rollouts), p.SuccessRate, p.MeanReturn
 		i += 3
 	}
