@@ -217,6 +217,7 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 		bar.Finish()
 	}
 	status := 0
+	var diverged *deep.DivergedError
 	switch {
 	case err == nil:
 	case errors.Is(err, context.Canceled):
@@ -226,10 +227,9 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 			msg += "; writing the checkpoint and the summary to " + *out
 		}
 		fmt.Fprintf(stderr, "%s: %s\n", prog, msg)
-	case errors.Is(err, deep.ErrDiverged):
+	case errors.As(err, &diverged):
 		sum.Stopped = "diverged"
-		// The recorder saw every good iteration; the next one failed.
-		msg := fmt.Sprintf("%s at iteration %d", strings.TrimPrefix(err.Error(), "deep: "), last.Iteration+1)
+		msg := fmt.Sprintf("%s at iteration %d", strings.TrimPrefix(err.Error(), "deep: "), diverged.Iteration)
 		if *out != "" {
 			msg += fmt.Sprintf("; %s holds the parameters before that update", filepath.Join(*out, checkpointFile))
 		}
