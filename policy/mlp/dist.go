@@ -94,12 +94,13 @@ func argmax(x []float64) int {
 	return best
 }
 
-// GaussianLogProb returns the log-density of the diagonal Gaussian with
-// means mu and log standard deviations logStd at a, summed over dimensions.
-func GaussianLogProb(a, mu, logStd []float64) float64 {
+// gaussianLogProb returns the log-density of the diagonal Gaussian with
+// means mu and log standard deviations logStd at a, summed over dimensions,
+// given invStd[i] = exp(−logStd[i]), which callers compute once per batch.
+func gaussianLogProb(a, mu, logStd, invStd []float64) float64 {
 	var s float64
 	for i := range a {
-		z := (a[i] - mu[i]) * math.Exp(-logStd[i])
+		z := (a[i] - mu[i]) * invStd[i]
 		s += -0.5*z*z - logStd[i] - halfLog2Pi
 	}
 	return s
@@ -118,11 +119,12 @@ func GaussianEntropy(logStd []float64) float64 {
 
 // gaussianGrad accumulates the gradient of gLogp·log π(a) with respect to
 // the means into dMu and with respect to log σ into dLogStd (added, since
-// log σ is shared by every row of a batch). The entropy term is added once
-// per batch by the caller because ∂H/∂log σ_i = 1 for every row.
-func gaussianGrad(dMu, dLogStd, a, mu, logStd []float64, gLogp float64) {
+// log σ is shared by every row of a batch), given invStd[i] = exp(−log σ_i).
+// The entropy term is added once per batch by the caller because
+// ∂H/∂log σ_i = 1 for every row.
+func gaussianGrad(dMu, dLogStd, a, mu, invStd []float64, gLogp float64) {
 	for i := range a {
-		inv := math.Exp(-logStd[i])
+		inv := invStd[i]
 		z := (a[i] - mu[i]) * inv
 		dMu[i] = gLogp * z * inv
 		dLogStd[i] += gLogp * (z*z - 1)

@@ -64,6 +64,8 @@ type Workspace struct {
 	ent   []float64 // n entropies (categorical)
 	out   []float64 // view of the last forward output
 	dOut  []float64 // n×out gradient with respect to the network output
+	std   []float64 // σ per action dimension (Gaussian), set once per batch
+	inv   []float64 // 1/σ per action dimension (Gaussian)
 }
 
 func newWorkspace(net *nn.MLP, maxBatch int) *Workspace {
@@ -78,6 +80,8 @@ func newWorkspace(net *nn.MLP, maxBatch int) *Workspace {
 		lse:   make([]float64, maxBatch),
 		ent:   make([]float64, maxBatch),
 		dOut:  make([]float64, maxBatch*k),
+		std:   make([]float64, k),
+		inv:   make([]float64, k),
 	}
 }
 
@@ -263,22 +267,30 @@ func (g *Gaussian) ZeroGrad() {
 	clear(g.dLogStd)
 }
 
+// scales writes σ and 1/σ into ws once per batch, not once per row.
+func (g *Gaussian) scales(ws *Workspace) {
+	for j, l := range g.logStd {
+		ws.std[j], ws.inv[j] = math.Exp(l), math.Exp(-l)
+	}
+}
+
 // Act writes μ + σ·ε per row (or μ if deterministic) into act and its
 // log-density into logp. The action is not clipped.
 func (g *Gaussian) Act(ws *Workspace, obs []float64, n int, r *rand.Rand, deterministic bool, act, logp []float64) {
 	ws.check(n)
 	d := g.net.Out()
 	mu := g.net.Forward(ws.net, obs, n)
+	g.scales(ws)
 	for i := range n {
 		a := act[i*d : i*d+d]
 		m := mu[i*d : i*d+d]
 		for j := range d {
 			a[j] = m[j]
 			if !deterministic {
-				a[j] += math.Exp(g.logStd[j]) * fmath.Normal(r)
+				a[j] += ws.std[j] * fmath.Normal(r)
 			}
 		}
-		logp[i] = GaussianLogProb(a, m, g.logStd)
+		logp[i] = gaussianLogProb(a, m, g.logStd, ws.inv)
 	}
 }
 
@@ -288,9 +300,10 @@ func (g *Gaussian) Evaluate(ws *Workspace, obs, act []float64, n int, logp, ent 
 	d := g.net.Out()
 	mu := g.net.Forward(ws.net, obs, n)
 	ws.out = mu
+	g.scales(ws)
 	h := GaussianEntropy(g.logStd)
 	for i := range n {
-		logp[i] = GaussianLogProb(act[i*d:i*d+d], mu[i*d:i*d+d], g.logStd)
+		logp[i] = gaussianLogProb(act[i*d:i*d+d], mu[i*d:i*d+d], g.logStd, ws.inv)
 		ent[i] = h
 	}
 }
@@ -301,7 +314,7 @@ func (g *Gaussian) Backward(ws *Workspace, act, gLogp []float64, gEnt float64, n
 	ws.check(n)
 	d := g.net.Out()
 	for i := range n {
-		gaussianGrad(ws.dOut[i*d:i*d+d], g.dLogStd, act[i*d:i*d+d], ws.out[i*d:i*d+d], g.logStd, gLogp[i])
+		gaussianGrad(ws.dOut[i*d:i*d+d], g.dLogStd, act[i*d:i*d+d], ws.out[i*d:i*d+d], ws.inv, gLogp[i])
 	}
 	for j := range g.dLogStd {
 		g.dLogStd[j] += gEnt * float64(n)

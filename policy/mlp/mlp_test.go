@@ -116,7 +116,7 @@ func TestGaussianLogProbAndEntropy(t *testing.T) {
 	a, mu, ls := []float64{0.5, -1}, []float64{0, 1}, []float64{0, math.Log(2)}
 	// N(0.5; 0, 1) · N(-1; 1, 2)
 	want := -0.5*0.25 - 0.5*math.Log(2*math.Pi) + (-0.5*1 - math.Log(2) - 0.5*math.Log(2*math.Pi))
-	if got := GaussianLogProb(a, mu, ls); math.Abs(got-want) > 1e-12 {
+	if got := gaussianLogProb(a, mu, ls, []float64{1, 0.5}); math.Abs(got-want) > 1e-12 {
 		t.Errorf("log-density %v, want %v", got, want)
 	}
 	wantH := 0.5*math.Log(2*math.Pi*math.E) + (math.Log(2) + 0.5*math.Log(2*math.Pi*math.E))
