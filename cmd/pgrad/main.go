@@ -1,7 +1,8 @@
 // Command pgrad trains, evaluates, benchmarks and serves policy-gradient
 // agents. Each subcommand lives in its own file and registers itself in
-// commands; "train" dispatches further on the environment name through
-// trainers, so the gridworld and the neural tasks stay in separate files.
+// commands; "train" and "bench" dispatch further on the environment or
+// target name through trainers and benches, so the gridworld and the neural
+// tasks stay in separate files.
 package main
 
 import (
@@ -10,9 +11,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -48,7 +49,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 // train") and kind ("environment") name them in messages; usage prints
 // prog's help for -h.
 func dispatch(table map[string]command, prog, kind string, usage func(io.Writer), args []string, stdout, stderr io.Writer) int {
-	names := strings.Join(sortedKeys(table), ", ")
+	names := strings.Join(slices.Sorted(maps.Keys(table)), ", ")
 	if len(args) == 0 {
 		return usageErr(stderr, prog, fmt.Errorf("missing the %s: one of %s (see '%s -h')", kind, names, prog))
 	}
@@ -67,7 +68,7 @@ func dispatch(table map[string]command, prog, kind string, usage func(io.Writer)
 // listCommands prints the names and summaries of table under title.
 func listCommands(w io.Writer, title string, table map[string]command) {
 	fmt.Fprintf(w, "\n%s:\n", title)
-	for _, n := range sortedKeys(table) {
+	for _, n := range slices.Sorted(maps.Keys(table)) {
 		fmt.Fprintf(w, "  %-10s %s\n", n, table[n].summary)
 	}
 }
@@ -81,15 +82,6 @@ func usage(w io.Writer) {
 	listCommands(w, "Environments for 'pgrad train'", trainers)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Run 'pgrad help <command>' or 'pgrad train <env> -h' for the flags and their defaults.")
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func init() {
