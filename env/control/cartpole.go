@@ -28,8 +28,7 @@ var cpThetaLimit = 12 * 2 * math.Pi / 360
 // CartPole is Gymnasium's CartPole-v1: push a cart left (action 0) or right
 // (action 1) to keep a pole upright. The observation is cart position, cart
 // velocity, pole angle and pole angular velocity. Every step, including the
-// one that ends the episode, gives reward 1 (terminated steps after that
-// one, if the caller steps on without Reset, give 0 as in Gymnasium). The episode terminates when
+// one that ends the episode, gives reward 1. The episode terminates when
 // |x| > 2.4 or |θ| > 12° and is truncated after 500 steps. Kinematics use
 // Gymnasium's default explicit Euler step.
 type CartPole struct {
@@ -39,10 +38,6 @@ type CartPole struct {
 	Steps int
 	// MaxSteps is the time limit (CartPoleMaxSteps by default; 0 disables it).
 	MaxSteps int
-
-	// fallen records that an earlier step of this episode terminated:
-	// Gymnasium pays 0 instead of 1 for terminated steps after the first.
-	fallen bool
 }
 
 // NewCartPole returns a CartPole-v1 task; call Reset before Step.
@@ -66,7 +61,6 @@ func (c *CartPole) Reset(r *rand.Rand, obs []float64) {
 		c.State[i] = -0.05 + 0.1*r.Float64()
 	}
 	c.Steps = 0
-	c.fallen = false
 	copy(obs[:4], c.State[:])
 }
 
@@ -84,7 +78,9 @@ func (c *CartPole) CheckAction(action []float64) error {
 // Step pushes the cart. An action[0] other than 0 or 1 (NaN included) is
 // not applied: the state stays, the reward is 0 and the episode is reported
 // as terminated, so a bad action can never corrupt a trajectory silently;
-// use CheckAction to get an error instead.
+// use CheckAction to get an error instead. Stepping on after a termination
+// without Reset is the caller's error (Gymnasium leaves it undefined; Vec
+// never does it).
 func (c *CartPole) Step(action []float64, obs []float64) (reward float64, terminated, truncated bool) {
 	var force float64
 	switch action[0] {
@@ -111,14 +107,5 @@ func (c *CartPole) Step(action []float64, obs []float64) (reward float64, termin
 	copy(obs[:4], c.State[:])
 	terminated = x < -cpXLimit || x > cpXLimit || theta < -cpThetaLimit || theta > cpThetaLimit
 	truncated = !terminated && c.MaxSteps > 0 && c.Steps >= c.MaxSteps
-	reward = 1
-	if terminated {
-		// Stepping on after the end is undefined in Gymnasium, which pays
-		// 0 for every terminated step after the first one.
-		if c.fallen {
-			reward = 0
-		}
-		c.fallen = true
-	}
-	return reward, terminated, truncated
+	return 1, terminated, truncated
 }

@@ -83,14 +83,6 @@ func TestCartPoleTerminationStep(t *testing.T) {
 	if want < 5 || want > 60 {
 		t.Fatalf("termination at step %d is implausible", want)
 	}
-	// Stepping on without a reset: terminated again, and unpaid.
-	if rew, term, _ := c.Step([]float64{1}, obs); !term || rew != 0 {
-		t.Fatalf("step after termination: reward %g term %v, want 0 true", rew, term)
-	}
-	c.Reset(newRand(1), obs)
-	if rew, _, _ := c.Step([]float64{1}, obs); rew != 1 {
-		t.Fatalf("first step after Reset pays %g", rew)
-	}
 	// Cart position: a cart placed just inside the edge and moving out.
 	c = NewCartPole()
 	c.State = [4]float64{2.39, 1, 0, 0}
