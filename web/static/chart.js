@@ -1,7 +1,8 @@
 // chart.js draws the learning curve: success rate and mean return against
 // rollouts, with a dashed line wherever the goal or the pit moved.
 
-const SVG = "http://www.w3.org/2000/svg";
+import { el } from "./dom.js";
+
 const VW = 400;
 const VH = 170;
 const L = 34;
@@ -9,15 +10,6 @@ const R = 10;
 const T = 10;
 const B = 24;
 const MAX_MOVES = 24;
-
-function el(name, attrs, parent) {
-  const e = document.createElementNS(SVG, name);
-  for (const k in attrs) {
-    e.setAttribute(k, attrs[k]);
-  }
-  parent.appendChild(e);
-  return e;
-}
 
 export class Chart {
   constructor(svg) {

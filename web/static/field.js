@@ -2,19 +2,10 @@
 // action plane on a canvas, and over it in SVG the recent samples, the mean
 // μ with its σ ellipses, μ's recent trail and the target.
 
-const SVG = "http://www.w3.org/2000/svg";
+import { el, Throttle } from "./dom.js";
+
 const W = 360; // viewBox side
 const TRAIL = 90;
-const HEAVY_MS = 50; // see GridView.flush
-
-function el(name, attrs, parent) {
-  const e = document.createElementNS(SVG, name);
-  for (const k in attrs) {
-    e.setAttribute(k, attrs[k]);
-  }
-  parent.appendChild(e);
-  return e;
-}
 
 // Heat-map colours, from no reward to the peak: a dark night blue rising
 // to a pale violet, so that the warm sample dots stand out on top of it.
@@ -50,8 +41,9 @@ export class FieldView {
     this.lastRollouts = -1;
     this.trail = new Float64Array(2 * TRAIL);
     this.trailLen = 0;
-    this.pending = false;
-    this.lastHeavy = -Infinity;
+    // The sample dots are many: redrawn a few times a second, while μ and
+    // σ move every frame.
+    this.heavy = new Throttle(() => this.drawDots());
     this.frame = null;
     this.off = null;
     this.build();
@@ -125,8 +117,7 @@ export class FieldView {
     this.lastRollouts = o.rollouts;
     this.frame = f;
     this.off = o;
-    this.pending = true;
-    this.flush(false);
+    this.heavy.request();
     const mx = this.px(o.muX);
     const my = this.py(o.muY);
     const sx = (o.sigmaX / (this.hi - this.lo)) * W;
@@ -142,18 +133,12 @@ export class FieldView {
     this.pushTrail(mx, my);
   }
 
-  // flush draws the sample dots when some are pending and, unless forced,
-  // the last drawing is older than HEAVY_MS; μ and σ move every frame.
+  // flush draws the sample dots held back by the throttle; see Throttle.
   flush(force) {
-    if (!this.pending || !this.frame) {
-      return;
-    }
-    const now = performance.now();
-    if (!force && now - this.lastHeavy < HEAVY_MS) {
-      return;
-    }
-    this.lastHeavy = now;
-    this.pending = false;
+    this.heavy.flush(force);
+  }
+
+  drawDots() {
     const f = this.frame;
     const o = this.off;
     while (this.dots.length < o.nSamples) {

@@ -2,8 +2,8 @@
 // place from each frame (no DOM nodes are created while training).
 
 import { GOAL, PIT } from "./frame.js";
+import { el, Throttle } from "./dom.js";
 
-const SVG = "http://www.w3.org/2000/svg";
 const S = 140; // cell side in viewBox units
 const ACTIONS = ["up", "right", "down", "left"];
 const GLYPHS = ["↑", "→", "↓", "←"];
@@ -15,7 +15,6 @@ const BAR_H = 30;
 const BAR_BOTTOM = 44;
 const ARROW_Y = 96; // centre of the arrows, below the bars
 const ARROW_LEN = 30;
-export const HEAVY_MS = 50;
 
 // Arrow width is a clamped linear function of π, like the line widths of
 // TensorFlow Playground: below LO an action is drawn hairline, above HI at
@@ -28,17 +27,6 @@ const P_HI = 0.9;
 export function arrowWidth(p) {
   const t = Math.min(1, Math.max(0, (p - P_LO) / (P_HI - P_LO)));
   return W_MIN + t * (W_MAX - W_MIN);
-}
-
-function el(name, attrs, parent) {
-  const e = document.createElementNS(SVG, name);
-  for (const k in attrs) {
-    e.setAttribute(k, attrs[k]);
-  }
-  if (parent) {
-    parent.appendChild(e);
-  }
-  return e;
 }
 
 // arrowPath returns a filled arrow from (cx, cy) in direction a whose shaft
@@ -68,8 +56,8 @@ export class GridView {
     this.lastRollouts = -1;
     this.lastKey = "";
     this.mode = "policy";
-    this.pending = false;
-    this.lastHeavy = -Infinity;
+    // The trajectories are many paths: redrawn a few times a second.
+    this.heavy = new Throttle(() => this.drawTrajectories(this.frame, this.off));
     this.hot = -1; // the hovered or focused cell, whose numbers are shown
     this.frame = null;
     this.off = null;
@@ -213,26 +201,13 @@ export class GridView {
     if (arrows) {
       this.drawGreedy(f, o);
     } else {
-      this.pending = true;
-      this.flush(false);
+      this.heavy.request();
     }
   }
 
-  // flush draws the trajectories if some are pending and, unless forced,
-  // the last drawing is older than HEAVY_MS. At full speed every rollout
-  // is replaced each frame, faster than an eye can follow, so redrawing
-  // them 20 times a second shows the same and halves the paint work.
+  // flush draws the trajectories held back by the throttle; see Throttle.
   flush(force) {
-    if (!this.pending || !this.frame) {
-      return;
-    }
-    const now = performance.now();
-    if (!force && now - this.lastHeavy < HEAVY_MS) {
-      return;
-    }
-    this.lastHeavy = now;
-    this.pending = false;
-    this.drawTrajectories(this.frame, this.off);
+    this.heavy.flush(force);
   }
 
   // drawNumbers writes π for the hot cell only: the numbers of the other

@@ -1,0 +1,54 @@
+// dom.js holds what the views share: building SVG elements, and the
+// throttle that keeps heavy redraws to a few a second.
+
+export const SVG = "http://www.w3.org/2000/svg";
+
+// el creates the SVG element name with the attributes attrs and appends it
+// to parent, if there is one.
+export function el(name, attrs, parent) {
+  const e = document.createElementNS(SVG, name);
+  for (const k in attrs) {
+    e.setAttribute(k, attrs[k]);
+  }
+  if (parent) {
+    parent.appendChild(e);
+  }
+  return e;
+}
+
+// HEAVY_MS is the least time between two heavy redraws. At full speed every
+// rollout is replaced each frame, faster than an eye can follow, so
+// redrawing them 20 times a second shows the same and halves the paint work.
+export const HEAVY_MS = 50;
+
+// A Throttle runs draw at most once every HEAVY_MS. What it holds back is
+// drawn by the next flush(true), which app.js calls on idle animation
+// frames.
+export class Throttle {
+  constructor(draw) {
+    this.draw = draw;
+    this.pending = false;
+    this.last = -Infinity;
+  }
+
+  // request marks a redraw as due and draws unless the last was too recent.
+  request() {
+    this.pending = true;
+    this.flush(false);
+  }
+
+  // flush draws if a redraw is due and, unless forced, the last drawing is
+  // older than HEAVY_MS.
+  flush(force) {
+    if (!this.pending) {
+      return;
+    }
+    const now = performance.now();
+    if (!force && now - this.last < HEAVY_MS) {
+      return;
+    }
+    this.last = now;
+    this.pending = false;
+    this.draw();
+  }
+}
