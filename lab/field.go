@@ -3,6 +3,7 @@ package lab
 import (
 	"github.com/pgrad/pgrad/env"
 	"github.com/pgrad/pgrad/internal/fmath"
+	"github.com/pgrad/pgrad/internal/seeded"
 	"github.com/pgrad/pgrad/pg"
 	"github.com/pgrad/pgrad/policy"
 )
@@ -65,7 +66,7 @@ func NewField(cfg env.FieldConfig, set Settings, seed uint64) (*Field, error) {
 		return nil, err
 	}
 	s := &Field{field: f, pol: initialGaussian, set: set, samples: newRing[Sample](MaxSamples), hist: newHistory()}
-	s.tr, err = pg.NewFieldTrainer(f, &s.pol, c, NewRand(seed))
+	s.tr, err = pg.NewFieldTrainer(f, &s.pol, c, seeded.Rand(seed))
 	if err != nil {
 		return nil, err
 	}

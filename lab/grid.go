@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/pgrad/pgrad/env"
+	"github.com/pgrad/pgrad/internal/seeded"
 	"github.com/pgrad/pgrad/pg"
 	"github.com/pgrad/pgrad/policy"
 )
@@ -77,7 +78,7 @@ func NewGrid(cfg env.GridConfig, set Settings, seed uint64) (*Grid, error) {
 		return nil, err
 	}
 	p := policy.NewSoftmax(w.NumStates(), env.NumActions)
-	tr, err := pg.NewGridTrainer(w, p, c, NewRand(seed))
+	tr, err := pg.NewGridTrainer(w, p, c, seeded.Rand(seed))
 	if err != nil {
 		return nil, err
 	}

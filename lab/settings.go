@@ -9,11 +9,7 @@
 // background serialises its calls.
 package lab
 
-import (
-	"math/rand/v2"
-
-	"github.com/pgrad/pgrad/pg"
-)
+import "github.com/pgrad/pgrad/pg"
 
 // Settings are the learning settings a person can change during a run.
 type Settings struct {
@@ -53,12 +49,6 @@ func (s Settings) Config() (pg.Config, error) {
 	}
 	c := pg.Config{LR: s.LR, Gamma: s.Gamma, Batch: s.Batch, Baseline: b, Entropy: s.Entropy}
 	return c, c.Validate()
-}
-
-// NewRand returns the source of randomness of a session with the given
-// seed, built as the project's contract says.
-func NewRand(seed uint64) *rand.Rand {
-	return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 }
 
 // Window is the number of recent rollouts the learning curve averages.
