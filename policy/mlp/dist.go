@@ -8,15 +8,9 @@ import (
 // halfLog2Pi is ½·ln(2π), the constant term of a unit Gaussian's log-density.
 const halfLog2Pi = 0.91893853320467274178
 
-// CategoricalLogProb returns log softmax(logits)[a] and writes the softmax
-// probabilities into probs (len(logits)). It subtracts the largest logit
-// first so that large logits cannot overflow Exp.
-func CategoricalLogProb(probs, logits []float64, a int) float64 {
-	lse := logSumExp(probs, logits)
-	return logits[a] - lse
-}
-
 // logSumExp returns log Σ exp(logits) and leaves softmax(logits) in probs.
+// It subtracts the largest logit first so that large logits cannot
+// overflow Exp.
 func logSumExp(probs, logits []float64) float64 {
 	m := logits[0]
 	for _, l := range logits[1:] {

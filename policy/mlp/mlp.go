@@ -28,12 +28,8 @@ import (
 
 // Policy is what a policy-gradient algorithm needs from a stochastic policy.
 type Policy interface {
-	// ObsDim returns the width of one observation.
-	ObsDim() int
 	// ActionWidth returns the number of floats one stored action takes.
 	ActionWidth() int
-	// Discrete reports whether actions are indices (categorical).
-	Discrete() bool
 	// NewWorkspace returns scratch space for batches of up to maxBatch rows.
 	NewWorkspace(maxBatch int) *Workspace
 	// Act writes an action per observation into act and its log-probability
@@ -50,8 +46,6 @@ type Policy interface {
 	// Params returns the parameter groups; Grads the matching gradients.
 	Params() [][]float64
 	Grads() [][]float64
-	// ZeroGrad sets every gradient to zero.
-	ZeroGrad()
 }
 
 // Workspace holds the scratch buffers of one batch size. It is not safe to
@@ -132,17 +126,8 @@ func CategoricalFrom(net *nn.MLP) *Categorical {
 // Net returns the logits network.
 func (c *Categorical) Net() *nn.MLP { return c.net }
 
-// ObsDim returns the width of one observation.
-func (c *Categorical) ObsDim() int { return c.net.In() }
-
 // ActionWidth returns 1: an action is stored as its index.
 func (c *Categorical) ActionWidth() int { return 1 }
-
-// Actions returns the number of discrete actions.
-func (c *Categorical) Actions() int { return c.net.Out() }
-
-// Discrete returns true.
-func (c *Categorical) Discrete() bool { return true }
 
 // NewWorkspace returns scratch space for batches of up to maxBatch rows.
 func (c *Categorical) NewWorkspace(maxBatch int) *Workspace { return newWorkspace(c.net, maxBatch) }
@@ -152,9 +137,6 @@ func (c *Categorical) Params() [][]float64 { return c.params }
 
 // Grads returns the network's gradients as the only group.
 func (c *Categorical) Grads() [][]float64 { return c.grads }
-
-// ZeroGrad sets every gradient to zero.
-func (c *Categorical) ZeroGrad() { c.net.ZeroGrad() }
 
 // Act writes a sampled (or, if deterministic, the most likely) action index
 // per row into act and its log-probability into logp.
@@ -243,14 +225,8 @@ func (g *Gaussian) Net() *nn.MLP { return g.net }
 // LogStd returns the log standard deviations (the parameters, not a copy).
 func (g *Gaussian) LogStd() []float64 { return g.logStd }
 
-// ObsDim returns the width of one observation.
-func (g *Gaussian) ObsDim() int { return g.net.In() }
-
 // ActionWidth returns the action dimension.
 func (g *Gaussian) ActionWidth() int { return g.net.Out() }
-
-// Discrete returns false.
-func (g *Gaussian) Discrete() bool { return false }
 
 // NewWorkspace returns scratch space for batches of up to maxBatch rows.
 func (g *Gaussian) NewWorkspace(maxBatch int) *Workspace { return newWorkspace(g.net, maxBatch) }
@@ -260,12 +236,6 @@ func (g *Gaussian) Params() [][]float64 { return g.params }
 
 // Grads returns the gradients matching Params.
 func (g *Gaussian) Grads() [][]float64 { return g.grads }
-
-// ZeroGrad sets every gradient to zero.
-func (g *Gaussian) ZeroGrad() {
-	g.net.ZeroGrad()
-	clear(g.dLogStd)
-}
 
 // scales writes σ and 1/σ into ws once per batch, not once per row.
 func (g *Gaussian) scales(ws *Workspace) {
