@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"testing"
+
+	"github.com/pgrad/pgrad/internal/seeded"
 )
 
 // macs returns the multiply-adds of one forward pass of one row.
@@ -17,10 +19,10 @@ func macs(sizes []int) int {
 
 // benchNet returns CleanRL's CartPole actor and an input batch.
 func benchNet(b *testing.B, sizes []int, n int) (*MLP, *Workspace, []float64, []float64) {
-	m := NewMLP(sizes, Tanh, []float64{math.Sqrt2, math.Sqrt2, 0.01}, newRand(1))
+	m := NewMLP(sizes, Tanh, []float64{math.Sqrt2, math.Sqrt2, 0.01}, seeded.Rand(1))
 	ws := m.NewWorkspace(n)
 	x := make([]float64, n*m.In())
-	r := newRand(2)
+	r := seeded.Rand(2)
 	for i := range x {
 		x[i] = r.Float64() - 0.5
 	}
@@ -122,13 +124,13 @@ type ppoNets struct {
 func newPPONets() *ppoNets {
 	g := []float64{math.Sqrt2, math.Sqrt2}
 	p := &ppoNets{
-		actor:  NewMLP([]int{4, 64, 64, 2}, Tanh, append(g, 0.01), newRand(1)),
-		critic: NewMLP([]int{4, 64, 64, 1}, Tanh, append(g, 1), newRand(2)),
+		actor:  NewMLP([]int{4, 64, 64, 2}, Tanh, append(g, 0.01), seeded.Rand(1)),
+		critic: NewMLP([]int{4, 64, 64, 1}, Tanh, append(g, 1), seeded.Rand(2)),
 	}
 	p.aws, p.cws = p.actor.NewWorkspace(128), p.critic.NewWorkspace(128)
 	p.aopt = NewAdam(len(p.actor.Params()), 2.5e-4, 1e-5)
 	p.copt = NewAdam(len(p.critic.Params()), 2.5e-4, 1e-5)
-	r := newRand(3)
+	r := seeded.Rand(3)
 	p.obs = make([]float64, 512*4)
 	for i := range p.obs {
 		p.obs[i] = 0.1 * (r.Float64() - 0.5)

@@ -3,6 +3,8 @@ package nn
 import (
 	"math"
 	"testing"
+
+	"github.com/pgrad/pgrad/internal/seeded"
 )
 
 // TestKernelsAgree runs the assembly kernels and the portable Go kernels on
@@ -24,7 +26,7 @@ func TestKernelsAgree(t *testing.T) {
 }
 
 func kernelsAgree(t *testing.T) {
-	r := newRand(11)
+	r := seeded.Rand(11)
 	for _, m := range []int{1, 2, 3, 4, 5, 8, 13} {
 		for _, k := range []int{1, 2, 3, 4, 7, 64} {
 			for _, p := range []int{1, 2, 8, 9, 16, 24, 32, 40, 64, 70, 104} {
@@ -99,7 +101,7 @@ func TestPathsAgree(t *testing.T) {
 				useAVX = avx
 				m := randomMLP(t, sizes, Tanh, 3)
 				ws := m.NewWorkspace(n)
-				r := newRand(4)
+				r := seeded.Rand(4)
 				x := make([]float64, n*m.In())
 				d := make([]float64, n*m.Out())
 				for i := range x {
@@ -135,7 +137,7 @@ func TestAdamPathsAgree(t *testing.T) {
 	defer func() { useAVX, useAVX512 = true, have }()
 	run := func(avx, wide bool) []float64 {
 		useAVX, useAVX512 = avx, wide && have
-		r := newRand(8)
+		r := seeded.Rand(8)
 		p := make([]float64, 103)
 		for i := range p {
 			p[i] = r.Float64() - 0.5
@@ -162,7 +164,7 @@ func TestAdamPathsAgree(t *testing.T) {
 }
 
 func TestDotRowsAgree(t *testing.T) {
-	r := newRand(21)
+	r := seeded.Rand(21)
 	for _, m := range []int{1, 3, 128} {
 		for _, k := range []int{8, 12, 16, 64} {
 			for _, p := range []int{1, 2, 3, 7} {

@@ -5,6 +5,8 @@ import (
 	"hash/crc32"
 	"strings"
 	"testing"
+
+	"github.com/pgrad/pgrad/internal/seeded"
 )
 
 func TestMarshalRoundTrip(t *testing.T) {
@@ -120,5 +122,5 @@ func randomMLPF(sizes []int) *MLP {
 	for i := range gains {
 		gains[i] = 1
 	}
-	return NewMLP(sizes, Tanh, gains, newRand(1))
+	return NewMLP(sizes, Tanh, gains, seeded.Rand(1))
 }

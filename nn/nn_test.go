@@ -2,11 +2,10 @@ package nn
 
 import (
 	"math"
-	"math/rand/v2"
 	"testing"
-)
 
-func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)) }
+	"github.com/pgrad/pgrad/internal/seeded"
+)
 
 // lossOf is a fixed scalar function of the outputs whose gradient is c.
 func lossOf(y, c []float64) float64 {
@@ -21,7 +20,7 @@ func lossOf(y, c []float64) float64 {
 // gradients are exercised away from the initial state.
 func randomMLP(t *testing.T, sizes []int, act Activation, seed uint64) *MLP {
 	t.Helper()
-	r := newRand(seed)
+	r := seeded.Rand(seed)
 	gains := make([]float64, len(sizes)-1)
 	for i := range gains {
 		gains[i] = 1.2
@@ -72,7 +71,7 @@ func TestGradientFiniteDifference(t *testing.T) {
 		for si, sizes := range shapes {
 			for _, n := range []int{1, 3, 5} {
 				m := randomMLP(t, sizes, act, uint64(100*si+n))
-				r := newRand(uint64(7 + si + 10*n))
+				r := seeded.Rand(uint64(7 + si + 10*n))
 				x := make([]float64, n*m.In())
 				for i := range x {
 					x[i] = 2*r.Float64() - 1
@@ -165,7 +164,7 @@ func TestOrthogonal(t *testing.T) {
 	for _, c := range []struct{ in, out int }{{4, 64}, {64, 64}, {64, 2}, {64, 1}, {3, 5}, {5, 3}} {
 		for _, gain := range []float64{1, math.Sqrt2, 0.01} {
 			w := make([]float64, c.in*c.out)
-			Orthogonal(w, c.in, c.out, gain, newRand(uint64(c.in*c.out)))
+			Orthogonal(w, c.in, c.out, gain, seeded.Rand(uint64(c.in*c.out)))
 			// torch shape is out×in; torch row o is our column o.
 			if c.out <= c.in { // torch rows orthonormal: Σ_i w[i,o]w[i,p] = g²δ
 				for o := 0; o < c.out; o++ {
@@ -201,16 +200,16 @@ func TestOrthogonal(t *testing.T) {
 	}
 	// Different seeds give different matrices; the same seed the same one.
 	a, b, c := make([]float64, 16), make([]float64, 16), make([]float64, 16)
-	Orthogonal(a, 4, 4, 1, newRand(1))
-	Orthogonal(b, 4, 4, 1, newRand(1))
-	Orthogonal(c, 4, 4, 1, newRand(2))
+	Orthogonal(a, 4, 4, 1, seeded.Rand(1))
+	Orthogonal(b, 4, 4, 1, seeded.Rand(1))
+	Orthogonal(c, 4, 4, 1, seeded.Rand(2))
 	if a[0] != b[0] || a[0] == c[0] {
 		t.Fatalf("seeding: %g %g %g", a[0], b[0], c[0])
 	}
 }
 
 func TestNewMLPBiasesZero(t *testing.T) {
-	m := NewMLP([]int{4, 64, 64, 2}, Tanh, []float64{math.Sqrt2, math.Sqrt2, 0.01}, newRand(3))
+	m := NewMLP([]int{4, 64, 64, 2}, Tanh, []float64{math.Sqrt2, math.Sqrt2, 0.01}, seeded.Rand(3))
 	for l := range m.b {
 		for _, v := range m.b[l] {
 			if v != 0 {
@@ -327,10 +326,10 @@ func TestPanicsOnMisuse(t *testing.T) {
 		"short dOut":       func() { m.Forward(ws, make([]float64, 6), 2); m.Backward(ws, make([]float64, 3), 2) },
 		"foreign ws":       func() { other.Forward(ws, make([]float64, 10), 2) },
 		"same ends":        func() { wider.Forward(ws, make([]float64, 6), 2) },
-		"one size":         func() { NewMLP([]int{3}, Tanh, nil, newRand(1)) },
-		"gains":            func() { NewMLP([]int{3, 2}, Tanh, []float64{1, 1}, newRand(1)) },
-		"zero width":       func() { NewMLP([]int{3, 0, 2}, Tanh, []float64{1, 1}, newRand(1)) },
-		"activation":       func() { NewMLP([]int{3, 2}, Activation(9), []float64{1}, newRand(1)) },
+		"one size":         func() { NewMLP([]int{3}, Tanh, nil, seeded.Rand(1)) },
+		"gains":            func() { NewMLP([]int{3, 2}, Tanh, []float64{1, 1}, seeded.Rand(1)) },
+		"zero width":       func() { NewMLP([]int{3, 0, 2}, Tanh, []float64{1, 1}, seeded.Rand(1)) },
+		"activation":       func() { NewMLP([]int{3, 2}, Activation(9), []float64{1}, seeded.Rand(1)) },
 		"adam size":        func() { NewAdam(3, 1, 1).Step(make([]float64, 2), make([]float64, 2)) },
 		"workspace size 0": func() { m.NewWorkspace(0) },
 	}

@@ -3,13 +3,15 @@ package control
 import (
 	"fmt"
 	"testing"
+
+	"github.com/pgrad/pgrad/internal/seeded"
 )
 
 // BenchmarkCartPoleStep times one step of one copy.
 func BenchmarkCartPoleStep(b *testing.B) {
 	c := NewCartPole()
 	obs := make([]float64, 4)
-	r := newRand(1)
+	r := seeded.Rand(1)
 	c.Reset(r, obs)
 	act := []float64{0}
 	for b.Loop() {

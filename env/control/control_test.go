@@ -2,11 +2,10 @@ package control
 
 import (
 	"math"
-	"math/rand/v2"
 	"testing"
-)
 
-func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)) }
+	"github.com/pgrad/pgrad/internal/seeded"
+)
 
 // cartPoleRef is Gymnasium's CartPoleEnv.step written out again, variable
 // for variable, as the independent reference for the dynamics.
@@ -36,7 +35,7 @@ func TestCartPoleTrajectory(t *testing.T) {
 		c.State = s0
 		ref := s0
 		obs := make([]float64, 4)
-		r := newRand(uint64(si))
+		r := seeded.Rand(uint64(si))
 		for step := 0; step < 20; step++ {
 			a := r.IntN(2)
 			if si == 0 {
@@ -110,7 +109,7 @@ func TestCartPoleReset(t *testing.T) {
 	lo, hi := [4]float64{1, 1, 1, 1}, [4]float64{-1, -1, -1, -1}
 	for seed := uint64(0); seed < 2000; seed++ {
 		c.Steps = 7
-		c.Reset(newRand(seed), obs)
+		c.Reset(seeded.Rand(seed), obs)
 		for i, v := range obs {
 			if v < -0.05 || v >= 0.05 || v != c.State[i] {
 				t.Fatalf("seed %d: obs %v", seed, obs)
@@ -169,7 +168,7 @@ func TestPendulumTrajectory(t *testing.T) {
 		p.Theta, p.ThetaDot = s.th, s.thdot
 		th, thdot := s.th, s.thdot
 		obs := make([]float64, 3)
-		r := newRand(uint64(si))
+		r := seeded.Rand(uint64(si))
 		for step := 1; step <= 20; step++ {
 			u := 6*r.Float64() - 3 // beyond the bounds too: clipping is tested
 			var want float64
@@ -209,7 +208,7 @@ func TestPendulumClipAndNaN(t *testing.T) {
 func TestPendulumTruncation(t *testing.T) {
 	p := NewPendulum()
 	obs := make([]float64, 3)
-	p.Reset(newRand(1), obs)
+	p.Reset(seeded.Rand(1), obs)
 	for step := 1; step <= PendulumMaxSteps; step++ {
 		_, term, trunc := p.Step([]float64{0.5}, obs)
 		if term || trunc != (step == PendulumMaxSteps) {
@@ -223,7 +222,7 @@ func TestPendulumReset(t *testing.T) {
 	obs := make([]float64, 3)
 	loT, hiT, loD, hiD := 9.0, -9.0, 9.0, -9.0
 	for seed := uint64(0); seed < 2000; seed++ {
-		p.Reset(newRand(seed), obs)
+		p.Reset(seeded.Rand(seed), obs)
 		if p.Theta < -math.Pi || p.Theta >= math.Pi || p.ThetaDot < -1 || p.ThetaDot >= 1 {
 			t.Fatalf("seed %d: θ %g θ̇ %g", seed, p.Theta, p.ThetaDot)
 		}

@@ -3,6 +3,8 @@ package control
 import (
 	"math"
 	"testing"
+
+	"github.com/pgrad/pgrad/internal/seeded"
 )
 
 // acrobotRef is Gymnasium's AcrobotEnv.step written out again, with the
@@ -68,7 +70,7 @@ func TestAcrobotTrajectory(t *testing.T) {
 		a.State = s0
 		ref := s0
 		obs := make([]float64, 6)
-		r := newRand(uint64(si))
+		r := seeded.Rand(uint64(si))
 		for step := 1; step <= 20; step++ {
 			act := r.IntN(3)
 			var term bool
@@ -136,7 +138,7 @@ func TestAcrobotResetAndBadAction(t *testing.T) {
 	a := NewAcrobot()
 	obs := make([]float64, 6)
 	for seed := uint64(0); seed < 1000; seed++ {
-		a.Reset(newRand(seed), obs)
+		a.Reset(seeded.Rand(seed), obs)
 		for _, v := range a.State {
 			if v < -0.1 || v > 0.1 || float64(float32(v)) != v {
 				t.Fatalf("seed %d: state %v", seed, a.State)
@@ -196,7 +198,7 @@ func TestMountainCarTrajectory(t *testing.T) {
 		c.Position, c.Velocity = start[0], start[1]
 		pos, vel := start[0], start[1]
 		obs := make([]float64, 2)
-		r := newRand(uint64(si))
+		r := seeded.Rand(uint64(si))
 		for step := 1; step <= 20; step++ {
 			act := 3*r.Float64() - 1.5
 			var want float64
@@ -217,7 +219,7 @@ func TestMountainCarEnds(t *testing.T) {
 	obs := make([]float64, 2)
 	// Pushing with the velocity (bang-bang) reaches the goal.
 	c := NewMountainCarContinuous()
-	c.Reset(newRand(1), obs)
+	c.Reset(seeded.Rand(1), obs)
 	reached := false
 	for step := 1; step <= MountainCarMaxSteps; step++ {
 		a := -1.0
@@ -240,7 +242,7 @@ func TestMountainCarEnds(t *testing.T) {
 		t.Fatal("bang-bang never reached the goal")
 	}
 	// Doing nothing never reaches it: truncation at exactly 999.
-	c.Reset(newRand(2), obs)
+	c.Reset(seeded.Rand(2), obs)
 	for step := 1; step <= MountainCarMaxSteps; step++ {
 		rew, term, trunc := c.Step([]float64{0}, obs)
 		if term || rew != 0 || trunc != (step == MountainCarMaxSteps) {
@@ -267,7 +269,7 @@ func TestMountainCarReset(t *testing.T) {
 	obs := make([]float64, 2)
 	lo, hi := 0.0, -1.0
 	for seed := uint64(0); seed < 1000; seed++ {
-		c.Reset(newRand(seed), obs)
+		c.Reset(seeded.Rand(seed), obs)
 		if obs[0] < -0.6 || obs[0] >= -0.4 || obs[1] != 0 {
 			t.Fatalf("seed %d: obs %v", seed, obs)
 		}

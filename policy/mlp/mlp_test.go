@@ -6,9 +6,9 @@ import (
 	"testing"
 
 	"github.com/pgrad/pgrad/nn"
-)
 
-func newRand(s uint64) *rand.Rand { return rand.New(rand.NewPCG(s, s^0x9e3779b97f4a7c15)) }
+	"github.com/pgrad/pgrad/internal/seeded"
+)
 
 // objective returns Σ gLogp[i]·log π(act_i|obs_i) + gEnt·Σ H_i, the
 // quantity whose gradient Backward accumulates.
@@ -25,7 +25,7 @@ func objective(p Policy, ws *Workspace, obs, act, gLogp []float64, gEnt float64,
 
 func checkPolicyGradient(t *testing.T, p Policy, obs, act []float64, n int) {
 	t.Helper()
-	r := newRand(7)
+	r := seeded.Rand(7)
 	gLogp := make([]float64, n)
 	for i := range gLogp {
 		gLogp[i] = r.NormFloat64()
@@ -71,7 +71,7 @@ func randomObs(r *rand.Rand, n, d int) []float64 {
 }
 
 func TestCategoricalGradient(t *testing.T) {
-	r := newRand(1)
+	r := seeded.Rand(1)
 	// A larger output gain than the default 0.01 so the logits are far from
 	// uniform and the entropy gradient is not negligible.
 	c := CategoricalFrom(nn.NewMLP([]int{3, 6, 4}, nn.Tanh, []float64{1.4, 2}, r))
@@ -82,7 +82,7 @@ func TestCategoricalGradient(t *testing.T) {
 }
 
 func TestGaussianGradient(t *testing.T) {
-	r := newRand(2)
+	r := seeded.Rand(2)
 	g := GaussianFrom(nn.NewMLP([]int{3, 6, 2}, nn.Tanh, []float64{1.4, 1}, r))
 	g.LogStd()[0], g.LogStd()[1] = -0.3, 0.4
 	const n = 5
@@ -129,7 +129,7 @@ func TestGaussianLogProbAndEntropy(t *testing.T) {
 // Sampled actions follow the policy's distribution, and their stored
 // log-probability is the one Evaluate gives.
 func TestSampling(t *testing.T) {
-	r := newRand(3)
+	r := seeded.Rand(3)
 	c := CategoricalFrom(nn.NewMLP([]int{2, 3}, nn.Tanh, []float64{1}, r))
 	obs := []float64{0.5, -0.2}
 	const n = 20000
@@ -193,7 +193,7 @@ func TestSampling(t *testing.T) {
 }
 
 func TestActEvaluateAllocateNothing(t *testing.T) {
-	r := newRand(4)
+	r := seeded.Rand(4)
 	c := NewCategorical(4, 2, []int{64, 64}, nn.Tanh, r)
 	g := NewGaussian(3, 1, []int{64, 64}, nn.Tanh, 0, r)
 	obs := randomObs(r, 8, 4)
