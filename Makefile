@@ -33,7 +33,7 @@ test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" ./internal/fmath/ ./lab/ ./web/wasm/ ./nn/ ./env/control/
 
 test-purego:
-	$(GO) test -count=1 -tags purego ./nn/ ./pg/deep/
+	$(GO) test -count=1 -tags purego -short ./nn/ ./pg/deep/
 
 test-race:
 	$(GO) test -count=1 -race -short ./env/... ./pg/... ./policy/... ./lab/ ./nn/ ./web/ ./cmd/pgrad/
