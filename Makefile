@@ -6,8 +6,8 @@ WASMEXEC = $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 .PHONY: run test build wasm vet fmt-check test-go test-purego test-wasm test-race bench fuzz clean
 
 ## run: build the WebAssembly engine and serve the explainer (prints its URL)
-run: wasm
-	$(GO) run ./cmd/pgrad serve -addr $(ADDR)
+run: build
+	./bin/pgrad serve -addr $(ADDR)
 
 ## build: the pgrad binary, with the page and its wasm embedded
 build: wasm
