@@ -3,7 +3,7 @@ GO      ?= go
 ADDR    ?= 127.0.0.1:8080
 WASMEXEC = $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 
-.PHONY: run test build wasm vet fmt-check test-go test-purego test-wasm test-race bench fuzz clean
+.PHONY: run test build wasm vet fmt-check test-go test-purego test-wasm test-race test-bench bench fuzz clean
 
 ## run: build the WebAssembly engine and serve the explainer (prints its URL)
 run: build
@@ -17,7 +17,7 @@ wasm:
 	$(GO) generate ./web/...
 
 ## test: everything CI runs (vet, gofmt, unit, wasm-under-node, race, browser)
-test: wasm vet fmt-check test-go test-purego test-wasm test-race
+test: wasm vet fmt-check test-go test-purego test-wasm test-race test-bench
 
 vet:
 	$(GO) vet ./...
@@ -37,6 +37,10 @@ test-purego:
 
 test-race:
 	$(GO) test -count=1 -race -short ./env/... ./pg/... ./policy/... ./lab/ ./nn/ ./web/ ./cmd/pgrad/
+
+# Every benchmark once, so that a benchmark broken by a change fails the suite.
+test-bench:
+	$(GO) test -count=1 -run=NONE -bench=. -benchtime=1x ./... > /dev/null
 
 ## bench: Go against the reference implementations, with the ratio
 bench:

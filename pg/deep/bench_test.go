@@ -16,7 +16,9 @@ func BenchmarkPPOPendulum(b *testing.B) {
 }
 
 func benchIterate(b *testing.B, cfg Config) {
-	cfg.TotalSteps = 1 << 40
+	// The largest budget Validate accepts, so that learning-rate annealing
+	// stays negligible however many iterations the benchmark runs.
+	cfg.TotalSteps = maxTotalSteps
 	tr, err := New(cfg, 1)
 	if err != nil {
 		b.Fatal(err)
