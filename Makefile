@@ -40,7 +40,8 @@ test-race:
 
 # Every benchmark once, so that a benchmark broken by a change fails the suite.
 test-bench:
-	$(GO) test -count=1 -run=NONE -bench=. -benchtime=1x ./... > /dev/null
+	@echo 'go test -run=NONE -bench=. -benchtime=1x ./...'
+	@out=$$($(GO) test -count=1 -run=NONE -bench=. -benchtime=1x ./... 2>&1) || { echo "$$out"; exit 1; }
 
 ## bench: Go against the reference implementations, with the ratio
 bench:
