@@ -239,9 +239,10 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 		return 1
 	}
-	sum.Steps, sum.Episodes, sum.WallSeconds = tr.Steps(), last.Episodes, wall
+	// Milliseconds and whole steps per second: the clock gives no more.
+	sum.Steps, sum.Episodes, sum.WallSeconds = tr.Steps(), last.Episodes, math.Round(wall*1000)/1000
 	if wall > 0 {
-		sum.StepsPerSecond = float64(sum.Steps) / wall
+		sum.StepsPerSecond = math.Round(float64(sum.Steps) / wall)
 	}
 	if r := tr.Recent(); !math.IsNaN(r) {
 		sum.FinalMeanReturn = &r

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -90,6 +91,10 @@ func TestControlTrainOutAndEval(t *testing.T) {
 	if s.Env != "cartpole" || s.Algo != "ppo" || s.Seed != 3 || s.Steps != 8192 || s.Episodes == 0 || s.EvalMean == nil ||
 		s.EvalEpisodes != 5 || s.Stopped != "completed" || s.FinalMeanReturn == nil || s.StepsPerSecond <= 0 {
 		t.Errorf("summary %+v", s)
+	}
+	// Milliseconds and whole steps per second, not the float noise of a division.
+	if s.WallSeconds != math.Round(s.WallSeconds*1000)/1000 || s.StepsPerSecond != math.Round(s.StepsPerSecond) {
+		t.Errorf("wall_seconds %v, steps_per_second %v: want milliseconds and an integer", s.WallSeconds, s.StepsPerSecond)
 	}
 	f, err := os.Open(filepath.Join(dir, metricsFile))
 	if err != nil {

@@ -69,21 +69,34 @@ func (o *tabOutput) check() error {
 
 // tabGridJSON is what "pgrad train gridworld -json" prints.
 type tabGridJSON struct {
-	Env         string             `json:"env"`
-	Size        int                `json:"size"`
-	Start       [2]int             `json:"start"`
-	Goal        [2]int             `json:"goal"`
-	Pits        [][2]int           `json:"pits"`
-	Walls       [][2]int           `json:"walls"`
-	Seed        uint64             `json:"seed"`
-	Rollouts    int                `json:"rollouts"`
-	Updates     int                `json:"updates"`
-	Settings    lab.Settings       `json:"settings"`
-	SuccessRate float64            `json:"success_rate"` // over the last 100 rollouts
-	MeanReturn  float64            `json:"mean_return"`  // over the last 100 rollouts
-	GreedyPath  [][2]int           `json:"greedy_path"`
-	GreedyEnd   env.Outcome        `json:"greedy_end"`
-	PiStart     map[string]float64 `json:"pi_start"`
+	Env         string       `json:"env"`
+	Size        int          `json:"size"`
+	Start       [2]int       `json:"start"`
+	Goal        [2]int       `json:"goal"`
+	Pits        [][2]int     `json:"pits"`
+	Walls       [][2]int     `json:"walls"`
+	Seed        uint64       `json:"seed"`
+	Rollouts    int          `json:"rollouts"`
+	Updates     int          `json:"updates"`
+	Settings    lab.Settings `json:"settings"`
+	SuccessRate float64      `json:"success_rate"` // over the last 100 rollouts
+	MeanReturn  float64      `json:"mean_return"`  // over the last 100 rollouts
+	GreedyPath  [][2]int     `json:"greedy_path"`
+	GreedyEnd   env.Outcome  `json:"greedy_end"`
+	PiStart     tabPi        `json:"pi_start"`
+}
+
+// tabPi is π at one cell, its keys in the order of env's actions.
+type tabPi struct {
+	Up    float64 `json:"up"`
+	Right float64 `json:"right"`
+	Down  float64 `json:"down"`
+	Left  float64 `json:"left"`
+}
+
+// of returns π(a).
+func (p tabPi) of(a env.Action) float64 {
+	return [env.NumActions]float64{p.Up, p.Right, p.Down, p.Left}[a]
 }
 
 func tabCellPair(c env.Cell) [2]int { return [2]int{c.Row, c.Col} }
@@ -190,10 +203,7 @@ func (o *tabOutput) run(prog string, stdout, stderr io.Writer, step func(int) er
 
 func tabGridSummary(cfg env.GridConfig, seed uint64, s *lab.GridSnapshot) tabGridJSON {
 	start := s.Probs[s.Start.Row*s.Size+s.Start.Col]
-	pi := map[string]float64{}
-	for a := env.Action(0); a < env.NumActions; a++ {
-		pi[a.String()] = start[a]
-	}
+	pi := tabPi{Up: start[env.Up], Right: start[env.Right], Down: start[env.Down], Left: start[env.Left]}
 	return tabGridJSON{
 		Env: "gridworld", Size: cfg.Size, Start: tabCellPair(cfg.Start), Goal: tabCellPair(cfg.Goal),
 		Pits: tabCellPairs(cfg.Pits), Walls: tabCellPairs(cfg.Walls),
@@ -228,7 +238,7 @@ func tabPrintGridTable(w io.Writer, r tabGridJSON, s *lab.GridSnapshot) {
 	fmt.Fprintf(w, "greedy path    %s (%s)\n", strings.Join(path, " → "), tabGreedyEndText(r.GreedyEnd))
 	pi := make([]string, env.NumActions)
 	for a := env.Action(0); a < env.NumActions; a++ {
-		pi[a] = fmt.Sprintf("%s %.3f", a, r.PiStart[a.String()])
+		pi[a] = fmt.Sprintf("%s %.3f", a, r.PiStart.of(a))
 	}
 	fmt.Fprintf(w, "π at start     %s\n", strings.Join(pi, "  "))
 	fmt.Fprintln(w, "\nmost probable move and its probability per cell (S start, G goal, X pit, # wall):")

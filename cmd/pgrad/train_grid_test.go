@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -155,6 +156,12 @@ func TestTrainGridJSONLearnsTheDefaultWorld(t *testing.T) {
 	}
 	if math.Abs(sum-1) > 1e-12 {
 		t.Errorf("π at start sums to %v", sum)
+	}
+	// The keys come in the order of the actions, as the table prints them.
+	i := strings.Index(out, `"pi_start":{`)
+	keys := []int{strings.Index(out[i:], `"up"`), strings.Index(out[i:], `"right"`), strings.Index(out[i:], `"down"`), strings.Index(out[i:], `"left"`)}
+	if i < 0 || !slices.IsSorted(keys) || keys[0] < 0 {
+		t.Errorf("pi_start keys are not in the order up, right, down, left: %s", out[i:])
 	}
 }
 
