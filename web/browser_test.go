@@ -301,6 +301,32 @@ func (p *page) waitFor(t *testing.T, what, expr string) {
 	}
 }
 
+// open loads the page afresh with the given hash and waits until that new
+// document is ready. Navigating to another hash of the same page is a
+// same-document navigation, and a wait for data-ready could match the old
+// document before the reload replaced it; so the old document gets a
+// marker, the tab goes through about:blank, and the wait holds only in a
+// document without the marker.
+func (p *page) open(t *testing.T, hash string) {
+	t.Helper()
+	eval[int](t, p, `(window.pgradStale = 1, 1)`)
+	p.run(t, chromedp.Navigate("about:blank"), chromedp.Navigate(p.url+hash))
+	const ready = `window.pgradStale === undefined && location.protocol !== "about:" && document.documentElement.dataset.ready === "1"`
+	for tries := 0; ; tries++ {
+		_, err := chromedp.Run(p.ctx, chromedp.Poll[bool](ready, chromedp.WithPollingTimeout(time.Minute)))
+		switch {
+		case err == nil:
+			return
+		case errors.Is(err, chromedp.ErrPollingTimeout):
+			t.Fatalf("waited a minute for the page at %s to be ready (page problems: %q)", hash, p.problems())
+		case tries >= 100 || p.ctx.Err() != nil:
+			t.Fatalf("waiting for the page at %s: %v (page problems: %q)", hash, err, p.problems())
+		}
+		// The poll ran in a document that went away while it waited
+		// (about:blank or the page being replaced): ask the new one.
+	}
+}
+
 // trajDrawnJS holds when the trajectory paths drawn are those of the
 // engine's latest frame (same number, same outcomes in the same order).
 const trajDrawnJS = `(() => {
@@ -739,30 +765,18 @@ func TestBrowser(t *testing.T) {
 		}
 		// A link that restates the defaults moves nothing, so the curves
 		// show no goal or target move at rollout 0.
-		p.run(t,
-			chromedp.Navigate(p.url+"#seed=1&goal=0%2C2&pit=1%2C1&target=0.5%2C0.4"),
-			chromedp.Reload(),
-			chromedp.WaitVisible(chromedp.CSS(`html[data-ready="1"]`)),
-		)
+		p.open(t, "#seed=1&goal=0%2C2&pit=1%2C1&target=0.5%2C0.4")
 		if moves := eval[[]int](t, p, `[pgrad.step(0)[10], pgrad.stepField(0)[17]]`); moves[0] != 0 || moves[1] != 0 {
 			t.Errorf("a link with the default goal, pit and target recorded moves %v, want none", moves)
 		}
 		checkReplay(t, p)
 		// A link that moves the goal onto the pit's square and the pit
 		// elsewhere needs the pit moved first.
-		p.run(t,
-			chromedp.Navigate(p.url+"#goal=1%2C1&pit=0%2C0"),
-			chromedp.Reload(),
-			chromedp.WaitVisible(chromedp.CSS(`html[data-ready="1"]`)),
-		)
+		p.open(t, "#goal=1%2C1&pit=0%2C0")
 		if s := p.grid(t); s.GoalClass != "1,1" {
 			t.Errorf("goal at %q from a link with goal=1,1 and pit=0,0", s.GoalClass)
 		}
-		p.run(t,
-			chromedp.Navigate(p.url+"#seed=7&lr=0.2&baseline=none&speed=3&view=traj&goal=1%2C2&pit=0%2C1&target=-0.5%2C0.25"),
-			chromedp.Reload(),
-			chromedp.WaitVisible(chromedp.CSS(`html[data-ready="1"]`)),
-		)
+		p.open(t, "#seed=7&lr=0.2&baseline=none&speed=3&view=traj&goal=1%2C2&pit=0%2C1&target=-0.5%2C0.25")
 		type restored struct {
 			Seed, LR      float64
 			Baseline      string
@@ -784,11 +798,7 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("restored %+v\nwant     %+v", got, want)
 		}
 		// A broken link still gives a working page, and says what it ignored.
-		p.run(t,
-			chromedp.Navigate(p.url+"#seed=x&goal=9%2C9&lr=-1"),
-			chromedp.Reload(),
-			chromedp.WaitVisible(chromedp.CSS(`html[data-ready="1"]`)),
-		)
+		p.open(t, "#seed=x&goal=9%2C9&lr=-1")
 		if msg := text(t, p, "#status"); !strings.Contains(msg, "Ignored") {
 			t.Errorf("status %q after a broken link, want it to say what was ignored", msg)
 		}
