@@ -501,13 +501,16 @@ func TestBrowser(t *testing.T) {
 		// The policy view's arrows: at the start cell, a clearly likelier
 		// action has a wider arrow; the greedy path runs from the start.
 		type arrows struct {
-			Widths []float64 `json:"widths"`
-			Greedy int       `json:"greedy"`
+			Widths      []float64 `json:"widths"`
+			Greedy      int       `json:"greedy"`
+			GreedyStart bool      `json:"greedyStart"`
+			GreedyGoal  bool      `json:"greedyGoal"`
 		}
 		a := eval[arrows](t, p, `(() => {
 		  const cell = document.querySelector('.cell[data-row="2"][data-col="0"]');
 		  const widths = [...cell.querySelectorAll('path.arrow-fill')].map(p => p.getBBox()).map((b, i) => i % 2 === 0 ? b.width : b.height);
-		  return {widths, greedy: document.querySelector('polyline.greedy').points.length};
+		  const pieces = [...document.querySelectorAll('.cell')].filter(c => (c.querySelector('path.greedy').getAttribute('d') || '').length > 0);
+		  return {widths, greedy: pieces.length, greedyStart: pieces.includes(cell), greedyGoal: pieces.some(c => c.classList.contains('goal'))};
 		})()`)
 		if len(a.Widths) != 4 {
 			t.Fatalf("%d arrows in the start cell", len(a.Widths))
@@ -519,8 +522,10 @@ func TestBrowser(t *testing.T) {
 				}
 			}
 		}
-		if a.Greedy < 2 {
-			t.Errorf("greedy path has %d points", a.Greedy)
+		// The greedy path runs from the start and stops at the goal's edge,
+		// clear of its label.
+		if a.Greedy < 2 || !a.GreedyStart || a.GreedyGoal {
+			t.Errorf("greedy path drawn in %d cells, in the start %v, in the goal %v; want ≥ 2, true, false", a.Greedy, a.GreedyStart, a.GreedyGoal)
 		}
 		p.screenshot(t, "policy.png", "#lab")
 	})

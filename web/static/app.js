@@ -370,7 +370,7 @@ function setView(v) {
   showSettings();
   if (state.ready && !restoring) {
     say({
-      policy: "Policy: the bars and arrows show π(action | cell). Thicker arrows are likelier moves; the dotted line follows the likeliest one from the start.",
+      policy: "Policy: the bars and arrows show π(action | cell). Thicker arrows are likelier moves; the blue line follows the likeliest one from the start.",
       traj: "Trajectories: the moves of the last 24 rollouts. Green ones reached the goal and are made likelier; red ones fell into the pit and are made less likely.",
       gauss: "Continuous: each sample is a point drawn around μ. Samples that score above the average pull μ toward them, and σ narrows as they agree.",
     }[v]);

@@ -15,6 +15,10 @@ const BAR_H = 30;
 const BAR_BOTTOM = 44;
 const ARROW_Y = 96; // centre of the arrows, below the bars
 const ARROW_LEN = 30;
+// A trajectory's move runs from TRAJ_FROM to TRAJ_TO past the centre of the
+// arrows: inside the cell's lower part, clear of the bars above.
+const TRAJ_FROM = 8;
+const TRAJ_TO = 34;
 
 // Arrow width is a clamped linear function of π, like the line widths of
 // TensorFlow Playground: below LO an action is drawn hairline, above HI at
@@ -99,6 +103,8 @@ export class GridView {
         const g = el("g", { class: "cell", role: "gridcell", tabindex: i === this.focusIndex ? "0" : "-1",
           "data-row": r, "data-col": c, "data-index": i }, row);
         el("rect", { class: "cell-bg", x: x0 + 3, y: y0 + 3, width: S - 6, height: S - 6, rx: 12 }, g);
+        // The greedy path's piece in this cell, under the bars and arrows.
+        const greedy = el("path", { class: "greedy" }, g);
         const bars = el("g", { class: "bars" }, g);
         const barRects = [];
         const bx0 = x0 + (S - (4 * BAR_W + 3 * BAR_GAP)) / 2;
@@ -125,11 +131,10 @@ export class GridView {
         const label = el("text", { class: "cell-label", x: cx, y: y0 + S / 2 + 6 }, g);
         const sub = el("text", { class: "cell-label sub", x: cx, y: y0 + S / 2 + 30 }, g);
         el("rect", { class: "ring", x: x0 + 5, y: y0 + 5, width: S - 10, height: S - 10, rx: 11 }, g);
-        this.cells.push({ g, barRects, arrowPaths, numTexts, label, sub, x0, y0, kind: "",
+        this.cells.push({ g, greedy, greedyD: "", barRects, arrowPaths, numTexts, label, sub, x0, y0, kind: "",
           barQ: new Int32Array(4).fill(-1), arrowQ: new Int32Array(4).fill(-1) });
       }
     }
-    this.greedy = el("polyline", { class: "greedy" }, svg);
     this.greedyKey = null;
     this.trajGroup = el("g", { class: "trajs" }, svg);
     this.trajPaths = [];
@@ -273,6 +278,7 @@ export class GridView {
       kinds[f[o.walls + j]] = "wall";
     }
     kinds[o.goal] = "goal";
+    this.greedyKey = null;
     for (let i = 0; i < n * n; i++) {
       const c = this.cells[i];
       c.barQ.fill(-1);
@@ -304,23 +310,50 @@ export class GridView {
     return [(i % n) * S + S / 2, Math.floor(i / n) * S + ARROW_Y];
   }
 
+  // drawGreedy draws the likeliest path from the start as a line through
+  // the cell centres, one piece per cell under that cell's arrows, so it
+  // never covers an arrow or a label; it stops at the edge of the goal or
+  // pit it ends in.
   drawGreedy(f, o) {
-    let pts = "";
-    if (o.rollouts === 0) {
-      // Before any rollout every action ties and argmax means nothing.
-      this.greedy.setAttribute("points", "");
+    const ds = new Array(this.cells.length).fill("");
+    // Before any rollout every action ties and argmax means nothing.
+    if (o.rollouts > 0) {
+      if (o.nGreedy > 0 && this.greedyKey === this.greedyKeyOf(f, o)) {
+        return;
+      }
+      this.greedyKey = this.greedyKeyOf(f, o);
+      const half = (i, j) => {
+        // From the centre of cell i to its edge that faces cell j.
+        const c = this.cells[i];
+        const [x, y] = this.centre(i);
+        const dr = Math.sign(Math.floor(j / o.size) - Math.floor(i / o.size));
+        const dc = Math.sign((j % o.size) - (i % o.size));
+        const ex = dc === 0 ? x : c.x0 + (dc > 0 ? S : 0);
+        const ey = dr === 0 ? y : c.y0 + (dr > 0 ? S : 0);
+        ds[i] += `M${x},${y}L${ex},${ey}`;
+      };
+      for (let j = 0; j + 1 < o.nGreedy; j++) {
+        const a = f[o.greedy + j];
+        const b = f[o.greedy + j + 1];
+        if (a === b) {
+          continue;
+        }
+        half(a, b);
+        const kind = this.cells[b].kind;
+        if (kind !== "goal" && kind !== "pit") {
+          half(b, a);
+        }
+      }
+    } else {
       this.greedyKey = null;
-      return;
     }
-    if (o.nGreedy > 0 && this.greedyKey === this.greedyKeyOf(f, o)) {
-      return;
+    for (let i = 0; i < this.cells.length; i++) {
+      const c = this.cells[i];
+      if (c.greedyD !== ds[i]) {
+        c.greedyD = ds[i];
+        c.greedy.setAttribute("d", ds[i]);
+      }
     }
-    this.greedyKey = this.greedyKeyOf(f, o);
-    for (let j = 0; j < o.nGreedy; j++) {
-      const [x, y] = this.centre(f[o.greedy + j]);
-      pts += `${x},${y} `;
-    }
-    this.greedy.setAttribute("points", pts);
   }
 
   greedyKeyOf(f, o) {
@@ -346,10 +379,13 @@ export class GridView {
       const outcome = f[at];
       const len = f[at + 2];
       at += 3;
-      // Each rollout gets its own small offset so that overlapping ones
-      // stay distinguishable.
-      const jx = ((k * 7) % 9 - 4) * 3.2;
-      const jy = ((k * 5) % 9 - 4) * 3.2;
+      // Each move is an arrow in the lower part of the cell it was taken
+      // in, where the policy view draws its arrows, so that it covers
+      // neither the bars nor the goal's and pit's labels. Each rollout is
+      // shifted sideways by its own small offset, so that the moves of many
+      // rollouts form a bundle whose thickness shows how often that move
+      // was taken.
+      const side = ((k * 7) % 9 - 4) * 2;
       let d = "";
       for (let s = 0; s < len; s++) {
         const v = f[at + s];
@@ -357,15 +393,15 @@ export class GridView {
         const a = v - 4 * cellIdx;
         const r = Math.floor(cellIdx / n);
         const c = cellIdx % n;
-        const inside = r + DY[a] >= 0 && r + DY[a] < n && c + DX[a] >= 0 && c + DX[a] < n;
-        const L = inside ? S - 26 : 34;
-        const x = c * S + S / 2 + jx;
-        const y = r * S + ARROW_Y - 14 + jy;
-        const tx = x + DX[a] * L;
-        const ty = y + DY[a] * L;
-        const hx = -DX[a] * 9;
-        const hy = -DY[a] * 9;
-        d += `M${x.toFixed(1)},${y.toFixed(1)}L${tx.toFixed(1)},${ty.toFixed(1)}` +
+        const x = c * S + S / 2 - DY[a] * side;
+        const y = r * S + ARROW_Y + DX[a] * side;
+        const fx = x + DX[a] * TRAJ_FROM;
+        const fy = y + DY[a] * TRAJ_FROM;
+        const tx = x + DX[a] * TRAJ_TO;
+        const ty = y + DY[a] * TRAJ_TO;
+        const hx = -DX[a] * 8;
+        const hy = -DY[a] * 8;
+        d += `M${fx.toFixed(1)},${fy.toFixed(1)}L${tx.toFixed(1)},${ty.toFixed(1)}` +
           `M${(tx + hx - hy * 0.7).toFixed(1)},${(ty + hy + hx * 0.7).toFixed(1)}L${tx.toFixed(1)},${ty.toFixed(1)}` +
           `L${(tx + hx + hy * 0.7).toFixed(1)},${(ty + hy - hx * 0.7).toFixed(1)}`;
       }
