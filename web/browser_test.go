@@ -692,6 +692,9 @@ func TestBrowser(t *testing.T) {
 		if got := text(t, p, "#train"); got != "Train" {
 			t.Errorf("after a second Space #train reads %q, want Train", got)
 		}
+		if msg := text(t, p, "#status"); !strings.HasPrefix(msg, "Paused after ") {
+			t.Errorf("status after pausing = %q, want it to say training is paused", msg)
+		}
 		p.run(t, chromedp.KeyEvent("r"))
 		if r := p.grid(t).Rollouts; r != 0 {
 			t.Errorf("%v rollouts after R, want 0", r)

@@ -191,7 +191,7 @@ function frame(now) {
     if (f) {
       (isGauss() ? showField : showGrid)(f);
     } else {
-      setTraining(false);
+      setTraining(false, true);
     }
   } else {
     // An idle frame: draw what the throttle held back.
@@ -215,7 +215,10 @@ function frame(now) {
 
 // ---- controls ----
 
-function setTraining(on) {
+// setTraining starts or pauses training and says so in the status line,
+// unless quiet (an error message is there to stay).
+function setTraining(on, quiet = false) {
+  const was = state.training;
   state.training = on;
   ui.train.textContent = on ? "Pause" : "Train";
   ui.train.setAttribute("aria-pressed", on ? "true" : "false");
@@ -223,6 +226,10 @@ function setTraining(on) {
     say(isGauss()
       ? "Training: each sample nudges μ toward the points that scored well, and σ shrinks as it closes in."
       : "Training: each rollout pushes up the log-probability of the moves it took, in proportion to its reward.");
+  } else if (was && !quiet) {
+    const o = isGauss() ? state.fieldOff : state.gridOff;
+    const what = isGauss() ? "sample" : "rollout";
+    say(`Paused after ${o.rollouts.toLocaleString("en-US")} ${what}${o.rollouts === 1 ? "" : "s"}. Train (Space) resumes; Step (S) runs one batch.`);
   }
 }
 
