@@ -765,6 +765,10 @@ func TestBrowser(t *testing.T) {
 	t.Run("settings in the URL", func(t *testing.T) {
 		// The hash set by the page reproduces it on a fresh load.
 		p.clickSelector(t, `.cell[data-row="0"][data-col="0"]`)
+		// The status names the cell as the replay command does: row,col from 0.
+		if msg := text(t, p, "#status"); !strings.HasPrefix(msg, "Goal moved to cell 0,0 (top-left).") {
+			t.Errorf("status after clicking the top-left cell = %q, want it named cell 0,0", msg)
+		}
 		hash := eval[string](t, p, `location.hash`)
 		for _, want := range []string{"seed=1", "goal=0%2C0", "pit=1%2C1", "lr=0.5"} {
 			if !strings.Contains(hash, want) {

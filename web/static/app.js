@@ -4,7 +4,7 @@
 
 import { start } from "./engine.js";
 import { newGridOffsets, gridOffsets, newFieldOffsets, fieldOffsets, GOAL, PIT, CAPPED } from "./frame.js";
-import { GridView } from "./grid.js";
+import { GridView, cellName } from "./grid.js";
 import { FieldView } from "./field.js";
 import { Chart } from "./chart.js";
 import { initFormula } from "./formula.js";
@@ -300,8 +300,6 @@ function refreshBoth() {
   }
 }
 
-const cellName = (r, c) => `row ${r + 1}, column ${c + 1}`;
-
 function pickCell(r, c, shift) {
   if (!state.ready) {
     return;
@@ -339,8 +337,8 @@ function pickCell(r, c, shift) {
   grid.lastRollouts = -1;
   showGrid(f);
   say(movePit
-    ? `Pit moved to ${cellName(r, c)}. The policy is kept; rollouts that fall in now teach it to steer around.`
-    : `Goal moved to ${cellName(r, c)}. The policy is kept and re-learns from where it was: non-stationary RL in miniature.`);
+    ? `Pit moved to ${cellName(r, c, o.size)}. The policy is kept; rollouts that fall in now teach it to steer around.`
+    : `Goal moved to ${cellName(r, c, o.size)}. The policy is kept and re-learns from where it was: non-stationary RL in miniature.`);
   saveHash();
 }
 

@@ -28,6 +28,15 @@ const W_MAX = 10;
 const P_LO = 0.1;
 const P_HI = 0.9;
 
+// cellName names cell (r, c) of an n×n grid the way the command line does,
+// row,col counted from 0 at the top-left, with the corner in words:
+// "cell 0,0 (top-left)".
+export function cellName(r, c, n) {
+  const v = r === 0 ? "top" : r === n - 1 ? "bottom" : "";
+  const h = c === 0 ? "left" : c === n - 1 ? "right" : "";
+  return v && h ? `cell ${r},${c} (${v}-${h})` : `cell ${r},${c}`;
+}
+
 export function arrowWidth(p) {
   const t = Math.min(1, Math.max(0, (p - P_LO) / (P_HI - P_LO)));
   return W_MIN + t * (W_MAX - W_MIN);
@@ -257,7 +266,7 @@ export class GridView {
     } else {
       const b = o.probs + 4 * i;
       const f = this.frame;
-      const where = i === o.start ? "start" : `row ${Math.floor(i / o.size) + 1}, column ${(i % o.size) + 1}`;
+      const where = i === o.start ? "start" : `${Math.floor(i / o.size)},${i % o.size}`;
       text = `π(· | ${where}):  ↑ ${f[b].toFixed(2)}   → ${f[b + 1].toFixed(2)}   ↓ ${f[b + 2].toFixed(2)}   ← ${f[b + 3].toFixed(2)}`;
     }
     if (text !== this.readoutText) {
@@ -288,7 +297,7 @@ export class GridView {
       const r = Math.floor(i / n);
       const col = i % n;
       const name = { start: "start", goal: "goal", pit: "pit", wall: "wall", "": "empty" }[kinds[i]];
-      c.g.dataset.name = `row ${r + 1}, column ${col + 1}: ${name}`;
+      c.g.dataset.name = `${cellName(r, col, n)}: ${name}`;
       c.g.setAttribute("aria-label", c.g.dataset.name);
       c.label.textContent = kinds[i] === "goal" ? "goal" : kinds[i] === "pit" ? "pit" : "";
       c.sub.textContent = kinds[i] === "goal" ? "+1" : kinds[i] === "pit" ? "−1" : "";
