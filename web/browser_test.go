@@ -621,11 +621,15 @@ func TestBrowser(t *testing.T) {
 		if !visible {
 			t.Fatal("the Gaussian view did not replace the grid")
 		}
+		// The Gaussian view has its own default speed, 20 samples a frame,
+		// so that μ visibly reaches the target within a few seconds: here
+		// within 3,600 samples, 3 s at 60 frames a second.
+		if got := eval[string](t, p, `document.getElementById('speed').value + ' ' + document.getElementById('speed-out').textContent`); got != "7 20 samples / frame" {
+			t.Errorf("the Gaussian view's speed slider reads %q, want 7 20 samples / frame", got)
+		}
 		before := p.field(t)
 		d0 := before.dist()
-		setSpeed(t, 7) // 20 samples a frame: the default would take seconds
-		ok := p.trainUntil(t, func() float64 { return p.field(t).Rollouts }, 6000, func() bool { return p.field(t).dist() < d0/3 })
-		setSpeed(t, 4)
+		ok := p.trainUntil(t, func() float64 { return p.field(t).Rollouts }, 3600, func() bool { return p.field(t).dist() < d0/3 })
 		after := p.field(t)
 		if !ok {
 			t.Errorf("μ went from %v to %v, target %v: distance %.3f → %.3f, want a third", before.Mu, after.Mu, after.Target, d0, after.dist())
@@ -662,9 +666,10 @@ func TestBrowser(t *testing.T) {
 			t.Fatalf("target %v after clicking the lower-left quarter, want (−0.5, −0.5)", moved.Target)
 		}
 		d1 := moved.dist()
-		setSpeed(t, 8)
-		ok = p.trainUntil(t, func() float64 { return p.field(t).Rollouts }, 20000, func() bool { return p.field(t).dist() < d1/3 })
-		setSpeed(t, 4)
+		// At the default speed, μ follows within 5 s at 60 frames a second
+		// (the engine needs 1,900 samples for this move typically, 4,100
+		// at most over 62 starting points).
+		ok = p.trainUntil(t, func() float64 { return p.field(t).Rollouts }, 6000, func() bool { return p.field(t).dist() < d1/3 })
 		if !ok {
 			t.Errorf("μ did not follow the target: distance %.3f → %.3f", d1, p.field(t).dist())
 		}
@@ -676,6 +681,9 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("target %v after → ↑ ↑ from %v, want it moved by (0.1, 0.2)", got, from)
 		}
 		p.clickSelector(t, `label[for="view-policy"]`)
+		if got := eval[string](t, p, `document.getElementById('speed').value`); got != "4" {
+			t.Errorf("back in the policy view the speed slider is at %s, want the grid's own 4", got)
+		}
 	})
 
 	t.Run("keyboard", func(t *testing.T) {

@@ -13,6 +13,14 @@ import { initFormula } from "./formula.js";
 // below one, a rollout every few frames so a single rollout can be followed.
 const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000];
 
+// The default slider position of each session. The grid learns in a few
+// hundred rollouts, which 2 a frame shows move by move; the Gaussian needs
+// thousands of samples (its learning rate suits a mean, not a table of
+// logits), so it starts at 20 a frame: μ reaches the target in about a
+// second and follows a moved target within a few. The page keeps each
+// session's speed, so switching views does not carry one to the other.
+const DEFAULT_SPEED = { grid: 4, field: 7 };
+
 const $ = (id) => document.getElementById(id);
 
 const ui = {
@@ -32,6 +40,7 @@ const state = {
   training: false,
   view: "policy",
   owed: 0, // fractional rollouts carried between frames at slow speeds
+  speed: { ...DEFAULT_SPEED }, // slider position of each session
   dirty: true, // the engine changed without a frame to show it
   gridOff: newGridOffsets(),
   fieldOff: newFieldOffsets(),
@@ -181,7 +190,7 @@ function frame(now) {
   }
   let n = 0;
   if (state.training) {
-    state.owed += SPEEDS[Number(ui.speed.value)];
+    state.owed += SPEEDS[state.speed[isGauss() ? "field" : "grid"]];
     n = Math.floor(state.owed);
     state.owed -= n;
   }
@@ -373,6 +382,7 @@ function setView(v) {
   ui.chartC.textContent = gauss ? "target moved" : "goal or pit moved";
   chart.lastKey = "";
   showSettings();
+  showSpeed();
   if (state.ready && !restoring) {
     say({
       policy: "Policy: the bars and arrows show π(action | cell). Thicker arrows are likelier moves; the blue line follows the likeliest one from the start.",
@@ -396,8 +406,11 @@ function setView(v) {
 }
 
 function showSpeed() {
-  const s = SPEEDS[Number(ui.speed.value)];
-  ui.speedOut.textContent = s >= 1 ? `${s} rollout${s === 1 ? "" : "s"} / frame` : `1 rollout / ${Math.round(1 / s)} frames`;
+  const v = state.speed[isGauss() ? "field" : "grid"];
+  ui.speed.value = String(v);
+  const s = SPEEDS[v];
+  const what = isGauss() ? "sample" : "rollout";
+  ui.speedOut.textContent = s >= 1 ? `${s} ${what}${s === 1 ? "" : "s"} / frame` : `1 ${what} / ${Math.round(1 / s)} frames`;
 }
 
 function lrValue() {
@@ -441,7 +454,11 @@ function applySettings() {
 ui.train.addEventListener("click", () => setTraining(!state.training));
 ui.step.addEventListener("click", stepOnce);
 ui.reset.addEventListener("click", resetAll);
-ui.speed.addEventListener("input", () => { showSpeed(); saveHash(); });
+ui.speed.addEventListener("input", () => {
+  state.speed[isGauss() ? "field" : "grid"] = Number(ui.speed.value);
+  showSpeed();
+  saveHash();
+});
 ui.lr.addEventListener("input", applySettings);
 ui.baseline.addEventListener("change", applySettings);
 for (const id of ["view-policy", "view-traj", "view-gauss"]) {
@@ -470,7 +487,7 @@ document.addEventListener("keydown", (e) => {
 
 // ---- settings in the URL hash ----
 //
-// #seed=7&lr=0.5&baseline=state&flr=0.05&fbaseline=mean&speed=5&view=traj&goal=0,2&pit=1,1&target=0.5,-0.3
+// #seed=7&lr=0.5&baseline=state&flr=0.05&fbaseline=mean&speed=5&fspeed=7&view=traj&goal=0,2&pit=1,1&target=0.5,-0.3
 // reproduces a page: the same seed and the same clicks give the same run
 // here and in `pgrad train`.
 
@@ -489,7 +506,8 @@ function saveHash() {
   p.set("baseline", gs.baseline);
   p.set("flr", String(fs.lr));
   p.set("fbaseline", fs.baseline);
-  p.set("speed", ui.speed.value);
+  p.set("speed", String(state.speed.grid));
+  p.set("fspeed", String(state.speed.field));
   p.set("view", state.view);
   if (o.size > 0) {
     p.set("goal", `${Math.floor(o.goal / o.size)},${o.goal % o.size}`);
@@ -534,10 +552,14 @@ function restoreHash() {
     }
     attempt(lrKey, () => pgrad[set](obj));
   }
-  if (p.has("speed")) {
-    const v = num("speed");
-    if (Number.isInteger(v) && v >= 0 && v < SPEEDS.length) {
-      ui.speed.value = String(v);
+  for (const [key, which] of [["speed", "grid"], ["fspeed", "field"]]) {
+    if (p.has(key)) {
+      const v = num(key);
+      if (Number.isInteger(v) && v >= 0 && v < SPEEDS.length) {
+        state.speed[which] = v;
+      } else {
+        problems.push(`${key}: ${p.get(key)} is not a position of the speed slider (0 to ${SPEEDS.length - 1})`);
+      }
     }
   }
   showSpeed();

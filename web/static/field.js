@@ -70,8 +70,6 @@ export class FieldView {
   build() {
     const svg = this.svg;
     svg.textContent = "";
-    el("text", { class: "axis-label", x: W - 8, y: W / 2 - 6, "text-anchor": "end" }, svg).textContent = "a₁ →";
-    el("text", { class: "axis-label", x: W / 2 + 6, y: 16 }, svg).textContent = "↑ a₂";
     el("line", { x1: 0, y1: W / 2, x2: W, y2: W / 2, stroke: "rgba(255,255,255,0.12)" }, svg);
     el("line", { x1: W / 2, y1: 0, x2: W / 2, y2: W, stroke: "rgba(255,255,255,0.12)" }, svg);
     this.dotsGroup = el("g", { class: "dots" }, svg);
@@ -83,6 +81,10 @@ export class FieldView {
     const t = el("g", { class: "target-mark" }, svg);
     this.targetHalo = el("path", { class: "target-halo" }, t);
     this.target = el("path", { class: "target" }, t);
+    // The axis names sit on the plane's edges, last so that they stay on
+    // top, with a dark halo for when μ's ellipses pass under them.
+    el("text", { class: "axis-label", x: W - 8, y: W - 9, "text-anchor": "end" }, svg).textContent = "a₁ →";
+    el("text", { class: "axis-label", x: 8, y: 17 }, svg).textContent = "↑ a₂";
   }
 
   px(x) {
