@@ -738,6 +738,33 @@ func TestBrowser(t *testing.T) {
 		if len(small) > 0 {
 			t.Errorf("controls lower than 40 px at phone width: %q", small)
 		}
+		// The views keep their subtitles, and each stat's label fits on one
+		// line so that the three values line up, in both kinds of view.
+		for _, view := range []string{"view-gauss", "view-policy"} {
+			// A script click: a mouse click at a phone's emulated scale can
+			// land elsewhere once the page has scrolled.
+			if !eval[bool](t, p, fmt.Sprintf(`(document.getElementById(%q).click(), document.getElementById('stage-field').hidden === %v)`, view, view != "view-gauss")) {
+				t.Fatalf("clicking #%s did not switch the view", view)
+			}
+			layout := eval[[]string](t, p, `(() => {
+			  const bad = [];
+			  for (const s of document.querySelectorAll('.views .sub')) {
+			    const r = s.getBoundingClientRect(), l = s.closest('label').getBoundingClientRect();
+			    if (getComputedStyle(s).display === 'none' || r.width === 0 || r.left < l.left || r.right > l.right) bad.push('subtitle ' + s.textContent + ' hidden or outside its tab');
+			  }
+			  for (const dt of document.querySelectorAll('.stats dt')) {
+			    const range = document.createRange(); range.selectNodeContents(dt);
+			    const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+			    if (lines !== 1 || dt.scrollWidth > dt.clientWidth) bad.push('label ' + dt.textContent + ' takes ' + lines + ' lines or is cut');
+			  }
+			  const tops = new Set([...document.querySelectorAll('.stats dd')].map(d => Math.round(d.getBoundingClientRect().top)));
+			  if (tops.size !== 1) bad.push('stat values at ' + tops.size + ' heights');
+			  return bad;
+			})()`)
+			if len(layout) > 0 {
+				t.Errorf("%s at phone width: %q", view, layout)
+			}
+		}
 		p.screenshot(t, "phone.png", "#lab")
 		p.run(t, chromedp.EmulateViewport(1280, 900))
 	})
