@@ -419,7 +419,8 @@ func TestBrowser(t *testing.T) {
 		  const out = [];
 		  for (const f of [() => pgrad.setGoal(9, 9), () => pgrad.setGoal(-1, 0), () => pgrad.setSettings({lr: NaN}),
 		                   () => pgrad.setSettings({lr: -1}), () => pgrad.step(-3), () => pgrad.step(1.5), () => pgrad.setTarget(NaN, 0),
-		                   () => pgrad.setGoal(2, 0), () => pgrad.setFieldSettings({entropy: -1})]) {
+		                   () => pgrad.setGoal(2, 0), () => pgrad.setFieldSettings({entropy: -1}), () => pgrad.setSettings({foo: 1}),
+		                   () => pgrad.setSettings({lr: 0.1, foo: 1})]) {
 		    try { f(); out.push('no error'); } catch (e) { out.push(e instanceof Error ? e.message : 'not an Error: ' + e); }
 		  }
 		  return out;

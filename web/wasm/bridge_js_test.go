@@ -3,7 +3,9 @@
 package main
 
 import (
+	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"syscall/js"
 	"testing"
@@ -111,6 +113,7 @@ func TestJSBadInput(t *testing.T) {
 	grid := d.step(0)
 	field := d.stepField(0)
 	settings := d.call("settings")
+	fieldSettings := d.call("fieldSettings")
 	nan := math.NaN()
 	bad := []struct {
 		name string
@@ -140,6 +143,10 @@ func TestJSBadInput(t *testing.T) {
 		{"setSettings", []any{map[string]any{"batch": 0}}},
 		{"setSettings", []any{map[string]any{"gamma": 1.5}}},
 		{"setSettings", []any{"lr=1"}},
+		{"setSettings", []any{map[string]any{"foo": 1}}},
+		{"setSettings", []any{map[string]any{"lr": 0.1, "learningRate": 1}}}, // a valid key does not carry an unknown one
+		{"setSettings", []any{map[string]any{"lr": 0.1, "seed": 3}}},
+		{"setFieldSettings", []any{map[string]any{"foo": 1}}},
 		{"setFieldSettings", []any{map[string]any{"entropy": -1}}},
 		{"restart", []any{-4}},
 	}
@@ -150,6 +157,15 @@ func TestJSBadInput(t *testing.T) {
 			continue
 		}
 		msg := v.Get("message").String()
+		for _, a := range c.args {
+			if m, ok := a.(map[string]any); ok {
+				for k := range m {
+					if !slices.Contains(settingKeys, k) && !strings.Contains(msg, fmt.Sprintf("%q", k)) {
+						t.Errorf("%s%v: message %q does not name the unknown key %q", c.name, c.args, msg, k)
+					}
+				}
+			}
+		}
 		if !strings.HasPrefix(msg, "pgrad: ") && !strings.HasPrefix(msg, "env: ") &&
 			!strings.HasPrefix(msg, "lab: ") && !strings.HasPrefix(msg, "pg: ") {
 			t.Errorf("%s%v: message %q does not say where it came from", c.name, c.args, msg)
@@ -161,10 +177,15 @@ func TestJSBadInput(t *testing.T) {
 	if got := d.stepField(0); !sameBits(got, field) {
 		t.Error("rejected calls changed the field")
 	}
-	after := d.call("settings")
-	for _, k := range []string{"lr", "baseline", "batch", "gamma", "entropy", "seed"} {
-		if !after.Get(k).Equal(settings.Get(k)) {
-			t.Errorf("settings.%s changed from %v to %v", k, settings.Get(k), after.Get(k))
+	for _, m := range []struct {
+		name   string
+		before js.Value
+	}{{"settings", settings}, {"fieldSettings", fieldSettings}} {
+		after := d.call(m.name)
+		for _, k := range []string{"lr", "baseline", "batch", "gamma", "entropy", "seed"} {
+			if !after.Get(k).Equal(m.before.Get(k)) {
+				t.Errorf("%s.%s changed from %v to %v", m.name, k, m.before.Get(k), after.Get(k))
+			}
 		}
 	}
 }

@@ -3,6 +3,8 @@
 package main
 
 import (
+	"slices"
+	"strings"
 	"syscall/js"
 )
 
@@ -185,8 +187,24 @@ func settingsObject(s settings, seed uint64) map[string]any {
 	}
 }
 
-// settingsFrom overlays the keys present in o on cur.
+// settingKeys are the keys setSettings and setFieldSettings take.
+var settingKeys = []string{"lr", "baseline", "entropy", "batch", "gamma"}
+
+// settingsFrom overlays the keys present in o on cur. A key it does not
+// know is an error, not ignored: {learningRate: 1} would otherwise change
+// nothing and say nothing.
 func settingsFrom(o js.Value, method string, cur settings) (settings, error) {
+	keys := js.Global().Get("Object").Call("keys", o)
+	for i := range keys.Length() {
+		k := keys.Index(i).String()
+		if !slices.Contains(settingKeys, k) {
+			hint := ""
+			if k == "seed" {
+				hint = "; the seed changes with restart(seed)"
+			}
+			return cur, errorf("%s: unknown setting %q (known: %s)%s", method, k, strings.Join(settingKeys, ", "), hint)
+		}
+	}
 	s := cur
 	num := func(key string, dst *float64) error {
 		v := o.Get(key)
