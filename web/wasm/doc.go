@@ -17,7 +17,8 @@
 //	setGoal(row, col)       move the goal, keep the policy; the grid frame
 //	setPit(row, col)        move the pit, keep the policy; the grid frame
 //	setTarget(x, y)         move the field's target; the field frame
-//	setSettings(obj)        any of {lr, baseline, entropy, batch, gamma} for the grid
+//	setSettings(obj)        any of {lr, baseline, entropy, batch, gamma} for the grid;
+//	                        any other key is an Error
 //	setFieldSettings(obj)   the same for the field
 //	settings()              the grid's settings and the seed, as a plain object
 //	fieldSettings()         the field's settings and the seed
