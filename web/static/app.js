@@ -28,7 +28,7 @@ const ui = {
   speed: $("speed"), speedOut: $("speed-out"), lr: $("lr"), lrOut: $("lr-out"),
   baseline: $("baseline"), placePit: $("place-pit"), placeGoal: $("place-goal"),
   rollouts: $("rollouts"), statA: $("stat-a"), statB: $("stat-b"),
-  statALabel: $("stat-a-label"), statBLabel: $("stat-b-label"),
+  statNLabel: $("stat-n-label"), statALabel: $("stat-a-label"), statBLabel: $("stat-b-label"), chartWindow: $("chart-window"),
   chartA: $("chart-a"), chartB: $("chart-b"), chartC: $("chart-c"),
   status: $("status"), lab: $("lab"), stageGrid: $("stage-grid"), stageField: $("stage-field"),
   gridSvg: $("grid"),
@@ -375,6 +375,8 @@ function setView(v) {
   if (!gauss) {
     grid.setMode(v);
   }
+  ui.statNLabel.textContent = gauss ? "samples" : "rollouts";
+  ui.chartWindow.textContent = gauss ? "over the last 100 samples" : "over the last 100 rollouts";
   ui.statALabel.textContent = gauss ? "reward > ½" : "success rate";
   ui.statBLabel.textContent = gauss ? "mean reward" : "mean return";
   ui.chartA.textContent = gauss ? "share of samples with reward > ½" : "success rate";
