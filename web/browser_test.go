@@ -528,6 +528,13 @@ func TestBrowser(t *testing.T) {
 		if a.Greedy < 2 || !a.GreedyStart || a.GreedyGoal {
 			t.Errorf("greedy path drawn in %d cells, in the start %v, in the goal %v; want ≥ 2, true, false", a.Greedy, a.GreedyStart, a.GreedyGoal)
 		}
+		// Hovering the start shows its numbers where its corner label was,
+		// so the label steps aside.
+		box := eval[[]float64](t, p, `(() => { const r = document.querySelector('.cell.start .cell-bg').getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()`)
+		p.run(t, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, box[0], box[1]))
+		p.waitFor(t, "the start's numbers to replace its corner label", `(() => { const c = document.querySelector('.cell.start');
+		  return getComputedStyle(c.querySelector('.nums')).opacity === '1' && getComputedStyle(c.querySelector('.cell-label.corner')).opacity === '0'; })()`)
+		p.run(t, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, 1, 1))
 		p.screenshot(t, "policy.png", "#lab")
 	})
 
