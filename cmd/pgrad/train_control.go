@@ -161,11 +161,13 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 		return fail("-eval must be ≥ 0, got %d", *evalEps)
 	}
 	if err := cfg.Validate(); err != nil {
-		return fail("%s", strings.TrimPrefix(err.Error(), "deep: "))
+		return fail("%s", configFlagError(err))
 	}
 	if *out != "" {
+		// A directory that cannot be made is a failure of the run, not bad input.
 		if err := os.MkdirAll(*out, 0o755); err != nil {
-			return fail("-out: %v", err)
+			fmt.Fprintf(stderr, "%s: -out: %v\n", prog, err)
+			return 1
 		}
 	}
 
@@ -303,6 +305,49 @@ func writeOutputs(dir string, a *deep.Agent, metrics *csv.Writer, x, y []float64
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, summaryFile), append(b, '\n'), 0o644)
+}
+
+// configFlags maps the names deep.Config.Validate gives the fields to the
+// flags that set them, longest name first so that "total steps" is not
+// taken for "steps".
+var configFlags = []struct{ field, flag string }{
+	{"hidden widths", "-hidden"}, {"hidden width", "-hidden"},
+	{"max grad norm", "-max-grad-norm"}, {"reward scale", "-reward-scale"}, {"total steps", "-steps"},
+	{"minibatches", "-minibatches"}, {"adam eps", "-adam-eps"}, {"ent coef", "-ent"}, {"log std0", "-log-std"},
+	{"vf coef", "-vf"}, {"lambda", "-lambda"}, {"epochs", "-epochs"}, {"gamma", "-gamma"}, {"steps", "-rollout"},
+	{"clip", "-clip"}, {"envs", "-envs"}, {"lr", "-lr"},
+}
+
+// configFlagError rewrites an error of deep.Config.Validate in the words of
+// the command line: "ent coef must be …" becomes "-ent must be …".
+func configFlagError(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "deep: ")
+	if rest, ok := strings.CutPrefix(msg, "a rollout of "); ok {
+		// "a rollout of 64 envs × 2048 steps is too large (…)"
+		var envs, steps int
+		if n, _ := fmt.Sscanf(rest, "%d envs × %d steps", &envs, &steps); n == 2 {
+			_, tail, _ := strings.Cut(rest, " steps ")
+			return fmt.Sprintf("-envs %d × -rollout %d: a rollout %s", envs, steps, tail)
+		}
+	}
+	if rest, ok := strings.CutPrefix(msg, "number of hidden layers "); ok {
+		return "-hidden: " + strings.Replace(rest, " is too large", " layers are too many", 1)
+	}
+	if strings.HasPrefix(msg, "unknown activation") {
+		return "-activation: " + msg
+	}
+	for _, m := range configFlags {
+		if rest, ok := strings.CutPrefix(msg, m.field+" "); ok {
+			return m.flag + " " + strings.Replace(rest, " are fewer than", " is fewer than", 1)
+		}
+	}
+	// "4 minibatches for a batch of 2" and the like: the value comes first.
+	for _, m := range configFlags {
+		if num, rest, ok := strings.Cut(msg, " "+m.field+" "); ok && !strings.Contains(num, " ") {
+			return m.flag + " " + num + " " + rest
+		}
+	}
+	return msg
 }
 
 func printControlSummary(w io.Writer, s controlSummary) {

@@ -64,6 +64,51 @@ func TestControlBadInput(t *testing.T) {
 	}
 }
 
+// TestControlErrorsNameTheFlag checks that a hyperparameter out of range is
+// reported under the flag that sets it, not the name of the config field.
+func TestControlErrorsNameTheFlag(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-rollout", "0"}, ": -rollout must be positive, got 0"},
+		{[]string{"-steps", "0"}, ": -steps must be positive, got 0"},
+		{[]string{"-steps", "10"}, ": -steps 10 is fewer than one rollout"},
+		{[]string{"-envs", "2000"}, ": -envs 2000 is too large"},
+		{[]string{"-envs", "1000", "-rollout", "1000"}, ": -envs 1000 × -rollout 1000: a rollout is too large"},
+		{[]string{"-minibatches", "100000"}, ": -minibatches 100000 for a batch of"},
+		{[]string{"-lr", "0"}, ": -lr must be"},
+		{[]string{"-ent", "-1"}, ": -ent must be"},
+		{[]string{"-vf", "0"}, ": -vf must be"},
+		{[]string{"-adam-eps", "0"}, ": -adam-eps must be"},
+		{[]string{"-max-grad-norm", "-1"}, ": -max-grad-norm must be"},
+		{[]string{"-log-std", "9"}, ": -log-std must be"},
+		{[]string{"-reward-scale", "0"}, ": -reward-scale must be"},
+		{[]string{"-hidden", "9999"}, ": -hidden 9999 is too large"},
+		{[]string{"-hidden", "1,1,1,1,1,1,1,1,1"}, ": -hidden: 9 layers are too many"},
+		{[]string{"-epochs", "0"}, ": -epochs must be"},
+		{[]string{"-gamma", "2"}, ": -gamma must be"},
+		{[]string{"-lambda", "2"}, ": -lambda must be"},
+		{[]string{"-clip", "0"}, ": -clip must be"},
+		{[]string{"-activation", "gelu"}, ": -activation: unknown activation"},
+	}
+	for _, tc := range cases {
+		code, _, errOut := runCLI(append([]string{"train", "pendulum"}, tc.args...)...)
+		if code != 2 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%q: exit %d, stderr %q; want exit 2 and %q", tc.args, code, errOut, tc.want)
+		}
+	}
+	// A directory that cannot be made is a run-time failure.
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runCLI("train", "cartpole", "-out", filepath.Join(file, "dir"), "-quiet")
+	if code != 1 || !strings.Contains(errOut, "-out: ") {
+		t.Errorf("-out under a file: exit %d, stderr %q; want exit 1", code, errOut)
+	}
+}
+
 func TestControlHelpListsEveryFlag(t *testing.T) {
 	code, out, _ := runCLI("train", "pendulum", "-h")
 	if code != 0 {

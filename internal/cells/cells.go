@@ -42,8 +42,8 @@ func ParseOne(s string) (env.Cell, error) {
 		return env.Cell{}, &Error{s, "empty cell (want row,col)"}
 	}
 	r, c, ok := strings.Cut(t, ",")
-	if !ok {
-		return env.Cell{}, &Error{s, "want row,col, e.g. 0,2"}
+	if !ok || strings.Contains(c, ",") {
+		return env.Cell{}, &Error{s, "a cell is row,col: two integers, e.g. 0,2"}
 	}
 	row, err := coord(r)
 	if err != nil {

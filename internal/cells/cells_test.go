@@ -47,13 +47,13 @@ func TestParse(t *testing.T) {
 
 func TestParseErrors(t *testing.T) {
 	cases := map[string]string{
-		"1":          "want row,col",
+		"1":          "a cell is row,col",
 		"1,":         `column "" is not an integer`,
 		"a,1":        `row "a" is not an integer`,
 		"1,1;":       "empty cell",
 		"1,1;;2,2":   "empty cell",
-		"1,2,3":      `column "2,3" is not an integer`,
-		"1;2":        "want row,col",
+		"1,2,3":      "a cell is row,col: two integers",
+		"1;2":        "a cell is row,col",
 		"()":         "empty cell",
 		"99999999,0": "out of range",
 		"1.5,0":      "is not an integer",
