@@ -93,11 +93,17 @@ func init() {
 	}
 }
 
+// trainUsage lists the environments and then, under each, its own help:
+// every flag with its default, as 'pgrad train <env> -h' prints it.
 func trainUsage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: pgrad train <env> [flags]")
 	listCommands(w, "Environments", trainers)
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Run 'pgrad train <env> -h' for the flags of one environment.")
+	fmt.Fprintln(w, "Run 'pgrad train <env> -h' for the flags of one environment; all of them follow.")
+	for _, n := range slices.Sorted(maps.Keys(trainers)) {
+		fmt.Fprintf(w, "\n── %s %s\n\n", n, strings.Repeat("─", max(0, 70-len(n))))
+		trainers[n].run([]string{"-h"}, w, io.Discard)
+	}
 }
 
 // newFlagSet returns the FlagSet of prog ("pgrad serve"), whose usage shows

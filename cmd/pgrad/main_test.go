@@ -121,3 +121,25 @@ func TestHelpOnStdout(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainHelpListsEveryEnvironmentsFlags checks issue 2's promise that
+// 'pgrad train -h' explains every flag with its default: each environment's
+// own help appears in it whole.
+func TestTrainHelpListsEveryEnvironmentsFlags(t *testing.T) {
+	for _, args := range [][]string{{"train", "-h"}, {"help", "train"}} {
+		status, out, _ := runCLI(args...)
+		if status != 0 {
+			t.Fatalf("%q: exit %d", args, status)
+		}
+		for name := range trainers {
+			_, own, _ := runCLI("train", name, "-h")
+			if own == "" || !strings.Contains(out, own) {
+				t.Errorf("%q does not hold 'pgrad train %s -h'", args, name)
+			}
+		}
+	}
+	status, out, _ := runCLI("help", "train", "gridworld")
+	if status != 0 || !strings.Contains(out, "Usage: pgrad train gridworld") || !strings.Contains(out, "-goal cell") || strings.Contains(out, "pgrad train cartpole") {
+		t.Errorf("'pgrad help train gridworld': exit %d, %q", status, out)
+	}
+}
