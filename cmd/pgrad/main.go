@@ -124,7 +124,7 @@ func printDefaults(fs *flag.FlagSet) {
 		typ, usage := flag.UnquoteUsage(f)
 		def := f.DefValue
 		switch {
-		case def == "" && typ == "cells":
+		case def == "" && typ != "string":
 			def = "none"
 		case def == "" || typ == "string":
 			def = strconv.Quote(def)

@@ -346,6 +346,45 @@ type tabFieldJSON struct {
 	Distance    float64      `json:"distance"`     // ‖μ − target‖
 	SuccessRate float64      `json:"success_rate"` // reward > 0.5, last 100 rollouts
 	MeanReturn  float64      `json:"mean_return"`  // last 100 rollouts
+	Distractor  *tabBumpJSON `json:"distractor,omitempty"`
+}
+
+// tabBumpJSON is the field's second, lower bump.
+type tabBumpJSON struct {
+	Center [2]float64 `json:"center"`
+	Height float64    `json:"height"`
+	Width  float64    `json:"width"`
+}
+
+// tabBumpFlag is a flag.Value for "x,y,height"; empty means no bump.
+type tabBumpFlag struct {
+	p      [2]float64
+	height float64
+	set    bool
+}
+
+func (f *tabBumpFlag) String() string {
+	if f == nil || !f.set {
+		return ""
+	}
+	return strconv.FormatFloat(f.p[0], 'g', -1, 64) + "," + strconv.FormatFloat(f.p[1], 'g', -1, 64) + "," + strconv.FormatFloat(f.height, 'g', -1, 64)
+}
+
+func (f *tabBumpFlag) Set(s string) error {
+	parts := strings.Split(s, ",")
+	if len(parts) != 3 {
+		return fmt.Errorf("want x,y,height, e.g. -0.5,-0.4,0.5")
+	}
+	var v [3]float64
+	for i, p := range parts {
+		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil {
+			return fmt.Errorf("%q is not three numbers x,y,height", s)
+		}
+		v[i] = x
+	}
+	f.p, f.height, f.set = [2]float64{v[0], v[1]}, v[2], true
+	return nil
 }
 
 // tabPointFlag is a flag.Value for "x,y".
@@ -374,7 +413,8 @@ func (f *tabPointFlag) Set(s string) error {
 
 const tabFieldAbout = `Trains REINFORCE with a 2-D Gaussian policy (learnable μ and log σ) on the field:
 each rollout proposes one point a of the plane [-1,1]² and earns
-exp(-‖a - target‖² / (2 width²)). Prints a table, or one JSON object with -json.`
+exp(-‖a - target‖² / (2 width²)), plus height · exp(-‖a - x,y‖² / (2 w²)) with
+-distractor x,y,height (w: -distractor-width). Prints a table, or one JSON object with -json.`
 
 func runTrainField(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("pgrad train field", "[flags]", tabFieldAbout)
@@ -382,6 +422,9 @@ func runTrainField(args []string, stdout, stderr io.Writer) int {
 	target := &tabPointFlag{p: def.Target}
 	fs.Var(target, "target", "centre `x,y` of the reward's bump, inside [-1,1]²")
 	width := fs.Float64("width", def.Width, "width of the reward's bump (> 0)")
+	distractor := &tabBumpFlag{}
+	fs.Var(distractor, "distractor", "a second, lower bump that can trap the policy: centre and height `x,y,height`, inside [-1,1]², height in [0, 1)")
+	distractorWidth := fs.Float64("distractor-width", 0, "width of the -distractor bump (> 0; 0: the same as -width)")
 	set := settingsFlags(fs, lab.DefaultFieldSettings())
 	var out tabOutput
 	out.register(fs, 3000)
@@ -393,6 +436,16 @@ func runTrainField(args []string, stdout, stderr io.Writer) int {
 	}
 	cfg := def
 	cfg.Target, cfg.Width = target.p, *width
+	if *distractorWidth != 0 && !distractor.set {
+		return usageErr(stderr, fs.Name(), errors.New("-distractor-width needs -distractor x,y,height"))
+	}
+	if distractor.set {
+		w := *distractorWidth
+		if w == 0 {
+			w = *width
+		}
+		cfg.Distractor = &env.Bump{Center: distractor.p, Height: distractor.height, Width: w}
+	}
 	f, err := lab.NewField(cfg, *set, out.seed)
 	if err != nil {
 		return usageErr(stderr, fs.Name(), err)
@@ -408,12 +461,18 @@ func runTrainField(args []string, stdout, stderr io.Writer) int {
 			Distance:    math.Hypot(s.Mu[0]-s.Target[0], s.Mu[1]-s.Target[1]),
 			SuccessRate: s.SuccessRate, MeanReturn: s.MeanReturn,
 		}
+		if d := s.Distractor; d != nil {
+			res.Distractor = &tabBumpJSON{Center: d.Center, Height: d.Height, Width: d.Width}
+		}
 		return s.Curve, res, func(w io.Writer) { tabPrintFieldTable(w, res) }
 	})
 }
 
 func tabPrintFieldTable(w io.Writer, r tabFieldJSON) {
 	fmt.Fprintf(w, "env            field: target %g,%g  width %g\n", r.Target[0], r.Target[1], r.Width)
+	if d := r.Distractor; d != nil {
+		fmt.Fprintf(w, "distractor     %g,%g  height %g  width %g\n", d.Center[0], d.Center[1], d.Height, d.Width)
+	}
 	fmt.Fprintf(w, "seed           %d\n", r.Seed)
 	fmt.Fprintf(w, "rollouts       %d (%d updates)\n", r.Rollouts, r.Updates)
 	fmt.Fprintf(w, "settings       lr %g  batch %d  baseline %s  entropy %g\n", r.Settings.LR, r.Settings.Batch, r.Settings.Baseline, r.Settings.Entropy)

@@ -25,7 +25,7 @@ func gridCLI(args ...string) (status int, stdout, stderr string) {
 func TestTrainGridHelpListsEveryFlag(t *testing.T) {
 	for env, flags := range map[string][]string{
 		"gridworld": {"size", "start", "goal", "pits", "walls", "seed", "rollouts", "batch", "lr", "gamma", "baseline", "entropy", "json", "csv", "max-steps", "step-reward"},
-		"field":     {"target", "width", "seed", "rollouts", "batch", "lr", "gamma", "baseline", "entropy", "json", "csv"},
+		"field":     {"target", "width", "distractor", "distractor-width", "seed", "rollouts", "batch", "lr", "gamma", "baseline", "entropy", "json", "csv"},
 	} {
 		status, out, errOut := gridCLI("train", env, "-h")
 		if status != 0 || errOut != "" {
@@ -257,5 +257,44 @@ func TestTrainFieldJSON(t *testing.T) {
 	status, out, _ = gridCLI("train", "field", "-rollouts", "10")
 	if status != 0 || !strings.Contains(out, "μ ") || !strings.Contains(out, "σ ") {
 		t.Errorf("field table: %d %q", status, out)
+	}
+}
+
+// TestTrainFieldDistractor checks that -distractor reaches the field: the
+// summary reports it, it changes the run, and bad bumps are one line, exit 2.
+func TestTrainFieldDistractor(t *testing.T) {
+	var plain, with struct {
+		Mu         [2]float64
+		Distractor *struct {
+			Center        [2]float64
+			Height, Width float64
+		}
+	}
+	status, out, errOut := gridCLI("train", "field", "-json", "-rollouts", "500")
+	if status != 0 || json.Unmarshal([]byte(out), &plain) != nil || plain.Distractor != nil {
+		t.Fatalf("without -distractor: status %d, %q %q", status, out, errOut)
+	}
+	status, out, errOut = gridCLI("train", "field", "-json", "-rollouts", "500", "-distractor", "-0.5,-0.4,0.5")
+	if status != 0 || json.Unmarshal([]byte(out), &with) != nil || with.Distractor == nil {
+		t.Fatalf("-distractor: status %d, %q %q", status, out, errOut)
+	}
+	if d := *with.Distractor; d.Center != [2]float64{-0.5, -0.4} || d.Height != 0.5 || d.Width != 0.35 {
+		t.Errorf("distractor %+v, want centre -0.5,-0.4, height 0.5 and the main bump's width 0.35", d)
+	}
+	if with.Mu == plain.Mu {
+		t.Errorf("the distractor changed nothing: μ %v both times", with.Mu)
+	}
+	status, out, _ = gridCLI("train", "field", "-json", "-rollouts", "10", "-distractor", "0,0,0.5", "-distractor-width", "0.2")
+	if status != 0 || json.Unmarshal([]byte(out), &with) != nil || with.Distractor == nil || with.Distractor.Width != 0.2 {
+		t.Errorf("-distractor-width 0.2: status %d, %q", status, out)
+	}
+	for _, args := range [][]string{
+		{"-distractor", "2,0,0.5"}, {"-distractor", "0,0,1"}, {"-distractor", "0,0"}, {"-distractor", "0,0,x"},
+		{"-distractor-width", "0.1"}, {"-distractor", "0,0,0.5", "-distractor-width", "-1"}, {"-distractor", "0,0,NaN"},
+	} {
+		status, out, errOut := gridCLI(append([]string{"train", "field"}, args...)...)
+		if status != 2 || out != "" || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%q: status %d, stdout %q, stderr %q; want exit 2 and one line", args, status, out, errOut)
+		}
 	}
 }
