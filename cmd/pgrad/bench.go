@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -83,6 +84,9 @@ type tabularResult struct {
 	// settings; the numpy references print theirs, and the report flags a
 	// difference.
 	Constants map[string]float64 `json:"constants"`
+	// Interrupted marks a measurement that Ctrl-C cut short: the runs
+	// finished before it.
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
 // tabularFlags holds the flags common to the gridworld and field benches.
@@ -130,7 +134,9 @@ type session interface {
 // building the session and its Step calls. newRun builds run i; finish
 // reads the success rate and mean return of its last 100 rollouts after
 // the clock has stopped.
-func benchTabular(name string, f tabularFlags, newRun func(seed uint64) (session, error), finish func(s session) (success, ret float64)) (tabularResult, error) {
+// When ctx is done it stops after the current run and marks the result
+// interrupted.
+func benchTabular(ctx context.Context, name string, f tabularFlags, newRun func(seed uint64) (session, error), finish func(s session) (success, ret float64)) (tabularResult, error) {
 	r := tabularResult{
 		Bench: name, Impl: "pgrad", Go: runtime.Version(), Threads: 1, GOMAXPROCS: runtime.GOMAXPROCS(0),
 		Settings: *f.set, RolloutsPerRun: *f.rollouts, SuccessRateMin: 1,
@@ -138,6 +144,10 @@ func benchTabular(name string, f tabularFlags, newRun func(seed uint64) (session
 	var elapsed time.Duration
 	var sumSuccess, sumReturn float64
 	for r.Runs < *f.runs || elapsed < *f.benchtime {
+		if ctx.Err() != nil {
+			r.Interrupted = true
+			break
+		}
 		t0 := time.Now()
 		s, err := newRun(*f.seed + uint64(r.Runs))
 		if err != nil {
@@ -155,6 +165,10 @@ func benchTabular(name string, f tabularFlags, newRun func(seed uint64) (session
 	}
 	r.Rollouts = r.Runs * r.RolloutsPerRun
 	r.Seconds = elapsed.Seconds()
+	if r.Runs == 0 { // interrupted before the first run ended
+		r.SuccessRateMin = 0
+		return r, nil
+	}
 	r.RolloutsPerSecond = float64(r.Rollouts) / r.Seconds
 	r.SuccessRateMean = sumSuccess / float64(r.Runs)
 	r.MeanReturn = sumReturn / float64(r.Runs)
@@ -172,7 +186,9 @@ func benchGrid(args []string, stdout, stderr io.Writer) int {
 	}
 	cfg := env.DefaultGrid()
 	greedy := 0
-	r, err := benchTabular("gridworld", f,
+	ctx, stop := interruptContext()
+	defer stop()
+	r, err := benchTabular(ctx, "gridworld", f,
 		func(seed uint64) (session, error) { return lab.NewGrid(cfg, *f.set, seed) },
 		func(s session) (float64, float64) {
 			g := s.(*lab.Grid)
@@ -201,7 +217,9 @@ func benchField(args []string, stdout, stderr io.Writer) int {
 	}
 	cfg := env.DefaultField()
 	muErr := 0.0
-	r, err := benchTabular("field", f,
+	ctx, stop := interruptContext()
+	defer stop()
+	r, err := benchTabular(ctx, "field", f,
 		func(seed uint64) (session, error) { return lab.NewField(cfg, *f.set, seed) },
 		func(s session) (float64, float64) {
 			snap := s.(*lab.Field).Snapshot(0)
@@ -220,15 +238,28 @@ func benchField(args []string, stdout, stderr io.Writer) int {
 	return printTabular(stdout, stderr, *jsonOut, r, fmt.Sprintf("μ ends within %.3f of the target", muErr))
 }
 
+// printTabular prints r and returns the exit status: exitInterrupted when
+// Ctrl-C cut the measurement short.
 func printTabular(w, stderr io.Writer, asJSON bool, r tabularResult, extra string) int {
+	code := 0
+	if r.Interrupted {
+		fmt.Fprintf(stderr, "pgrad bench %s: interrupted after %d runs\n", r.Bench, r.Runs)
+		code = exitInterrupted
+	}
 	if asJSON {
-		return printJSON(w, stderr, r)
+		if st := printJSON(w, stderr, r); st != 0 {
+			return st
+		}
+		return code
+	}
+	if r.Runs == 0 {
+		return code
 	}
 	fmt.Fprintf(w, "%s: %d runs × %d rollouts in %.2f s: %s rollouts/s on one goroutine (%s)\n",
 		r.Bench, r.Runs, r.RolloutsPerRun, r.Seconds, progress.Human(r.RolloutsPerSecond), r.Go)
 	fmt.Fprintf(w, "success rate over the last 100 rollouts: mean %.3f, min %.3f; %s\n",
 		r.SuccessRateMean, r.SuccessRateMin, extra)
-	return 0
+	return code
 }
 
 // parseSeeds reads a comma-separated list of seeds such as "1,2,3".
@@ -264,6 +295,8 @@ type cartpoleResult struct {
 	Seconds         float64  `json:"seconds"`
 	StepsPerSecond  float64  `json:"steps_per_second"`
 	FinalMeanReturn float64  `json:"final_mean_return"`
+	// Interrupted marks a run that Ctrl-C cut short; later seeds do not run.
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
 // ppoThreads is how many goroutines compute at once in a deep.Trainer: the
@@ -286,24 +319,30 @@ func benchCartPole(args []string, stdout, stderr io.Writer) int {
 	if math.IsNaN(*stopAt) || math.IsInf(*stopAt, 0) {
 		return usageErr(stderr, fs.Name(), fmt.Errorf("-stop-at %v must be a finite number", *stopAt))
 	}
+	ctx, stop := interruptContext()
+	defer stop()
 	for _, seed := range seeds {
-		r, err := trainCartPole(seed, *stopAt, *full)
+		r, err := trainCartPole(ctx, seed, *stopAt, *full)
 		if err != nil {
 			fmt.Fprintf(stderr, "pgrad bench cartpole: seed %d: %v\n", seed, err)
 			return 1
+		}
+		if r.Interrupted {
+			fmt.Fprintf(stderr, "pgrad bench cartpole: interrupted in the run of seed %d\n", seed)
 		}
 		if *jsonOut {
 			if st := printJSON(stdout, stderr, r); st != 0 {
 				return st
 			}
-			continue
-		}
-		if r.Reached {
+		} else if r.Reached {
 			fmt.Fprintf(stdout, "seed %d: mean return %g after %d steps, %.2f s; %s steps/s (%d threads)\n",
 				seed, r.StopAt, *r.StepsToTarget, *r.SecondsToTarget, progress.Human(r.StepsPerSecond), r.Threads)
 		} else {
-			fmt.Fprintf(stdout, "seed %d: did not reach %g in %d steps (%.2f s, %s steps/s, last mean %.1f)\n",
-				seed, r.StopAt, r.Steps, r.Seconds, progress.Human(r.StepsPerSecond), r.FinalMeanReturn)
+			fmt.Fprintf(stdout, "seed %d: did not reach %g in %d steps (%.2f s, %s steps/s, last mean %.1f)%s\n",
+				seed, r.StopAt, r.Steps, r.Seconds, progress.Human(r.StepsPerSecond), r.FinalMeanReturn, interruptedNote(r.Interrupted))
+		}
+		if r.Interrupted {
+			return exitInterrupted
 		}
 	}
 	return 0
@@ -311,7 +350,9 @@ func benchCartPole(args []string, stdout, stderr io.Writer) int {
 
 // trainCartPole runs one seed of the CleanRL configuration, timing from
 // the trainer's construction (networks, environments, first reset) on.
-func trainCartPole(seed uint64, stopAt float64, full bool) (cartpoleResult, error) {
+// When ctx is done it stops after the current iteration and marks the
+// result interrupted.
+func trainCartPole(ctx context.Context, seed uint64, stopAt float64, full bool) (cartpoleResult, error) {
 	r := cartpoleResult{
 		Bench: "cartpole", Impl: "pgrad", Go: runtime.Version(), Seed: seed,
 		Threads: min(ppoThreads, runtime.GOMAXPROCS(0)), GOMAXPROCS: runtime.GOMAXPROCS(0), StopAt: stopAt,
@@ -322,7 +363,7 @@ func trainCartPole(seed uint64, stopAt float64, full bool) (cartpoleResult, erro
 		return r, err
 	}
 	var last deep.Stats
-	err = t.Train(context.Background(), deep.RecorderFunc(func(s deep.Stats) error {
+	err = t.Train(ctx, deep.RecorderFunc(func(s deep.Stats) error {
 		last = s
 		if !r.Reached && s.Recent >= stopAt {
 			sec := time.Since(start).Seconds()
@@ -335,11 +376,16 @@ func trainCartPole(seed uint64, stopAt float64, full bool) (cartpoleResult, erro
 		return nil
 	}))
 	r.Seconds = time.Since(start).Seconds()
+	if errors.Is(err, context.Canceled) {
+		r.Interrupted, err = true, nil
+	}
 	if err != nil {
 		return r, err
 	}
 	r.Steps = last.Steps
-	r.StepsPerSecond = float64(r.Steps) / r.Seconds
+	if r.Seconds > 0 {
+		r.StepsPerSecond = float64(r.Steps) / r.Seconds
+	}
 	r.FinalMeanReturn = last.Recent
 	return r, nil
 }

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -8,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pgrad/pgrad/internal/progress"
 	"github.com/pgrad/pgrad/pg/deep"
 )
 
@@ -31,14 +36,17 @@ type evalSummary struct {
 	Min        float64   `json:"min"`
 	Max        float64   `json:"max"`
 	Returns    []float64 `json:"returns,omitempty"`
+	// Interrupted marks a summary of the episodes finished before Ctrl-C.
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
 func runEval(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("pgrad eval", "DIR|FILE [flags]", "Runs a checkpoint written by 'pgrad train cartpole|pendulum -out DIR' (DIR/"+checkpointFile+",\nor the file itself) and prints the mean ± standard deviation of the return.")
 	episodes := fs.Int("episodes", 100, "number of evaluation episodes")
 	sample := fs.Bool("sample", false, "sample actions from the policy instead of taking the most likely one (the mean, for a Gaussian)")
-	seed := fs.Uint64("seed", 1, "seed of the environments' resets (and of the sampled actions with -sample)")
+	seed := fs.Uint64("seed", evalSeed(1), "seed of the environments' resets (and of the sampled actions with -sample); by default the eval_seed of the "+summaryFile+" beside the checkpoint,\nthe seed of the evaluation that ended its training, so that both report the same numbers")
 	jsonOut := fs.Bool("json", false, "print the result as one JSON object, with every episode's return")
+	quiet := fs.Bool("quiet", false, "no progress bar")
 	// The checkpoint may come before, between or after the flags: take it
 	// out, then parse the flags alone.
 	fs.SetOutput(io.Discard)
@@ -58,8 +66,8 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	if path == "" {
 		return fail("missing the checkpoint: pgrad eval DIR|FILE")
 	}
-	if *episodes <= 0 {
-		return fail("-episodes must be positive, got %d", *episodes)
+	if *episodes <= 0 || *episodes > maxEvalEpisodes {
+		return fail("-episodes %d is out of range (1 to %d)", *episodes, maxEvalEpisodes)
 	}
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		path = filepath.Join(path, checkpointFile)
@@ -68,22 +76,74 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("%s", strings.TrimPrefix(err.Error(), "deep: "))
 	}
-	rets, err := a.Evaluate(*episodes, *sample, *seed)
-	if err != nil {
+	seedGiven := false
+	fs.Visit(func(f *flag.Flag) { seedGiven = seedGiven || f.Name == "seed" })
+	if !seedGiven {
+		if s, ok := trainedEvalSeed(filepath.Join(filepath.Dir(path), summaryFile)); ok {
+			*seed = s
+		}
+	}
+	var bar *progress.Bar
+	if !*quiet {
+		bar = progress.New(stderr, int64(*episodes), "episodes")
+	}
+	ctx, stop := interruptContext()
+	defer stop()
+	rets, err := a.EvaluateContext(ctx, *episodes, *sample, *seed, func(n int) {
+		if bar != nil {
+			bar.Set(int64(n), "")
+		}
+	})
+	if bar != nil {
+		bar.Finish()
+	}
+	status := 0
+	switch {
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintf(stderr, "pgrad eval: interrupted after %d of %d episodes\n", len(rets), *episodes)
+		status = exitInterrupted
+		if len(rets) == 0 {
+			return status
+		}
+	case err != nil:
 		return fail("%s", strings.TrimPrefix(err.Error(), "deep: "))
 	}
 	m, sd := meanStd(rets)
-	s := evalSummary{Checkpoint: path, Env: a.Config.Env, Algo: a.Config.Algo, Episodes: len(rets), Sample: *sample, Seed: *seed, Mean: m, Std: sd, Min: rets[0], Max: rets[0], Returns: rets}
+	s := evalSummary{Checkpoint: path, Env: a.Config.Env, Algo: a.Config.Algo, Episodes: len(rets), Sample: *sample, Seed: *seed,
+		Mean: m, Std: sd, Min: rets[0], Max: rets[0], Returns: rets, Interrupted: status != 0}
 	for _, r := range rets {
 		s.Min, s.Max = min(s.Min, r), max(s.Max, r)
 	}
 	if *jsonOut {
-		return printJSON(stdout, stderr, s)
+		if st := printJSON(stdout, stderr, s); st != 0 {
+			return st
+		}
+		return status
 	}
 	mode := "deterministic"
 	if *sample {
 		mode = "sampled"
 	}
-	fmt.Fprintf(stdout, "%s %s: %.1f ± %.1f over %d %s episodes (min %.1f, max %.1f)\n", envTitle(s.Env), s.Algo, m, sd, len(rets), mode, s.Min, s.Max)
-	return 0
+	note := ""
+	if s.Interrupted {
+		note = fmt.Sprintf("; interrupted, %d asked", *episodes)
+	}
+	fmt.Fprintf(stdout, "%s %s: %.1f ± %.1f over %d %s episodes (min %.1f, max %.1f; seed %d%s)\n", envTitle(s.Env), s.Algo, m, sd, len(rets), mode, s.Min, s.Max, s.Seed, note)
+	return status
+}
+
+// trainedEvalSeed returns the eval_seed of the training summary at path,
+// if there is one that says.
+func trainedEvalSeed(path string) (uint64, bool) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, false
+	}
+	var s struct {
+		EvalSeed *uint64 `json:"eval_seed"`
+	}
+	if json.Unmarshal(b, &s) != nil || s.EvalSeed == nil {
+		return 0, false
+	}
+	return *s.EvalSeed, true
 }

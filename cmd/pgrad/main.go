@@ -6,6 +6,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -13,9 +14,11 @@ import (
 	"io"
 	"maps"
 	"os"
+	"os/signal"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // A command is one subcommand, or one environment of "pgrad train" or
@@ -154,6 +157,22 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (stat
 		return usageErr(stderr, fs.Name(), fmt.Errorf("unexpected argument %q (see '%s -h')", fs.Arg(0), fs.Name())), false
 	}
 	return 0, true
+}
+
+// exitInterrupted is the status of a command stopped by Ctrl-C or SIGTERM,
+// the one a shell gives a process that SIGINT ended.
+const exitInterrupted = 130
+
+// interruptContext returns the context that a long-running command (train,
+// eval, bench) watches for Ctrl-C and SIGTERM: it stops at its next safe
+// point, finishes its progress line, prints and writes what it has so far,
+// marked as interrupted, and returns exitInterrupted. Once the context is
+// done the handler is removed, so a second Ctrl-C ends the process at once.
+// Tests replace it to interrupt a run without a signal.
+var interruptContext = func() (context.Context, context.CancelFunc) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	context.AfterFunc(ctx, stop)
+	return ctx, stop
 }
 
 // usageErr prints err as one line for bad input to prog and returns 2.

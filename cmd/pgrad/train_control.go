@@ -9,11 +9,9 @@ import (
 	"io"
 	"math"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/pgrad/pgrad/internal/plot"
@@ -40,12 +38,6 @@ const (
 	summaryFile    = "summary.json"
 )
 
-// interruptContext returns the context a training run watches for Ctrl-C;
-// tests replace it to interrupt a run without a signal.
-var interruptContext = func() (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-}
-
 // controlSummary is what "pgrad train cartpole|pendulum -json" prints.
 type controlSummary struct {
 	Env             string      `json:"env"`
@@ -60,7 +52,9 @@ type controlSummary struct {
 	EvalEpisodes    int         `json:"eval_episodes,omitempty"`
 	EvalMean        *float64    `json:"eval_mean,omitempty"`
 	EvalStd         *float64    `json:"eval_std,omitempty"`
-	Stopped         string      `json:"stopped"` // "completed", "stop-at", "interrupted" or "diverged"
+	EvalSeed        uint64      `json:"eval_seed"` // evalSeed(Seed): what 'pgrad eval' uses by default
+	Stopped         string      `json:"stopped"`   // "completed", "stop-at", "interrupted" or "diverged"
+	Interrupted     bool        `json:"interrupted,omitempty"`
 	Out             string      `json:"out,omitempty"`
 	Config          deep.Config `json:"config"`
 }
@@ -157,8 +151,8 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	if math.IsNaN(*stopAt) {
 		return fail("-stop-at must be a number, got NaN")
 	}
-	if *evalEps < 0 {
-		return fail("-eval must be ≥ 0, got %d", *evalEps)
+	if *evalEps < 0 || *evalEps > maxEvalEpisodes {
+		return fail("-eval %d is out of range (0 to %d)", *evalEps, maxEvalEpisodes)
 	}
 	if err := cfg.Validate(); err != nil {
 		return fail("%s", configFlagError(err))
@@ -175,7 +169,7 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("%v", err)
 	}
-	sum := controlSummary{Env: env, Algo: algo, Preset: preset, Seed: *seed, Out: *out, Stopped: "completed", Config: cfg}
+	sum := controlSummary{Env: env, Algo: algo, Preset: preset, Seed: *seed, EvalSeed: evalSeed(*seed), Out: *out, Stopped: "completed", Config: cfg}
 	var metrics *csv.Writer
 	if *out != "" {
 		f, err := os.Create(filepath.Join(*out, metricsFile))
@@ -195,25 +189,39 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	ctx, stop := interruptContext()
 	defer stop()
 	start := time.Now()
+	// last holds the stats of the last iteration, the diverging one
+	// included: its rollout's steps and episodes were run.
 	var last deep.Stats
-	err = tr.Train(ctx, deep.RecorderFunc(func(s deep.Stats) error {
-		last = s
-		el := time.Since(start).Seconds()
-		rate := float64(s.Steps) / el
-		if bar != nil {
-			bar.Set(int64(s.Steps), fmt.Sprintf("R %.1f  ep %d", s.Recent, s.Episodes))
-		}
-		if metrics != nil {
-			metrics.Write([]string{strconv.Itoa(s.Steps), strconv.Itoa(s.Episodes), g(s.Recent), g(s.PolicyLoss), g(s.ValueLoss),
-				g(s.Entropy), g(s.ApproxKL), g(s.ClipFrac), g(s.ExplainedVar), strconv.FormatFloat(rate, 'f', 0, 64)})
-		}
-		curveX, curveY = append(curveX, float64(s.Steps)), append(curveY, s.Recent)
-		if s.Recent >= *stopAt {
-			sum.Stopped = "stop-at"
-			return deep.ErrStop
+	last.Recent = math.NaN()
+	err = func() error {
+		// Train's loop, with the stats of a diverging iteration kept.
+		defer tr.Close()
+		for it := 0; it < tr.Iterations(); it++ {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			s, err := tr.Iterate()
+			last = s
+			if err != nil {
+				return err
+			}
+			el := time.Since(start).Seconds()
+			rate := float64(s.Steps) / el
+			if bar != nil {
+				bar.Set(int64(s.Steps), fmt.Sprintf("R %.1f  ep %d", s.Recent, s.Episodes))
+			}
+			if metrics != nil {
+				metrics.Write([]string{strconv.Itoa(s.Steps), strconv.Itoa(s.Episodes), g(s.Recent), g(s.PolicyLoss), g(s.ValueLoss),
+					g(s.Entropy), g(s.ApproxKL), g(s.ClipFrac), g(s.ExplainedVar), strconv.FormatFloat(rate, 'f', 0, 64)})
+			}
+			curveX, curveY = append(curveX, float64(s.Steps)), append(curveY, s.Recent)
+			if s.Recent >= *stopAt {
+				sum.Stopped = "stop-at"
+				return nil
+			}
 		}
 		return nil
-	}))
+	}()
 	wall := time.Since(start).Seconds()
 	if bar != nil {
 		bar.Finish()
@@ -223,12 +231,13 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	switch {
 	case err == nil:
 	case errors.Is(err, context.Canceled):
-		sum.Stopped = "interrupted"
+		sum.Stopped, sum.Interrupted = "interrupted", true
 		msg := fmt.Sprintf("interrupted after %d steps", tr.Steps())
 		if *out != "" {
 			msg += "; writing the checkpoint and the summary to " + *out
 		}
 		fmt.Fprintf(stderr, "%s: %s\n", prog, msg)
+		status = exitInterrupted
 	case errors.As(err, &diverged):
 		sum.Stopped = "diverged"
 		msg := fmt.Sprintf("%s at iteration %d", strings.TrimPrefix(err.Error(), "deep: "), diverged.Iteration)
@@ -249,13 +258,30 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	if r := tr.Recent(); !math.IsNaN(r) {
 		sum.FinalMeanReturn = &r
 	}
-	if *evalEps > 0 && sum.Stopped != "interrupted" && sum.Stopped != "diverged" {
-		rets, err := tr.Agent().Evaluate(*evalEps, false, *seed+1_000_003)
-		if err != nil {
-			return fail("%v", err)
+	if *evalEps > 0 && status == 0 {
+		var ebar *progress.Bar
+		if !*quiet {
+			ebar = progress.New(stderr, int64(*evalEps), "evaluation episodes")
 		}
-		m, sd := meanStd(rets)
-		sum.EvalEpisodes, sum.EvalMean, sum.EvalStd = len(rets), &m, &sd
+		rets, err := tr.Agent().EvaluateContext(ctx, *evalEps, false, sum.EvalSeed, func(n int) {
+			if ebar != nil {
+				ebar.Set(int64(n), "")
+			}
+		})
+		if ebar != nil {
+			ebar.Finish()
+		}
+		switch {
+		case errors.Is(err, context.Canceled):
+			// The training is whole; the evaluation is not, so it is left out.
+			sum.Interrupted, status = true, exitInterrupted
+			fmt.Fprintf(stderr, "%s: interrupted during the evaluation, after %d of %d episodes; the summary has none\n", prog, len(rets), *evalEps)
+		case err != nil:
+			return fail("%v", err)
+		default:
+			m, sd := meanStd(rets)
+			sum.EvalEpisodes, sum.EvalMean, sum.EvalStd = len(rets), &m, &sd
+		}
 	}
 	if *out != "" {
 		if err := writeOutputs(*out, tr.Agent(), metrics, curveX, curveY, env, algo, sum); err != nil {
@@ -358,15 +384,30 @@ func printControlSummary(w io.Writer, s controlSummary) {
 	fmt.Fprintf(w, "episodes     %d\n", s.Episodes)
 	fmt.Fprintf(w, "wall time    %.2f s (%.0f steps/s)\n", s.WallSeconds, s.StepsPerSecond)
 	if s.FinalMeanReturn != nil {
-		fmt.Fprintf(w, "mean return  %.1f (last 20 training episodes)\n", *s.FinalMeanReturn)
+		fmt.Fprintf(w, "mean return  %.1f (last %d training episodes)\n", *s.FinalMeanReturn, min(s.Episodes, 20))
 	}
 	if s.EvalMean != nil {
-		fmt.Fprintf(w, "evaluation   %.1f ± %.1f over %d deterministic episodes\n", *s.EvalMean, *s.EvalStd, s.EvalEpisodes)
+		fmt.Fprintf(w, "evaluation   %.1f ± %.1f over %d deterministic episodes (seed %d)\n", *s.EvalMean, *s.EvalStd, s.EvalEpisodes, s.EvalSeed)
+	} else if s.Interrupted && s.Stopped != "interrupted" {
+		fmt.Fprintf(w, "evaluation   interrupted\n")
 	}
 	if s.Out != "" {
 		fmt.Fprintf(w, "written      %s/{%s,%s,%s,%s}\n", s.Out, metricsFile, checkpointFile, curveFile, summaryFile)
 	}
 }
+
+// evalSeedOffset separates the seed of the evaluation after training from
+// the training's own, so that the evaluation does not replay the resets
+// the policy was trained on.
+const evalSeedOffset = 1_000_003
+
+// evalSeed is the seed of the evaluation after a training run with seed
+// seed, and the default of 'pgrad eval' for its checkpoint.
+func evalSeed(seed uint64) uint64 { return seed + evalSeedOffset }
+
+// maxEvalEpisodes bounds -eval and -episodes: ample for a mean, and small
+// enough that a typo does not start an evaluation of days.
+const maxEvalEpisodes = 1_000_000
 
 func envTitle(env string) string {
 	switch env {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
 	"os/exec"
@@ -50,6 +51,8 @@ func TestControlBadInput(t *testing.T) {
 		{"eval"},
 		{"eval", "/nonexistent/dir"},
 		{"eval", "-episodes", "0", "x"},
+		{"eval", "-episodes", "1000000000", "x"},
+		{"train", "cartpole", "-eval", "1000000000"},
 		{"eval", "-bogus"},
 	}
 	for _, args := range cases {
@@ -171,6 +174,18 @@ func TestControlTrainOutAndEval(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "±") || !strings.Contains(out, "7 deterministic episodes") {
 		t.Errorf("eval: exit %d, %q %q", code, out, errOut)
 	}
+	// By default eval repeats the evaluation that ended the training: the
+	// same seed, read from summary.json, and so the same returns.
+	code, out, _ = runCLI("eval", dir, "-episodes", "5", "-json")
+	var again evalSummary
+	if code != 0 || json.Unmarshal([]byte(out), &again) != nil || again.Seed != s.EvalSeed || s.EvalSeed != 3+1_000_003 ||
+		again.Mean != *s.EvalMean || again.Std != *s.EvalStd {
+		t.Errorf("eval's default: exit %d, seed %d, %v ± %v; training evaluated seed %d: %v ± %v", code, again.Seed, again.Mean, again.Std, s.EvalSeed, *s.EvalMean, *s.EvalStd)
+	}
+	code, out, _ = runCLI("eval", dir, "-episodes", "5", "-seed", "9")
+	if code != 0 || !strings.Contains(out, "seed 9)") {
+		t.Errorf("eval -seed 9: exit %d, %q", code, out)
+	}
 	code, out, _ = runCLI("eval", "-episodes", "4", "-sample", "-json", filepath.Join(dir, checkpointFile))
 	var e evalSummary
 	if code != 0 || json.Unmarshal([]byte(out), &e) != nil || e.Episodes != 4 || len(e.Returns) != 4 || !e.Sample || e.Env != "cartpole" {
@@ -224,18 +239,18 @@ func TestControlInterruptSavesCheckpoint(t *testing.T) {
 	}
 	dir := t.TempDir()
 	code, out, errOut := runCLI("train", "pendulum", "-out", dir, "-json", "-quiet")
-	if code != 0 || !strings.Contains(errOut, "interrupted") {
+	if code != exitInterrupted || !strings.Contains(errOut, "interrupted") {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
 	var s controlSummary
-	if err := json.Unmarshal([]byte(out), &s); err != nil || s.Stopped != "interrupted" {
+	if err := json.Unmarshal([]byte(out), &s); err != nil || s.Stopped != "interrupted" || !s.Interrupted {
 		t.Errorf("summary %q", out)
 	}
 	if _, err := deep.Load(filepath.Join(dir, checkpointFile)); err != nil {
 		t.Errorf("checkpoint after interrupt: %v", err)
 	}
 	code, _, errOut = runCLI("train", "pendulum", "-quiet")
-	if code != 0 || !strings.HasSuffix(errOut, "interrupted after 0 steps\n") {
+	if code != exitInterrupted || !strings.HasSuffix(errOut, "interrupted after 0 steps\n") {
 		t.Errorf("without -out: exit %d, stderr %q; want no word of saving", code, errOut)
 	}
 }
@@ -258,6 +273,15 @@ func TestControlDivergenceKeepsGoodCheckpoint(t *testing.T) {
 	if !strings.Contains(errOut, "at iteration 1;") || !strings.Contains(errOut, filepath.Join(dir, checkpointFile)+" holds") {
 		t.Errorf("stderr %q does not name iteration 1 and the checkpoint", errOut)
 	}
+	// The summary counts the episodes that the diverging iteration's
+	// rollout finished, as its steps and mean return do.
+	var sum controlSummary
+	if b, err := os.ReadFile(filepath.Join(dir, summaryFile)); err != nil || json.Unmarshal(b, &sum) != nil {
+		t.Fatalf("summary.json: %v", err)
+	}
+	if sum.Stopped != "diverged" || sum.Steps == 0 || sum.Episodes == 0 || sum.FinalMeanReturn == nil {
+		t.Errorf("summary after divergence: stopped %q, %d steps, %d episodes, mean return %v", sum.Stopped, sum.Steps, sum.Episodes, sum.FinalMeanReturn)
+	}
 	code, _, errOut = runCLI("train", "cartpole", "-lr", "1e300", "-max-grad-norm", "0", "-anneal=false", "-steps", "20000", "-quiet")
 	if code != 1 || !strings.Contains(errOut, "at iteration 1\n") || strings.Contains(errOut, "checkpoint") {
 		t.Errorf("without -out: exit %d, stderr %q; want exit 1 and no word of a checkpoint", code, errOut)
@@ -275,69 +299,132 @@ func TestControlDivergenceKeepsGoodCheckpoint(t *testing.T) {
 	}
 }
 
-// TestControlSignal runs a long training in a child process (this test
-// binary, re-executed), interrupts it with SIGINT once it is training, and
-// checks that it exits cleanly with a checkpoint and a summary.
-func TestControlSignal(t *testing.T) {
-	if dir := os.Getenv("PGRAD_TRAIN_CHILD"); dir != "" {
-		os.Exit(run([]string{"train", "cartpole", "-steps", "1000000000", "-out", dir, "-json", "-quiet"}, os.Stdout, os.Stderr))
+// TestSignal runs each long command in a child process (this test binary,
+// re-executed), interrupts it with SIGINT once it is working, and checks
+// issue 4's promise for all of them alike: exit status 130, the summary so
+// far on stdout marked as interrupted, and the files it would write.
+func TestSignal(t *testing.T) {
+	if args := os.Getenv("PGRAD_SIGNAL_CHILD"); args != "" {
+		// Tell the parent once the handler is installed: a signal before
+		// it would kill the child the default way.
+		old := interruptContext
+		interruptContext = func() (context.Context, context.CancelFunc) {
+			ctx, stop := old()
+			os.WriteFile(os.Getenv("PGRAD_SIGNAL_READY"), nil, 0o644)
+			return ctx, stop
+		}
+		os.Exit(run(strings.Split(args, "\x1f"), os.Stdout, os.Stderr))
 	}
 	if runtime.GOOS == "windows" || runtime.GOOS == "js" || runtime.GOOS == "wasip1" {
 		t.Skip("needs Unix signals and subprocesses")
 	}
 	if testing.Short() {
-		t.Skip("trains in a child process until interrupted; skipped with -short (make test runs it without -race)")
+		t.Skip("works in child processes until interrupted; skipped with -short (make test runs it without -race)")
 	}
-	dir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestControlSignal$")
-	cmd.Env = append(os.Environ(), "PGRAD_TRAIN_CHILD="+dir)
-	var stdout, stderr lockedBuffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+	ckptDir := filepath.Join(t.TempDir(), "agent")
+	if code, _, errOut := runCLI("train", "cartpole", "-steps", "2048", "-out", ckptDir, "-eval", "0", "-quiet"); code != 0 {
+		t.Fatalf("training the checkpoint to evaluate: exit %d, %s", code, errOut)
 	}
-	var waitErr error
-	exited := make(chan struct{})
-	go func() { waitErr = cmd.Wait(); close(exited) }()
-	// The child trains for 1e9 steps: whatever happens here, it must not
-	// outlive the test.
-	t.Cleanup(func() { cmd.Process.Kill(); <-exited })
-	// A hang guard, not a speed limit: the child needs well under a second.
-	const patience = 2 * time.Minute
-	giveUp := time.After(patience)
-	// metrics.csv grows past its header once the first rows are flushed,
-	// by which time the signal handler is installed.
-	for {
-		if st, err := os.Stat(filepath.Join(dir, metricsFile)); err == nil && st.Size() > 200 {
-			break
-		}
-		select {
-		case <-exited:
-			t.Fatalf("the child ended before it was interrupted: %v, stderr %q", waitErr, stderr.String())
-		case <-giveUp:
-			t.Fatalf("the child wrote no metrics within %v; killing it (stderr %q)", patience, stderr.String())
-		case <-time.After(20 * time.Millisecond):
-		}
+	cases := []struct {
+		name  string
+		args  func(dir string) []string
+		check func(t *testing.T, dir string, out map[string]any)
+	}{
+		{"train cartpole", func(dir string) []string {
+			return []string{"train", "cartpole", "-steps", "1000000000", "-out", dir, "-json", "-quiet"}
+		}, func(t *testing.T, dir string, out map[string]any) {
+			if out["stopped"] != "interrupted" || out["steps"] == 0.0 {
+				t.Errorf("summary %v", out)
+			}
+			if _, err := deep.Load(filepath.Join(dir, checkpointFile)); err != nil {
+				t.Error(err)
+			}
+			for _, f := range []string{summaryFile, metricsFile, curveFile} {
+				if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+					t.Error(err)
+				}
+			}
+		}},
+		{"train gridworld", func(dir string) []string {
+			return []string{"train", "gridworld", "-rollouts", "1000000000", "-json", "-csv", filepath.Join(dir, "curve.csv")}
+		}, func(t *testing.T, dir string, out map[string]any) {
+			if r, _ := out["rollouts"].(float64); r >= 1e9 {
+				t.Errorf("rollouts %v: not cut short", r)
+			}
+			if b, err := os.ReadFile(filepath.Join(dir, "curve.csv")); err != nil || !bytes.HasPrefix(b, []byte("rollouts,success_rate,mean_return\n")) {
+				t.Errorf("curve.csv: %v %.60q", err, b)
+			}
+		}},
+		{"train field", func(string) []string { return []string{"train", "field", "-rollouts", "1000000000", "-json"} }, nil},
+		{"eval", func(string) []string { return []string{"eval", ckptDir, "-episodes", "1000000", "-json"} },
+			func(t *testing.T, dir string, out map[string]any) {
+				if n, _ := out["episodes"].(float64); n < 1 || n >= 1e6 {
+					t.Errorf("episodes %v: want the ones finished before the signal", n)
+				}
+			}},
+		{"bench gridworld", func(string) []string { return []string{"bench", "gridworld", "-benchtime", "1h", "-json"} }, nil},
+		{"bench cartpole", func(string) []string {
+			return []string{"bench", "cartpole", "-seeds", "1,2,3,4,5,6,7,8,9", "-stop-at", "1e9", "-json"}
+		}, nil},
 	}
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-exited:
-	case <-time.After(patience):
-		t.Fatalf("the child did not stop within %v of SIGINT; killing it (stderr %q)", patience, stderr.String())
-	}
-	if waitErr != nil {
-		t.Fatalf("exit %v, stderr %q", waitErr, stderr.String())
-	}
-	var s controlSummary
-	if err := json.Unmarshal([]byte(stdout.String()), &s); err != nil || s.Stopped != "interrupted" || s.Steps == 0 {
-		t.Errorf("summary %q (%v)", stdout.String(), err)
-	}
-	if _, err := deep.Load(filepath.Join(dir, checkpointFile)); err != nil {
-		t.Error(err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, summaryFile)); err != nil {
-		t.Error(err)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			ready := filepath.Join(dir, "ready")
+			cmd := exec.Command(os.Args[0], "-test.run=^TestSignal$")
+			cmd.Env = append(os.Environ(), "PGRAD_SIGNAL_CHILD="+strings.Join(tc.args(dir), "\x1f"), "PGRAD_SIGNAL_READY="+ready)
+			var stdout, stderr lockedBuffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			var waitErr error
+			exited := make(chan struct{})
+			go func() { waitErr = cmd.Wait(); close(exited) }()
+			// The child works for hours: whatever happens here, it must not
+			// outlive the test.
+			t.Cleanup(func() { cmd.Process.Kill(); <-exited })
+			// A hang guard, not a speed limit: the child needs well under a second.
+			const patience = 2 * time.Minute
+			giveUp := time.After(patience)
+			for {
+				if _, err := os.Stat(ready); err == nil {
+					break
+				}
+				select {
+				case <-exited:
+					t.Fatalf("the child ended before it was interrupted: %v, stderr %q", waitErr, stderr.String())
+				case <-giveUp:
+					t.Fatalf("the child did not start within %v; killing it (stderr %q)", patience, stderr.String())
+				case <-time.After(20 * time.Millisecond):
+				}
+			}
+			// Let it do some work first, so that there is a summary so far.
+			time.Sleep(300 * time.Millisecond)
+			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case <-exited:
+			case <-time.After(patience):
+				t.Fatalf("the child did not stop within %v of SIGINT; killing it (stderr %q)", patience, stderr.String())
+			}
+			var exit *exec.ExitError
+			if !errors.As(waitErr, &exit) || exit.ExitCode() != exitInterrupted {
+				t.Fatalf("exit %v, want status %d; stderr %q", waitErr, exitInterrupted, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), "interrupted") {
+				t.Errorf("stderr %q does not say it was interrupted", stderr.String())
+			}
+			// bench cartpole prints one object per seed; the last is the cut one.
+			lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+			var out map[string]any
+			if err := json.Unmarshal([]byte(lines[len(lines)-1]), &out); err != nil || out["interrupted"] != true {
+				t.Fatalf("stdout %q (%v): want a summary with \"interrupted\": true", stdout.String(), err)
+			}
+			if tc.check != nil {
+				tc.check(t, dir, out)
+			}
+		})
 	}
 }

@@ -51,6 +51,8 @@ type tabOutput struct {
 	rollouts int
 	json     bool
 	csv      string
+	// interrupted is set by run when Ctrl-C stopped the training early.
+	interrupted bool
 }
 
 func (o *tabOutput) register(fs *flag.FlagSet, rollouts int) {
@@ -84,6 +86,7 @@ type tabGridJSON struct {
 	GreedyPath  [][2]int     `json:"greedy_path"`
 	GreedyEnd   env.Outcome  `json:"greedy_end"`
 	PiStart     tabPi        `json:"pi_start"`
+	Interrupted bool         `json:"interrupted,omitempty"` // Ctrl-C ended the run early
 }
 
 // tabPi is π at one cell, its keys in the order of env's actions.
@@ -164,6 +167,7 @@ func runTrainGrid(args []string, stdout, stderr io.Writer) int {
 	}, func() ([]lab.CurvePoint, any, func(io.Writer)) {
 		snap := g.Snapshot(0)
 		res := tabGridSummary(g.Config(), out.seed, &snap)
+		res.Interrupted = out.interrupted
 		return snap.Curve, res, func(w io.Writer) { tabPrintGridTable(w, res, &snap) }
 	})
 }
@@ -180,13 +184,20 @@ func (o *tabOutput) run(prog string, stdout, stderr io.Writer, step func(int) er
 		return usageErr(stderr, prog, err)
 	}
 	bar := progress.New(stderr, int64(o.rollouts), "rollouts")
-	for done := 0; done < o.rollouts; {
+	ctx, stop := interruptContext()
+	defer stop()
+	done := 0
+	for done < o.rollouts && ctx.Err() == nil {
 		k := min(tabChunk, o.rollouts-done)
 		_ = step(k) // k ≥ 0 always, the only error Step has
 		done += k
 		bar.Set(int64(done), status())
 	}
 	bar.Finish()
+	o.interrupted = done < o.rollouts
+	if o.interrupted {
+		fmt.Fprintf(stderr, "%s: interrupted after %d of %d rollouts\n", prog, done, o.rollouts)
+	}
 	curve, summary, table := finish()
 	if csvFile != nil {
 		if err := tabWriteCurveCSV(csvFile, curve); err != nil {
@@ -194,11 +205,18 @@ func (o *tabOutput) run(prog string, stdout, stderr io.Writer, step func(int) er
 			return 1
 		}
 	}
+	code := 0
+	if o.interrupted {
+		code = exitInterrupted
+	}
 	if o.json {
-		return printJSON(stdout, stderr, summary)
+		if st := printJSON(stdout, stderr, summary); st != 0 {
+			return st
+		}
+		return code
 	}
 	table(stdout)
-	return 0
+	return code
 }
 
 func tabGridSummary(cfg env.GridConfig, seed uint64, s *lab.GridSnapshot) tabGridJSON {
@@ -227,7 +245,7 @@ func tabPrintGridTable(w io.Writer, r tabGridJSON, s *lab.GridSnapshot) {
 	fmt.Fprintf(w, "env            gridworld %d×%d: start %d,%d  goal %d,%d  pits %s  walls %s\n",
 		r.Size, r.Size, r.Start[0], r.Start[1], r.Goal[0], r.Goal[1], cellsOrNone(s.Pits), cellsOrNone(s.Walls))
 	fmt.Fprintf(w, "seed           %d\n", r.Seed)
-	fmt.Fprintf(w, "rollouts       %d (%d updates)\n", r.Rollouts, r.Updates)
+	fmt.Fprintf(w, "rollouts       %d (%d updates%s)\n", r.Rollouts, r.Updates, interruptedNote(r.Interrupted))
 	fmt.Fprintf(w, "settings       lr %g  batch %d  gamma %g  baseline %s  entropy %g\n", set.LR, set.Batch, set.Gamma, set.Baseline, set.Entropy)
 	fmt.Fprintf(w, "success rate   %.2f (last %d rollouts)\n", r.SuccessRate, min(r.Rollouts, lab.Window))
 	fmt.Fprintf(w, "mean return    %.3f (last %d rollouts)\n", r.MeanReturn, min(r.Rollouts, lab.Window))
@@ -279,6 +297,14 @@ func tabPrintGridTable(w io.Writer, r tabGridJSON, s *lab.GridSnapshot) {
 		}
 		fmt.Fprintln(w, strings.TrimRight(line.String(), " "))
 	}
+}
+
+// interruptedNote marks a table's count of rollouts as cut short.
+func interruptedNote(interrupted bool) string {
+	if interrupted {
+		return "; interrupted"
+	}
+	return ""
 }
 
 func tabGreedyEndText(o env.Outcome) string {
@@ -347,6 +373,7 @@ type tabFieldJSON struct {
 	SuccessRate float64      `json:"success_rate"` // reward > 0.5, last 100 rollouts
 	MeanReturn  float64      `json:"mean_return"`  // last 100 rollouts
 	Distractor  *tabBumpJSON `json:"distractor,omitempty"`
+	Interrupted bool         `json:"interrupted,omitempty"` // Ctrl-C ended the run early
 }
 
 // tabBumpJSON is the field's second, lower bump.
@@ -459,7 +486,7 @@ func runTrainField(args []string, stdout, stderr io.Writer) int {
 			Env: "field", Seed: out.seed, Rollouts: s.Rollouts, Updates: s.Updates, Settings: s.Settings,
 			Target: s.Target, Width: s.Width, Mu: s.Mu, Sigma: s.Sigma,
 			Distance:    math.Hypot(s.Mu[0]-s.Target[0], s.Mu[1]-s.Target[1]),
-			SuccessRate: s.SuccessRate, MeanReturn: s.MeanReturn,
+			SuccessRate: s.SuccessRate, MeanReturn: s.MeanReturn, Interrupted: out.interrupted,
 		}
 		if d := s.Distractor; d != nil {
 			res.Distractor = &tabBumpJSON{Center: d.Center, Height: d.Height, Width: d.Width}
@@ -474,7 +501,7 @@ func tabPrintFieldTable(w io.Writer, r tabFieldJSON) {
 		fmt.Fprintf(w, "distractor     %g,%g  height %g  width %g\n", d.Center[0], d.Center[1], d.Height, d.Width)
 	}
 	fmt.Fprintf(w, "seed           %d\n", r.Seed)
-	fmt.Fprintf(w, "rollouts       %d (%d updates)\n", r.Rollouts, r.Updates)
+	fmt.Fprintf(w, "rollouts       %d (%d updates%s)\n", r.Rollouts, r.Updates, interruptedNote(r.Interrupted))
 	fmt.Fprintf(w, "settings       lr %g  batch %d  baseline %s  entropy %g\n", r.Settings.LR, r.Settings.Batch, r.Settings.Baseline, r.Settings.Entropy)
 	fmt.Fprintf(w, "μ              %.4f, %.4f (%.4f from the target)\n", r.Mu[0], r.Mu[1], r.Distance)
 	fmt.Fprintf(w, "σ              %.4f, %.4f\n", r.Sigma[0], r.Sigma[1])

@@ -1,6 +1,7 @@
 package deep
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -139,6 +140,15 @@ func Load(path string) (*Agent, error) {
 // sample is true, and returns their undiscounted returns in the order of
 // the copies that ran them. The copies' resets derive from seed.
 func (a *Agent) Evaluate(episodes int, sample bool, seed uint64) ([]float64, error) {
+	return a.EvaluateContext(context.Background(), episodes, sample, seed, nil)
+}
+
+// EvaluateContext is Evaluate with a way to watch and to stop it: done, if
+// not nil, is called with the number of finished episodes each time one
+// finishes, and when ctx is done the evaluation stops within a step of the
+// copies and returns the returns of the episodes finished so far with
+// ctx.Err(). Uninterrupted, it returns what Evaluate returns.
+func (a *Agent) EvaluateContext(ctx context.Context, episodes int, sample bool, seed uint64, done func(int)) ([]float64, error) {
 	if episodes <= 0 {
 		return nil, errors.New("deep: the number of evaluation episodes must be positive")
 	}
@@ -146,10 +156,10 @@ func (a *Agent) Evaluate(episodes int, sample bool, seed uint64) ([]float64, err
 	if err != nil {
 		return nil, err
 	}
-	return evaluate(a.Policy, mk, episodes, sample, seed), nil
+	return evaluate(ctx, a.Policy, mk, episodes, sample, seed, done)
 }
 
-func evaluate(pol mlp.Policy, mk func() control.Env, episodes int, sample bool, seed uint64) []float64 {
+func evaluate(ctx context.Context, pol mlp.Policy, mk func() control.Env, episodes int, sample bool, seed uint64, done func(int)) ([]float64, error) {
 	// Each of k copies runs a fixed quota of episodes, so that short
 	// episodes are not over-represented as they would be by taking the
 	// first episodes to finish.
@@ -175,6 +185,9 @@ func evaluate(pol mlp.Policy, mk func() control.Env, episodes int, sample bool, 
 	var returns []float64
 	left := episodes
 	for left > 0 {
+		if err := ctx.Err(); err != nil {
+			return returns, err
+		}
 		pol.Act(ws, obs, k, rng, !sample, act, logp)
 		copy(envAct, act)
 		if low != nil {
@@ -189,8 +202,11 @@ func evaluate(pol mlp.Policy, mk func() control.Env, episodes int, sample bool, 
 				quota[e.Env]--
 				returns = append(returns, e.Return)
 				left--
+				if done != nil {
+					done(len(returns))
+				}
 			}
 		}
 	}
-	return returns
+	return returns, nil
 }
