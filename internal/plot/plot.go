@@ -50,8 +50,10 @@ func WriteSVG(w io.Writer, c Chart) error {
 	x0, x1 = math.Min(x0, xt[0]), math.Max(x1, xt[len(xt)-1])
 	y0, y1 = math.Min(y0, yt[0]), math.Max(y1, yt[len(yt)-1])
 	// A little headroom keeps a curve that runs along its maximum
-	// (CartPole's 500) off the frame.
+	// (CartPole's 500) off the frame, and a little room on the right keeps
+	// a dot at the last step (the evaluation) whole inside it.
 	y1 += 0.03 * (y1 - y0)
+	x1 += 0.025 * (x1 - x0)
 	pw, ph := float64(width-marginL-marginR), float64(height-marginT-marginB)
 	px := func(x float64) float64 { return marginL + (x-x0)/(x1-x0)*pw }
 	py := func(y float64) float64 { return marginT + (1-(y-y0)/(y1-y0))*ph }
@@ -78,6 +80,10 @@ func WriteSVG(w io.Writer, c Chart) error {
 		if col == "" {
 			col = palette[i%len(palette)]
 		}
+		if dotOnly(s) {
+			fmt.Fprintf(b, `<circle cx="%.1f" cy="%.1f" r="4" fill="%s"/>`+"\n", px(s.X[0]), py(s.Y[0]), html.EscapeString(col))
+			continue
+		}
 		fmt.Fprintf(b, `<path fill="none" stroke="%s" stroke-width="1.5" d="`, html.EscapeString(col))
 		pen := false
 		for j := range min(len(s.X), len(s.Y)) {
@@ -94,7 +100,7 @@ func WriteSVG(w io.Writer, c Chart) error {
 			pen = true
 		}
 		fmt.Fprint(b, `"/>`+"\n")
-		if s.Markers || len(s.X) == 1 {
+		if s.Markers {
 			for j := range min(len(s.X), len(s.Y)) {
 				if finite(s.X[j]) && finite(s.Y[j]) {
 					fmt.Fprintf(b, `<circle cx="%.1f" cy="%.1f" r="4" fill="%s"/>`+"\n", px(s.X[j]), py(s.Y[j]), html.EscapeString(col))
@@ -110,12 +116,24 @@ func WriteSVG(w io.Writer, c Chart) error {
 		if col == "" {
 			col = palette[i%len(palette)]
 		}
-		fmt.Fprintf(b, `<line x1="%.1f" y1="40" x2="%.1f" y2="40" stroke="%s" stroke-width="2"/>`+"\n", lx, lx+20, html.EscapeString(col))
+		// The key looks like the series: a dot for a single point, a line
+		// with a dot for a series with markers, a line otherwise.
+		if !dotOnly(s) {
+			fmt.Fprintf(b, `<line x1="%.1f" y1="40" x2="%.1f" y2="40" stroke="%s" stroke-width="2"/>`+"\n", lx, lx+20, html.EscapeString(col))
+		}
+		if s.Markers || dotOnly(s) {
+			fmt.Fprintf(b, `<circle cx="%.1f" cy="40" r="4" fill="%s"/>`+"\n", lx+10, html.EscapeString(col))
+		}
 		fmt.Fprintf(b, `<text x="%.1f" y="44">%s</text>`+"\n", lx+26, html.EscapeString(s.Name))
 		lx += 26 + 7*float64(len([]rune(s.Name))) + 24
 	}
 	fmt.Fprint(b, "</svg>\n")
 	return b.Flush()
+}
+
+// dotOnly reports whether s is drawn as a single dot: one finite point.
+func dotOnly(s Series) bool {
+	return len(s.X) == 1 && len(s.Y) >= 1 && finite(s.X[0]) && finite(s.Y[0])
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -60,8 +60,8 @@ func TestGolden(t *testing.T) {
 			break
 		}
 	}
-	if n := strings.Count(b.String(), "<circle"); n != 1 {
-		t.Errorf("%d markers, want one for the single evaluation point", n)
+	if n := strings.Count(b.String(), "<circle"); n != 2 {
+		t.Errorf("%d circles, want two: the single evaluation point and its key in the legend", n)
 	}
 	if !strings.Contains(b.String(), "CartPole-v1 &lt;ppo&gt;") {
 		t.Error("title not escaped")
@@ -89,5 +89,59 @@ func TestEmptyChart(t *testing.T) {
 	}
 	if !strings.HasSuffix(b.String(), "</svg>\n") {
 		t.Error("incomplete SVG")
+	}
+}
+
+// TestSinglePointIsAWholeDotKeyedAsADot checks the evaluation point that
+// ends a training curve: it lies inside the frame, not across its right
+// edge, and the legend shows it as a dot, not as a line that is nowhere in
+// the plot.
+func TestSinglePointIsAWholeDotKeyedAsADot(t *testing.T) {
+	c := Chart{Series: []Series{
+		{Name: "return", X: []float64{0, 250000, 500000}, Y: []float64{20, 300, 500}, Color: "blue"},
+		{Name: "eval", X: []float64{500000}, Y: []float64{480}, Color: "red"},
+	}}
+	var b bytes.Buffer
+	if err := WriteSVG(&b, c); err != nil {
+		t.Fatal(err)
+	}
+	type shape struct {
+		XMLName xml.Name
+		X       float64 `xml:"x,attr"`
+		Width   float64 `xml:"width,attr"`
+		Cx      float64 `xml:"cx,attr"`
+		Cy      float64 `xml:"cy,attr"`
+		R       float64 `xml:"r,attr"`
+		Stroke  string  `xml:"stroke,attr"`
+		Fill    string  `xml:"fill,attr"`
+	}
+	var doc struct {
+		Shapes []shape `xml:",any"`
+	}
+	if err := xml.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var frameRight float64
+	var dots []shape
+	redLines := 0
+	for _, s := range doc.Shapes {
+		switch {
+		case s.XMLName.Local == "rect" && s.Fill == "none":
+			frameRight = s.X + s.Width
+		case s.XMLName.Local == "circle" && s.Fill == "red":
+			dots = append(dots, s)
+		case s.XMLName.Local == "line" && s.Stroke == "red":
+			redLines++
+		}
+	}
+	if len(dots) != 2 || redLines != 0 {
+		t.Fatalf("the single point: %d red dots and %d red lines; want a dot in the plot and one in the legend, no line", len(dots), redLines)
+	}
+	plotDot := dots[0]
+	if plotDot.Cy == 40 { // the legend's row
+		plotDot = dots[1]
+	}
+	if plotDot.Cx+plotDot.R > frameRight {
+		t.Errorf("the dot at x %v with radius %v crosses the frame's right edge at %v", plotDot.Cx, plotDot.R, frameRight)
 	}
 }
