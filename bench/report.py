@@ -199,9 +199,9 @@ def cartpole_section(go, ref):
     threads = go[0]["threads"]
     tried = sorted({r["threads"] for r in (ref or [])}, reverse=True)
     out.append(f"Both run CleanRL's ppo.py defaults (4 envs × 128 steps, 4 minibatches × 4 epochs, lr 2.5e-4 annealed, "
-               f"500k steps) on the same seeds. pgrad computes on {threads} goroutines; PyTorch ran with "
+               f"500k steps) on the same seeds. pgrad computes on {threads} goroutine(s); PyTorch ran with "
                f"torch.set_num_threads({' and '.join(map(str, tried)) or '—'}), and each seed's PyTorch columns "
-               "show its faster run, whose thread count is given. The clock runs from building the networks to "
+               "show its fastest run, whose thread count is given. The clock runs from building the networks to "
                "the end of the first iteration whose 20-episode mean return is ≥ 475.")
     out.append("")
     out.append("| seed | pgrad steps | pgrad s | pgrad steps/s | PyTorch steps | PyTorch s | PyTorch steps/s | PyTorch threads | wall-time ratio | steps/s ratio |")

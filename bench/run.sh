@@ -90,14 +90,11 @@ say "cartpole: pgrad PPO, seeds $SEEDS"
 threads=$("$PYTHON" -c 'import json, sys; print(json.loads(open(sys.argv[1]).readline())["threads"])' "$work/cartpole-pgrad.jsonl")
 
 if have_py torch; then
-	# PyTorch runs with pgrad's thread count and, when that is more than
-	# one, with one thread too: on a busy machine its OpenMP threads can
-	# make it several times slower, and the ratio is taken against the
-	# faster of the two so that it flatters nobody.
-	torch_threads=${TORCH_THREADS:-$threads}
-	if [ -z "${TORCH_THREADS:-}" ] && [ "$threads" != 1 ]; then
-		torch_threads="$threads 1"
-	fi
+	# PyTorch runs with pgrad's thread count, with one thread and with every
+	# core: on a busy machine its OpenMP threads can make it several times
+	# slower, on an idle one they may help, and the ratio is taken against
+	# its fastest run so that it flatters nobody.
+	torch_threads=${TORCH_THREADS:-$(printf '%s\n' "$threads" 1 "$(nproc)" | sort -run | tr '\n' ' ')}
 	: >"$work/cartpole-pytorch.jsonl"
 	for t in $torch_threads; do
 		say "cartpole: PyTorch PPO, seeds $SEEDS, $t threads (about 30 s a seed)"

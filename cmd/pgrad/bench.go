@@ -299,10 +299,9 @@ type cartpoleResult struct {
 	Interrupted bool `json:"interrupted,omitempty"`
 }
 
-// ppoThreads is how many goroutines compute at once in a deep.Trainer: the
-// caller's, and the helper that overlaps the value network's passes with
-// the policy's.
-const ppoThreads = 2
+// ppoThreads is how many goroutines compute at once in a deep.Trainer: one,
+// since its helper goroutine is off by default (see Trainer.SetParallel).
+const ppoThreads = 1
 
 func benchCartPole(args []string, stdout, stderr io.Writer) int {
 	fs, jsonOut := newBenchFlags("cartpole", "Trains PPO with CleanRL's published configuration for CartPole-v1 (deep.CleanRL:\n4 envs × 128 steps, 4 minibatches × 4 epochs, lr 2.5e-4 annealed, 500,000 steps)\nonce per seed, and reports the steps and seconds until the mean return of the\nlast 20 finished episodes first reaches -stop-at (checked after each iteration),\nand the steps per second.")

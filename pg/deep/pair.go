@@ -4,10 +4,12 @@ package deep
 // does other work, so that a minibatch step can overlap the value
 // network's passes with the policy's without starting a goroutine (and
 // allocating) per minibatch. The helper starts on first use and again
-// after close, so a closed pair stays usable.
+// after close, so a closed pair stays usable. A serial pair runs the
+// function at once on the caller's goroutine instead.
 type pair struct {
-	work chan func()
-	done chan struct{}
+	serial bool
+	work   chan func()
+	done   chan struct{}
 }
 
 func (p *pair) start() {
@@ -23,6 +25,10 @@ func (p *pair) start() {
 
 // run starts f on the helper; wait must follow before the next run.
 func (p *pair) run(f func()) {
+	if p.serial {
+		f()
+		return
+	}
 	if p.work == nil {
 		p.start()
 	}
@@ -30,7 +36,11 @@ func (p *pair) run(f func()) {
 }
 
 // wait blocks until the function given to run has returned.
-func (p *pair) wait() { <-p.done }
+func (p *pair) wait() {
+	if !p.serial {
+		<-p.done
+	}
+}
 
 // close ends the helper goroutine, if it runs.
 func (p *pair) close() {

@@ -181,10 +181,16 @@ func short(env string) Config {
 
 func runStats(t *testing.T, cfg Config, seed uint64) []Stats {
 	t.Helper()
+	return runStatsParallel(t, cfg, seed, false)
+}
+
+func runStatsParallel(t *testing.T, cfg Config, seed uint64, parallel bool) []Stats {
+	t.Helper()
 	tr, err := New(cfg, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
+	tr.SetParallel(parallel)
 	var all []Stats
 	if err := tr.Train(context.Background(), RecorderFunc(func(s Stats) error {
 		all = append(all, s)
@@ -195,9 +201,20 @@ func runStats(t *testing.T, cfg Config, seed uint64) []Stats {
 	return all
 }
 
-// A seeded run is reproducible bit for bit, whatever the scheduling of
-// the helper goroutine; the golden file pins its metrics so that an
-// unintended change of the algorithm shows up.
+// The value network on a helper goroutine (SetParallel) changes nothing but
+// the wall time: the metrics agree bit for bit with the serial run's.
+func TestParallelEqualsSerial(t *testing.T) {
+	for _, env := range []string{"cartpole", "pendulum"} {
+		cfg := short(env)
+		serial, parallel := runStatsParallel(t, cfg, 7, false), runStatsParallel(t, cfg, 7, true)
+		if len(serial) == 0 || fmt.Sprintf("%#v", serial) != fmt.Sprintf("%#v", parallel) {
+			t.Errorf("%s: serial and parallel runs differ:\n%v\n%v", env, serial, parallel)
+		}
+	}
+}
+
+// A seeded run is reproducible bit for bit; the golden file pins its
+// metrics so that an unintended change of the algorithm shows up.
 func TestReproducibleGolden(t *testing.T) {
 	var b bytes.Buffer
 	for _, env := range []string{"cartpole", "pendulum"} {
