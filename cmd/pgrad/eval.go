@@ -41,7 +41,7 @@ type evalSummary struct {
 }
 
 func runEval(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("pgrad eval", "DIR|FILE [flags]", "Runs a checkpoint written by 'pgrad train cartpole|pendulum -out DIR' (DIR/"+checkpointFile+",\nor the file itself) and prints the mean ± standard deviation of the return.")
+	fs := newFlagSet("pgrad eval", "DIR|FILE [flags]", "Runs a checkpoint written by 'pgrad train <env> -out DIR' (DIR/"+checkpointFile+",\nor the file itself) and prints the mean ± standard deviation of the return.")
 	episodes := fs.Int("episodes", 100, "number of evaluation episodes")
 	sample := fs.Bool("sample", false, "sample actions from the policy instead of taking the most likely one (the mean, for a Gaussian)")
 	seed := fs.Uint64("seed", evalSeed(1), "seed of the environments' resets (and of the sampled actions with -sample); by default the eval_seed of the "+summaryFile+" beside the checkpoint (the seed of the evaluation that ended its training, so both report the same numbers), else that of training seed 1")

@@ -28,6 +28,16 @@ func init() {
 		summary: "Pendulum-v1 swing-up with a Gaussian policy: -algo reinforce|a2c|ppo",
 		run:     func(args []string, stdout, stderr io.Writer) int { return runControl("pendulum", args, stdout, stderr) },
 	}
+	trainers["acrobot"] = command{
+		summary: "Acrobot-v1 swing-up with a neural policy: -algo reinforce|a2c|ppo",
+		run:     func(args []string, stdout, stderr io.Writer) int { return runControl("acrobot", args, stdout, stderr) },
+	}
+	trainers["mountaincar"] = command{
+		summary: "MountainCarContinuous-v0 with a Gaussian policy: -algo reinforce|a2c|ppo",
+		run: func(args []string, stdout, stderr io.Writer) int {
+			return runControl("mountaincar", args, stdout, stderr)
+		},
+	}
 }
 
 // File names inside -out.
@@ -38,7 +48,7 @@ const (
 	summaryFile    = "summary.json"
 )
 
-// controlSummary is what "pgrad train cartpole|pendulum -json" prints.
+// controlSummary is what "pgrad train <env> -json" prints.
 type controlSummary struct {
 	Env             string      `json:"env"`
 	Algo            string      `json:"algo"`
@@ -109,7 +119,7 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	if preset != "" {
 		shown += " -preset " + preset
 	}
-	fs := newFlagSet(prog, "[flags]", fmt.Sprintf("Trains a neural policy on %s. The defaults shown are those of %s.", envTitle(env), shown))
+	fs := newFlagSet(prog, "[flags]", fmt.Sprintf("Trains a neural policy on %s. The defaults shown are those of %s.%s", envTitle(env), shown, envNote(env)))
 	fs.String("algo", algo, "algorithm: reinforce (with a learned baseline), a2c or ppo; the other defaults below depend on it")
 	fs.String("preset", preset, "cleanrl: exactly CleanRL's ppo.py configuration for CartPole-v1 (other flags given still override it)")
 	seed := fs.Uint64("seed", 1, "random seed (networks, environments, sampling)")
@@ -131,7 +141,7 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&cfg.MaxGradNorm, "max-grad-norm", cfg.MaxGradNorm, "global gradient-norm clip (0: off)")
 	hidden := fs.String("hidden", joinInts(cfg.Hidden), "hidden layer widths of both networks, comma-separated")
 	fs.StringVar(&cfg.Activation, "activation", cfg.Activation, "hidden activation: tanh or relu")
-	fs.Float64Var(&cfg.LogStd0, "log-std", cfg.LogStd0, "initial log σ of the Gaussian policy (pendulum)")
+	fs.Float64Var(&cfg.LogStd0, "log-std", cfg.LogStd0, "initial log σ of the Gaussian policy (pendulum, mountaincar)")
 	fs.Float64Var(&cfg.RewardScale, "reward-scale", cfg.RewardScale, "multiply rewards by this before learning (returns are reported unscaled)")
 	fs.BoolVar(&cfg.NoTruncationBootstrap, "no-trunc-bootstrap", cfg.NoTruncationBootstrap, "treat time-limit truncation as termination instead of bootstrapping from V(final observation)")
 	stopAt := fs.Float64("stop-at", math.Inf(1), "end training once the mean return of the last 20 finished episodes reaches this")
@@ -415,8 +425,24 @@ func envTitle(env string) string {
 		return "CartPole-v1"
 	case "pendulum":
 		return "Pendulum-v1"
+	case "acrobot":
+		return "Acrobot-v1"
+	case "mountaincar":
+		return "MountainCarContinuous-v0"
 	}
 	return env
+}
+
+// envNote is what the help of env adds about its defaults: what they
+// reached when they were tuned.
+func envNote(env string) string {
+	switch env {
+	case "acrobot":
+		return "\nPPO's defaults (200k steps) ended between −87 and −81 in a 100-episode\ndeterministic evaluation on seeds 1–10; a random policy gets about −500."
+	case "mountaincar":
+		return "\nMountainCarContinuous-v0 counts as solved at 90. PPO's defaults (initial log σ 1,\nno entropy bonus, γ 0.999, 2M steps) ended between 91.0 and 93.1 in a 100-episode\ndeterministic evaluation on seeds 1–20, the seeds tried; not a guarantee: PPO\nmay settle on doing nothing (return about 0), as it did with log σ 0 and, on\n2 of 11 seeds, with log σ 0.5, and 1M steps were too few. A2C's defaults\n(4M steps) solved 4 of 5 seeds tried and REINFORCE's (5M) 3 of 4; the\nothers ended pushing one way for the whole episode (−99.9)."
+	}
+	return ""
 }
 
 // g formats a metric for the CSV: shortest exact form, NaN as empty.

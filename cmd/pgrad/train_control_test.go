@@ -47,7 +47,7 @@ func TestControlBadInput(t *testing.T) {
 		{"train", "cartpole", "-nosuchflag"},
 		{"train", "cartpole", "-steps", "many"},
 		{"train", "cartpole", "extra"},
-		{"train", "acrobot"},
+		{"train", "nosuchenv"},
 		{"eval"},
 		{"eval", "/nonexistent/dir"},
 		{"eval", "-episodes", "0", "x"},
