@@ -181,7 +181,10 @@ func (o *tabOutput) run(prog string, stdout, stderr io.Writer, step func(int) er
 	finish func() (curve []lab.CurvePoint, summary any, table func(io.Writer))) int {
 	csvFile, err := tabCreateCSV(o.csv)
 	if err != nil {
-		return usageErr(stderr, prog, err)
+		// A file that cannot be created is a failure at run time, as for
+		// -out: exit 1, not 2.
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		return 1
 	}
 	bar := progress.New(stderr, int64(o.rollouts), "rollouts")
 	ctx, stop := interruptContext()

@@ -81,7 +81,6 @@ func TestTrainGridBadInput(t *testing.T) {
 		{[]string{"train", "gridworld", "-nope"}, "flag provided but not defined: -nope"},
 		{[]string{"train", "gridworld", "stray"}, `unexpected argument "stray"`},
 		{[]string{"train", "gridworld", "-walls", "0,1;1,2"}, "cannot be reached"},
-		{[]string{"train", "gridworld", "-csv", filepath.Join(t.TempDir(), "no", "dir.csv")}, "-csv: cannot create"},
 		{[]string{"train", "field", "-target", "1.5,0"}, "target (1.5, 0) is outside the field"},
 		{[]string{"train", "field", "-target", "x"}, "want x,y"},
 		{[]string{"train", "field", "-width", "-1"}, "field width -1"},
@@ -101,6 +100,15 @@ func TestTrainGridBadInput(t *testing.T) {
 		if !strings.Contains(errOut, tc.want) {
 			t.Errorf("%v: stderr %q does not say %q", tc.args, errOut, tc.want)
 		}
+	}
+}
+
+// A -csv file that cannot be created fails at run time, like -out: exit 1,
+// one line on stderr, nothing trained.
+func TestTrainGridCSVUnwritable(t *testing.T) {
+	status, out, errOut := gridCLI("train", "gridworld", "-csv", filepath.Join(t.TempDir(), "no", "dir.csv"))
+	if status != 1 || out != "" || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "-csv: cannot create") {
+		t.Errorf("status %d, stdout %q, stderr %q; want 1, nothing, one line saying -csv: cannot create", status, out, errOut)
 	}
 }
 
