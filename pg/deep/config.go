@@ -93,39 +93,45 @@ func Defaults(env, algo string) (Config, error) {
 		EntCoef: 0.01, VFCoef: 0.5, MaxGradNorm: 0.5, Hidden: []int{64, 64}, Activation: "tanh",
 		RewardScale: 1, Envs: 4, Steps: 128, TotalSteps: 500_000,
 	}
+	if _, err := MakeEnv(env); err != nil {
+		return c, err
+	}
+	switch algo {
+	case PPO:
+	case A2C, Reinforce:
+		// One gradient step on each whole rollout, without PPO's clipping
+		// of value updates; REINFORCE's advantages are the full returns.
+		c.Epochs, c.Minibatches, c.ClipValue = 1, 1, false
+		if algo == Reinforce {
+			c.Lambda, c.NormAdv, c.EntCoef = 1, true, 0
+		}
+	default:
+		return c, fmt.Errorf("deep: unknown algorithm %q (want reinforce, a2c or ppo)", algo)
+	}
 	switch env {
 	case "cartpole":
 		switch algo {
 		case PPO:
 			c.Envs, c.Steps, c.LR, c.TotalSteps = 4, 128, 5e-4, 300_000
 		case A2C:
-			c.Envs, c.Steps, c.LR, c.Epochs, c.Minibatches = 8, 5, 7e-4, 1, 1
-			c.ClipValue, c.NormAdv, c.Lambda, c.EntCoef, c.TotalSteps = false, true, 0.95, 0.01, 500_000
+			c.Envs, c.Steps, c.LR, c.TotalSteps = 8, 5, 7e-4, 500_000
 		case Reinforce:
-			c.Envs, c.Steps, c.LR, c.Epochs, c.Minibatches = 4, 500, 3e-3, 1, 1
-			c.ClipValue, c.NormAdv, c.Lambda, c.EntCoef, c.TotalSteps = false, true, 1, 0, 500_000
+			c.Envs, c.Steps, c.LR, c.TotalSteps = 4, 500, 3e-3, 500_000
 			// Returns-to-go reach 100; scaled to about 1, the baseline
 			// can follow them with one Adam step per batch (its explained
 			// variance is near 0 without), and the normalised advantages
 			// make the policy's step independent of the scale.
 			c.MaxGradNorm, c.RewardScale = 0, 0.01
-		default:
-			return c, fmt.Errorf("deep: unknown algorithm %q (want reinforce, a2c or ppo)", algo)
 		}
 	case "pendulum":
 		c.Gamma, c.LogStd0, c.RewardScale, c.EntCoef = 0.9, 0, 0.1, 0
 		switch algo {
 		case PPO:
 			c.Envs, c.Steps, c.LR, c.Epochs, c.Minibatches, c.TotalSteps = 8, 256, 1e-3, 10, 32, 200_000
-			c.MaxGradNorm = 0.5
 		case A2C:
-			c.Envs, c.Steps, c.LR, c.Epochs, c.Minibatches = 8, 16, 1e-3, 1, 1
-			c.ClipValue, c.NormAdv, c.TotalSteps = false, false, 2_000_000
+			c.Envs, c.Steps, c.LR, c.NormAdv, c.TotalSteps = 8, 16, 1e-3, false, 2_000_000
 		case Reinforce:
-			c.Envs, c.Steps, c.LR, c.Epochs, c.Minibatches = 4, 200, 3e-3, 1, 1
-			c.ClipValue, c.NormAdv, c.Lambda, c.TotalSteps = false, true, 1, 2_000_000
-		default:
-			return c, fmt.Errorf("deep: unknown algorithm %q (want reinforce, a2c or ppo)", algo)
+			c.Envs, c.Steps, c.LR, c.TotalSteps = 4, 200, 3e-3, 2_000_000
 		}
 	case "acrobot":
 		// Every step costs −1 until the tip is up: returns reach −500.
@@ -136,14 +142,10 @@ func Defaults(env, algo string) (Config, error) {
 		case PPO:
 			c.Envs, c.Steps, c.LR, c.TotalSteps = 8, 256, 5e-4, 200_000
 		case A2C:
-			c.Envs, c.Steps, c.LR, c.Epochs, c.Minibatches = 8, 5, 7e-4, 1, 1
-			c.ClipValue, c.NormAdv, c.TotalSteps = false, true, 500_000
+			c.Envs, c.Steps, c.LR, c.TotalSteps = 8, 5, 7e-4, 500_000
 		case Reinforce:
-			c.Envs, c.Steps, c.LR, c.Epochs, c.Minibatches = 4, 500, 3e-3, 1, 1
-			c.ClipValue, c.NormAdv, c.Lambda, c.EntCoef, c.TotalSteps = false, true, 1, 0, 500_000
+			c.Envs, c.Steps, c.LR, c.TotalSteps = 4, 500, 3e-3, 500_000
 			c.MaxGradNorm, c.RewardScale = 0, 0.01
-		default:
-			return c, fmt.Errorf("deep: unknown algorithm %q (want reinforce, a2c or ppo)", algo)
 		}
 	case "mountaincar":
 		// The goal's +100 is found only by exploring, and a cautious
@@ -160,16 +162,10 @@ func Defaults(env, algo string) (Config, error) {
 		case PPO:
 			c.Envs, c.Steps, c.TotalSteps = 4, 128, 2_000_000
 		case A2C:
-			c.Envs, c.Steps, c.LR, c.Epochs, c.Minibatches = 8, 16, 1e-3, 1, 1
-			c.ClipValue, c.NormAdv, c.TotalSteps = false, true, 4_000_000
+			c.Envs, c.Steps, c.LR, c.TotalSteps = 8, 16, 1e-3, 4_000_000
 		case Reinforce:
-			c.Envs, c.Steps, c.LR, c.Epochs, c.Minibatches = 4, 999, 3e-3, 1, 1
-			c.ClipValue, c.NormAdv, c.Lambda, c.TotalSteps = false, true, 1, 5_000_000
-		default:
-			return c, fmt.Errorf("deep: unknown algorithm %q (want reinforce, a2c or ppo)", algo)
+			c.Envs, c.Steps, c.LR, c.TotalSteps = 4, 999, 3e-3, 5_000_000
 		}
-	default:
-		return c, fmt.Errorf("deep: unknown environment %q (want %s)", env, envNames)
 	}
 	return c, nil
 }
