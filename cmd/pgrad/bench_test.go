@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"runtime"
 	"strings"
@@ -11,12 +10,6 @@ import (
 	"github.com/pgrad/pgrad/lab"
 	"github.com/pgrad/pgrad/pg"
 )
-
-func runArgs(args ...string) (status int, stdout, stderr string) {
-	var out, errb bytes.Buffer
-	status = run(args, &out, &errb)
-	return status, out.String(), errb.String()
-}
 
 func TestBenchBadUsage(t *testing.T) {
 	for _, args := range [][]string{
@@ -42,7 +35,7 @@ func TestBenchBadUsage(t *testing.T) {
 		{"bench", "cartpole", "-seeds", "-1"},
 		{"bench", "cartpole", "-stop-at", "NaN"},
 	} {
-		status, stdout, stderr := runArgs(args...)
+		status, stdout, stderr := runCLI(args...)
 		if status != 2 {
 			t.Errorf("%q: status %d, want 2 (stderr %q)", args, status, stderr)
 		}
@@ -60,7 +53,7 @@ func TestBenchBadUsage(t *testing.T) {
 
 func TestBenchHelp(t *testing.T) {
 	for _, target := range []string{"gridworld", "field", "cartpole"} {
-		status, stdout, stderr := runArgs("bench", target, "-h")
+		status, stdout, stderr := runCLI("bench", target, "-h")
 		if status != 0 || stderr != "" {
 			t.Errorf("%s -h: status %d, stderr %q; want 0 and nothing", target, status, stderr)
 		}
@@ -68,7 +61,7 @@ func TestBenchHelp(t *testing.T) {
 			t.Errorf("%s -h does not list the flags with their defaults:\n%s", target, stdout)
 		}
 	}
-	status, stdout, _ := runArgs("bench", "-h")
+	status, stdout, _ := runCLI("bench", "-h")
 	if status != 0 || !strings.Contains(stdout, "cartpole") || !strings.Contains(stdout, "gridworld") {
 		t.Errorf("bench -h: status %d, output %q; want 0 and the list of targets", status, stdout)
 	}
@@ -86,7 +79,7 @@ func decodeStrict(t *testing.T, line string, v any) {
 }
 
 func TestBenchGridJSON(t *testing.T) {
-	status, stdout, stderr := runArgs("bench", "gridworld", "-rollouts", "40", "-benchtime", "1ns", "-seed", "7", "-json")
+	status, stdout, stderr := runCLI("bench", "gridworld", "-rollouts", "40", "-benchtime", "1ns", "-seed", "7", "-json")
 	if status != 0 {
 		t.Fatalf("status %d, stderr %q", status, stderr)
 	}
@@ -119,7 +112,7 @@ func TestBenchGridJSON(t *testing.T) {
 	}
 
 	// The settings flags reach the session.
-	status, stdout, stderr = runArgs("bench", "gridworld", "-rollouts", "8", "-benchtime", "1ns", "-json",
+	status, stdout, stderr = runCLI("bench", "gridworld", "-rollouts", "8", "-benchtime", "1ns", "-json",
 		"-lr", "0.25", "-batch", "2", "-gamma", "0.95", "-baseline", "mean", "-entropy", "0.01")
 	if status != 0 {
 		t.Fatalf("status %d, stderr %q", status, stderr)
@@ -134,7 +127,7 @@ func TestBenchGridJSON(t *testing.T) {
 func TestBenchGridLearns(t *testing.T) {
 	// Ten default runs of 2,000 rollouts: the figure the bench reports next
 	// to its speed must show a policy that learned.
-	status, stdout, stderr := runArgs("bench", "gridworld", "-rollouts", "2000", "-runs", "10", "-benchtime", "1ns", "-json")
+	status, stdout, stderr := runCLI("bench", "gridworld", "-rollouts", "2000", "-runs", "10", "-benchtime", "1ns", "-json")
 	if status != 0 {
 		t.Fatalf("status %d, stderr %q", status, stderr)
 	}
@@ -146,7 +139,7 @@ func TestBenchGridLearns(t *testing.T) {
 }
 
 func TestBenchFieldJSON(t *testing.T) {
-	status, stdout, stderr := runArgs("bench", "field", "-rollouts", "16", "-benchtime", "1ns", "-json")
+	status, stdout, stderr := runCLI("bench", "field", "-rollouts", "16", "-benchtime", "1ns", "-json")
 	if status != 0 {
 		t.Fatalf("status %d, stderr %q", status, stderr)
 	}
@@ -170,7 +163,7 @@ func TestBenchFieldJSON(t *testing.T) {
 }
 
 func TestBenchTextOutput(t *testing.T) {
-	status, stdout, stderr := runArgs("bench", "gridworld", "-rollouts", "8", "-benchtime", "1ns")
+	status, stdout, stderr := runCLI("bench", "gridworld", "-rollouts", "8", "-benchtime", "1ns")
 	if status != 0 {
 		t.Fatalf("status %d, stderr %q", status, stderr)
 	}
@@ -182,7 +175,7 @@ func TestBenchTextOutput(t *testing.T) {
 func TestBenchCartPoleJSON(t *testing.T) {
 	// A random policy's episodes last about 20 steps, so a target of 5 is
 	// met after the first iteration: 4 envs × 128 steps.
-	status, stdout, stderr := runArgs("bench", "cartpole", "-seeds", "3,4", "-stop-at", "5", "-json")
+	status, stdout, stderr := runCLI("bench", "cartpole", "-seeds", "3,4", "-stop-at", "5", "-json")
 	if status != 0 {
 		t.Fatalf("status %d, stderr %q", status, stderr)
 	}
@@ -226,13 +219,13 @@ func TestBenchCartPoleMatchesTrain(t *testing.T) {
 	}
 	// The bench and "pgrad train cartpole -preset cleanrl" must time the
 	// same run: same seed, same steps to the target, same returns.
-	status, stdout, stderr := runArgs("bench", "cartpole", "-seeds", "2", "-stop-at", "150", "-json")
+	status, stdout, stderr := runCLI("bench", "cartpole", "-seeds", "2", "-stop-at", "150", "-json")
 	if status != 0 {
 		t.Fatalf("bench: status %d, stderr %q", status, stderr)
 	}
 	var b cartpoleResult
 	decodeStrict(t, stdout, &b)
-	status, stdout, stderr = runArgs("train", "cartpole", "-preset", "cleanrl", "-seed", "2", "-stop-at", "150", "-eval", "0", "-json")
+	status, stdout, stderr = runCLI("train", "cartpole", "-preset", "cleanrl", "-seed", "2", "-stop-at", "150", "-eval", "0", "-json")
 	if status != 0 {
 		t.Fatalf("train: status %d, stderr %q", status, stderr)
 	}

@@ -19,6 +19,8 @@ import (
 	"github.com/pgrad/pgrad/pg/deep"
 )
 
+// runCLI runs pgrad in-process with args and returns its exit status and
+// output: the helper every test of this package uses.
 func runCLI(args ...string) (code int, stdout, stderr string) {
 	var o, e bytes.Buffer
 	code = run(args, &o, &e)

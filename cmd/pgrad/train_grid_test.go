@@ -16,18 +16,12 @@ import (
 var updateGolden = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // gridCLI runs pgrad with args and returns the status and both streams.
-func gridCLI(args ...string) (status int, stdout, stderr string) {
-	var o, e bytes.Buffer
-	status = run(args, &o, &e)
-	return status, o.String(), e.String()
-}
-
 func TestTrainGridHelpListsEveryFlag(t *testing.T) {
 	for env, flags := range map[string][]string{
 		"gridworld": {"size", "start", "goal", "pits", "walls", "seed", "rollouts", "batch", "lr", "gamma", "baseline", "entropy", "json", "csv", "max-steps", "step-reward"},
 		"field":     {"target", "width", "distractor", "distractor-width", "seed", "rollouts", "batch", "lr", "gamma", "baseline", "entropy", "json", "csv"},
 	} {
-		status, out, errOut := gridCLI("train", env, "-h")
+		status, out, errOut := runCLI("train", env, "-h")
 		if status != 0 || errOut != "" {
 			t.Errorf("%s -h: status %d, stderr %q", env, status, errOut)
 		}
@@ -48,7 +42,7 @@ func TestTrainGridHelpListsEveryFlag(t *testing.T) {
 			}
 		}
 	}
-	if status, out, _ := gridCLI("train", "-h"); status != 0 || !strings.Contains(out, "gridworld") || !strings.Contains(out, "field") {
+	if status, out, _ := runCLI("train", "-h"); status != 0 || !strings.Contains(out, "gridworld") || !strings.Contains(out, "field") {
 		t.Errorf("pgrad train -h: status %d, output %q", status, out)
 	}
 }
@@ -87,7 +81,7 @@ func TestTrainGridBadInput(t *testing.T) {
 		{[]string{"train", "field", "-lr", "NaN"}, "learning rate NaN"},
 	}
 	for _, tc := range cases {
-		status, out, errOut := gridCLI(tc.args...)
+		status, out, errOut := runCLI(tc.args...)
 		if status != 2 {
 			t.Errorf("%v: status %d, want 2", tc.args, status)
 		}
@@ -106,7 +100,7 @@ func TestTrainGridBadInput(t *testing.T) {
 // A -csv file that cannot be created fails at run time, like -out: exit 1,
 // one line on stderr, nothing trained.
 func TestTrainGridCSVUnwritable(t *testing.T) {
-	status, out, errOut := gridCLI("train", "gridworld", "-csv", filepath.Join(t.TempDir(), "no", "dir.csv"))
+	status, out, errOut := runCLI("train", "gridworld", "-csv", filepath.Join(t.TempDir(), "no", "dir.csv"))
 	if status != 1 || out != "" || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "-csv: cannot create") {
 		t.Errorf("status %d, stdout %q, stderr %q; want 1, nothing, one line saying -csv: cannot create", status, out, errOut)
 	}
@@ -141,7 +135,7 @@ func decodeGrid(t *testing.T, out string) gridResult {
 }
 
 func TestTrainGridJSONLearnsTheDefaultWorld(t *testing.T) {
-	status, out, errOut := gridCLI("train", "gridworld", "-json", "-seed", "7")
+	status, out, errOut := runCLI("train", "gridworld", "-json", "-seed", "7")
 	if status != 0 || errOut != "" {
 		t.Fatalf("status %d, stderr %q", status, errOut)
 	}
@@ -176,13 +170,13 @@ func TestTrainGridJSONLearnsTheDefaultWorld(t *testing.T) {
 
 func TestTrainGridReproducible(t *testing.T) {
 	args := []string{"train", "gridworld", "-json", "-seed", "42", "-rollouts", "700", "-size", "4", "-walls", "1,1", "-pits", "2,2", "-pits", "0,1", "-baseline", "mean", "-entropy", "0.01"}
-	_, a, _ := gridCLI(args...)
-	_, b, _ := gridCLI(args...)
+	_, a, _ := runCLI(args...)
+	_, b, _ := runCLI(args...)
 	if a != b || a == "" {
 		t.Fatalf("same seed, different output:\n%s\n%s", a, b)
 	}
 	args[4] = "43"
-	if _, c, _ := gridCLI(args...); c == a {
+	if _, c, _ := runCLI(args...); c == a {
 		t.Error("seeds 42 and 43 gave identical output; is the seed used?")
 	}
 	golden := filepath.Join("testdata", "train_gridworld.golden.json")
@@ -206,7 +200,7 @@ func TestTrainGridReproducible(t *testing.T) {
 
 func TestTrainGridTableAndCSV(t *testing.T) {
 	csvPath := filepath.Join(t.TempDir(), "curve.csv")
-	status, out, errOut := gridCLI("train", "gridworld", "-size", "5", "-rollouts", "3000", "-csv", csvPath)
+	status, out, errOut := runCLI("train", "gridworld", "-size", "5", "-rollouts", "3000", "-csv", csvPath)
 	if status != 0 || errOut != "" {
 		t.Fatalf("status %d, stderr %q", status, errOut)
 	}
@@ -239,7 +233,7 @@ func TestTrainGridTableAndCSV(t *testing.T) {
 }
 
 func TestTrainFieldJSON(t *testing.T) {
-	status, out, errOut := gridCLI("train", "field", "-json", "-target", "-0.3,0.6")
+	status, out, errOut := runCLI("train", "field", "-json", "-target", "-0.3,0.6")
 	if status != 0 || errOut != "" {
 		t.Fatalf("status %d, stderr %q", status, errOut)
 	}
@@ -262,7 +256,7 @@ func TestTrainFieldJSON(t *testing.T) {
 	if r.Sigma[0] <= 0 || r.Sigma[0] > 1 {
 		t.Errorf("σ %v", r.Sigma)
 	}
-	status, out, _ = gridCLI("train", "field", "-rollouts", "10")
+	status, out, _ = runCLI("train", "field", "-rollouts", "10")
 	if status != 0 || !strings.Contains(out, "μ ") || !strings.Contains(out, "σ ") {
 		t.Errorf("field table: %d %q", status, out)
 	}
@@ -278,11 +272,11 @@ func TestTrainFieldDistractor(t *testing.T) {
 			Height, Width float64
 		}
 	}
-	status, out, errOut := gridCLI("train", "field", "-json", "-rollouts", "500")
+	status, out, errOut := runCLI("train", "field", "-json", "-rollouts", "500")
 	if status != 0 || json.Unmarshal([]byte(out), &plain) != nil || plain.Distractor != nil {
 		t.Fatalf("without -distractor: status %d, %q %q", status, out, errOut)
 	}
-	status, out, errOut = gridCLI("train", "field", "-json", "-rollouts", "500", "-distractor", "-0.5,-0.4,0.5")
+	status, out, errOut = runCLI("train", "field", "-json", "-rollouts", "500", "-distractor", "-0.5,-0.4,0.5")
 	if status != 0 || json.Unmarshal([]byte(out), &with) != nil || with.Distractor == nil {
 		t.Fatalf("-distractor: status %d, %q %q", status, out, errOut)
 	}
@@ -292,7 +286,7 @@ func TestTrainFieldDistractor(t *testing.T) {
 	if with.Mu == plain.Mu {
 		t.Errorf("the distractor changed nothing: μ %v both times", with.Mu)
 	}
-	status, out, _ = gridCLI("train", "field", "-json", "-rollouts", "10", "-distractor", "0,0,0.5", "-distractor-width", "0.2")
+	status, out, _ = runCLI("train", "field", "-json", "-rollouts", "10", "-distractor", "0,0,0.5", "-distractor-width", "0.2")
 	if status != 0 || json.Unmarshal([]byte(out), &with) != nil || with.Distractor == nil || with.Distractor.Width != 0.2 {
 		t.Errorf("-distractor-width 0.2: status %d, %q", status, out)
 	}
@@ -300,7 +294,7 @@ func TestTrainFieldDistractor(t *testing.T) {
 		{"-distractor", "2,0,0.5"}, {"-distractor", "0,0,1"}, {"-distractor", "0,0"}, {"-distractor", "0,0,x"},
 		{"-distractor-width", "0.1"}, {"-distractor", "0,0,0.5", "-distractor-width", "-1"}, {"-distractor", "0,0,NaN"},
 	} {
-		status, out, errOut := gridCLI(append([]string{"train", "field"}, args...)...)
+		status, out, errOut := runCLI(append([]string{"train", "field"}, args...)...)
 		if status != 2 || out != "" || strings.Count(errOut, "\n") != 1 {
 			t.Errorf("%q: status %d, stdout %q, stderr %q; want exit 2 and one line", args, status, out, errOut)
 		}
