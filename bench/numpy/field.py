@@ -22,12 +22,12 @@ of mu from the target at the end. Run it with Debian's /usr/bin/python3.
 """
 
 import argparse
-import json
 import math
 import sys
-import time
 
 import numpy as np
+
+import runner
 
 MIN_LOG_SIGMA, MAX_LOG_SIGMA = math.log(0.05), 0.0  # pg.MinLogSigma, pg.MaxLogSigma
 INITIAL_LOG_SIGMA = math.log(0.5)  # lab.InitialSigma
@@ -141,44 +141,14 @@ def main():
     if not (a.entropy >= 0 and math.isfinite(a.entropy)) or not (a.width > 0 and math.isfinite(a.width)):
         p.error("--entropy must be zero or positive, --width positive, both finite")
 
-    if a.check:
-        worst = self_check(a.check, a.seed)
-        if worst > 1e-10:
-            print(f"field.py: self-check failed: the vectorised update is off by {worst:g}", file=sys.stderr)
-            return 1
-        if not a.json:
-            print(f"self-check: {a.check} random batches agree with pg/field.go's rule (largest difference {worst:.1e})")
-
-    total, results = 0, []
-    start = time.perf_counter()
-    for i in range(a.runs):
-        sr, ret, dist, n = train(a, a.seed + i)
-        results.append((sr, ret, dist))
-        total += n
-    seconds = time.perf_counter() - start
-
-    out = {
-        "impl": "numpy",
-        "numpy": np.__version__,
-        "runs": a.runs,
-        "rollouts_per_run": total // a.runs,
-        "rollouts": total,
-        "seconds": seconds,
-        "rollouts_per_second": total / seconds,
-        "success_rate_last100_mean": float(np.mean([r[0] for r in results])),
-        "success_rate_last100_min": float(np.min([r[0] for r in results])),
-        "mean_return_last100": float(np.mean([r[1] for r in results])),
-        "mu_error_max": float(np.max([r[2] for r in results])),
-        "constants": {"baseline_rate": BASELINE_RATE, "min_log_sigma": MIN_LOG_SIGMA, "max_log_sigma": MAX_LOG_SIGMA,
-                      "initial_sigma": math.exp(INITIAL_LOG_SIGMA), "success_reward": SUCCESS},
-    }
-    if a.json:
-        print(json.dumps(out))
-    else:
-        print(f"numpy {np.__version__}: {a.runs} runs x {out['rollouts_per_run']} rollouts in {seconds:.2f} s: "
-              f"{out['rollouts_per_second']:.0f} rollouts/s")
-        print(f"success rate over the last 100 rollouts: mean {out['success_rate_last100_mean']:.3f}, "
-              f"min {out['success_rate_last100_min']:.3f}; mu ends within {out['mu_error_max']:.3f} of the target")
+    return runner.run(
+        a, "field.py", "pg/field.go's rule", self_check, train,
+        lambda dists: {
+            "mu_error_max": float(np.max(dists)),
+            "constants": {"baseline_rate": BASELINE_RATE, "min_log_sigma": MIN_LOG_SIGMA, "max_log_sigma": MAX_LOG_SIGMA,
+                          "initial_sigma": math.exp(INITIAL_LOG_SIGMA), "success_reward": SUCCESS},
+        },
+        lambda out: f"mu ends within {out['mu_error_max']:.3f} of the target")
 
 
 if __name__ == "__main__":

@@ -28,12 +28,12 @@ Run it with Debian's /usr/bin/python3, which has numpy.
 """
 
 import argparse
-import json
 import math
 import sys
-import time
 
 import numpy as np
+
+import runner
 
 SIZE = 3
 STATES = SIZE * SIZE
@@ -278,45 +278,10 @@ def main():
     if not (a.entropy >= 0 and math.isfinite(a.entropy)):
         p.error("--entropy must be zero or positive and finite")
 
-    if a.check:
-        worst = self_check(a.check, a.seed)
-        if worst > 1e-10:
-            print(f"gridworld.py: self-check failed: the vectorised update is off by {worst:g}", file=sys.stderr)
-            return 1
-        if not a.json:
-            print(f"self-check: {a.check} random batches agree with the step-by-step specification "
-                  f"(largest difference {worst:.1e})")
-
-    total, results = 0, []
-    start = time.perf_counter()
-    for i in range(a.runs):
-        sr, ret, greedy, n = train(a, a.seed + i)
-        results.append((sr, ret, greedy))
-        total += n
-    seconds = time.perf_counter() - start
-
-    out = {
-        "impl": "numpy",
-        "numpy": np.__version__,
-        "runs": a.runs,
-        "rollouts_per_run": total // a.runs,
-        "rollouts": total,
-        "seconds": seconds,
-        "rollouts_per_second": total / seconds,
-        "success_rate_last100_mean": float(np.mean([r[0] for r in results])),
-        "success_rate_last100_min": float(np.min([r[0] for r in results])),
-        "mean_return_last100": float(np.mean([r[1] for r in results])),
-        "greedy_reaches_goal": int(sum(r[2] for r in results)),
-        "constants": {"baseline_rate": BASELINE_RATE, "step_cap": CAP},
-    }
-    if a.json:
-        print(json.dumps(out))
-    else:
-        print(f"numpy {np.__version__}: {a.runs} runs x {out['rollouts_per_run']} rollouts in {seconds:.2f} s: "
-              f"{out['rollouts_per_second']:.0f} rollouts/s")
-        print(f"success rate over the last 100 rollouts: mean {out['success_rate_last100_mean']:.3f}, "
-              f"min {out['success_rate_last100_min']:.3f}; greedy path reaches the goal in "
-              f"{out['greedy_reaches_goal']}/{a.runs} runs")
+    return runner.run(
+        a, "gridworld.py", "the step-by-step specification", self_check, train,
+        lambda greedy: {"greedy_reaches_goal": int(sum(greedy)), "constants": {"baseline_rate": BASELINE_RATE, "step_cap": CAP}},
+        lambda out: f"greedy path reaches the goal in {out['greedy_reaches_goal']}/{a.runs} runs")
 
 
 if __name__ == "__main__":
