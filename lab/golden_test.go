@@ -3,15 +3,13 @@ package lab
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/pgrad/pgrad/env"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+	"github.com/pgrad/pgrad/internal/golden"
+)
 
 func equalJSON(t *testing.T, a, b any) bool {
 	t.Helper()
@@ -24,31 +22,6 @@ func equalJSON(t *testing.T, a, b any) bool {
 		t.Fatal(err)
 	}
 	return bytes.Equal(ja, jb)
-}
-
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		gl, wl := bytes.Split(got, []byte("\n")), bytes.Split(want, []byte("\n"))
-		for i := range min(len(gl), len(wl)) {
-			if !bytes.Equal(gl[i], wl[i]) {
-				t.Fatalf("%s differs at line %d:\n got %.300s\nwant %.300s", path, i+1, gl[i], wl[i])
-			}
-		}
-		t.Fatalf("%s differs in length: %d lines, want %d", path, len(gl), len(wl))
-	}
 }
 
 // TestReplayGolden replays a fixed sequence of operations on a grid and a
@@ -110,5 +83,5 @@ func TestReplayGolden(t *testing.T) {
 	must(f.Step(9))
 	emit("field reset, step 9", f.Snapshot(3))
 
-	golden(t, "replay.golden.jsonl", out.Bytes())
+	golden.Check(t, filepath.Join("testdata", "replay.golden.jsonl"), out.Bytes())
 }

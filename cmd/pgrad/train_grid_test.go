@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"math"
 	"os"
 	"path/filepath"
@@ -10,9 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-)
 
-var updateGolden = flag.Bool("update", false, "rewrite the golden files in testdata")
+	"github.com/pgrad/pgrad/internal/golden"
+)
 
 // gridCLI runs pgrad with args and returns the status and both streams.
 func TestTrainGridHelpListsEveryFlag(t *testing.T) {
@@ -178,19 +177,7 @@ func TestTrainGridReproducible(t *testing.T) {
 	if _, c, _ := runCLI(args...); c == a {
 		t.Error("seeds 42 and 43 gave identical output; is the seed used?")
 	}
-	golden := filepath.Join("testdata", "train_gridworld.golden.json")
-	if *updateGolden {
-		if err := os.WriteFile(golden, []byte(a), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (go test -update writes it)", err)
-	}
-	if a != string(want) {
-		t.Errorf("the run no longer matches %s (rerun with -update only if the change is meant):\n got %s\nwant %s", golden, a, want)
-	}
+	golden.Check(t, filepath.Join("testdata", "train_gridworld.golden.json"), []byte(a))
 	r := decodeGrid(t, a)
 	if r.Size != 4 || len(r.Pits) != 2 || r.Start != [2]int{3, 0} || r.Goal != [2]int{0, 3} {
 		t.Errorf("-size 4 with repeated -pits gave %+v", r)

@@ -1,17 +1,14 @@
 package fmath
 
 import (
-	"flag"
 	"fmt"
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
-	"os"
-	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata/bits.golden")
+	"github.com/pgrad/pgrad/internal/golden"
+)
 
 // TestBitsGolden hashes the exact bits of many results and compares them
 // with a file written on amd64. The Makefile runs this test natively and
@@ -36,20 +33,5 @@ func TestBitsGolden(t *testing.T) {
 		put(Normal(r))
 	}
 	got := fmt.Sprintf("%016x\n", h.Sum64())
-	const path = "testdata/bits.golden"
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update once to create it)", err)
-	}
-	if strings.TrimSpace(got) != strings.TrimSpace(string(want)) {
-		t.Errorf("bits hash = %s, golden %s: results differ from the recorded platform", strings.TrimSpace(got), strings.TrimSpace(string(want)))
-	}
+	golden.Check(t, "testdata/bits.golden", []byte(got))
 }

@@ -3,15 +3,13 @@ package plot
 import (
 	"bytes"
 	"encoding/xml"
-	"flag"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files")
+	"github.com/pgrad/pgrad/internal/golden"
+)
 
 func TestTicksAreRoundAndCover(t *testing.T) {
 	cases := []struct{ lo, hi float64 }{{0, 500}, {-1234, -150}, {0, 1}, {3, 3.0001}, {0, 512000}}
@@ -66,20 +64,7 @@ func TestGolden(t *testing.T) {
 	if !strings.Contains(b.String(), "CartPole-v1 &lt;ppo&gt;") {
 		t.Error("title not escaped")
 	}
-	golden := filepath.Join("testdata", "curve.svg")
-	if *update {
-		os.MkdirAll("testdata", 0o755)
-		if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create)", err)
-	}
-	if !bytes.Equal(b.Bytes(), want) {
-		t.Errorf("SVG differs from %s (run with -update if the change is intended)", golden)
-	}
+	golden.Check(t, filepath.Join("testdata", "curve.svg"), b.Bytes())
 }
 
 func TestEmptyChart(t *testing.T) {

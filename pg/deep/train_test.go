@@ -15,11 +15,12 @@ import (
 
 	"github.com/pgrad/pgrad/internal/ckpt"
 	"github.com/pgrad/pgrad/policy/mlp"
+
+	"github.com/pgrad/pgrad/internal/golden"
 )
 
 var (
-	update = flag.Bool("update", false, "rewrite the golden files")
-	long   = flag.Bool("long", false, "run the longer convergence tests")
+	long = flag.Bool("long", false, "run the longer convergence tests")
 )
 
 // trainAndEvaluate trains cfg from seed for its whole budget and returns
@@ -235,20 +236,7 @@ func TestReproducibleGolden(t *testing.T) {
 				s.Recent, s.PolicyLoss, s.ValueLoss, s.Entropy, s.ApproxKL, s.ClipFrac, s.ExplainedVar)
 		}
 	}
-	golden := filepath.Join("testdata", "metrics.golden")
-	if *update {
-		os.MkdirAll("testdata", 0o755)
-		if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(b.Bytes(), want) {
-		t.Errorf("metrics differ from %s (run with -update if the change is intended):\n%s", golden, b.String())
-	}
+	golden.Check(t, filepath.Join("testdata", "metrics.golden"), b.Bytes())
 }
 
 func TestCheckpointRoundTrip(t *testing.T) {
