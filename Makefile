@@ -30,7 +30,9 @@ test-go:
 	$(GO) test -count=1 ./...
 
 test-wasm:
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" ./internal/fmath/ ./lab/ ./web/wasm/ ./nn/ ./env/control/
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" ./internal/fmath/ ./lab/ ./web/wasm/ ./nn/ ./env/control/ ./policy/mlp/
+	# pg/deep's portable golden only: its convergence tests would take minutes in Node.
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" -run 'Portable' ./pg/deep/
 
 test-purego:
 	$(GO) test -count=1 -tags purego -short ./nn/ ./pg/deep/

@@ -29,9 +29,22 @@
 // computed as 1 − 2/(e^(2|x|)+1), with e^r from a degree-13 polynomial
 // (AVX2 and Go) or, after a further reduction through an eight-entry table
 // of 2^(j/8), a degree-8 one (AVX-512); every form is within 4e-16 of
-// math.Tanh and several times faster. Results are therefore not
-// bit-identical across architectures (nn is not used by the browser
-// sessions, which need that).
+// math.Tanh and several times faster. Results of the fast mode are
+// therefore not bit-identical across architectures.
+//
+// # Portable mode
+//
+// SetPortable(true) (pgrad train -portable) selects the pure-Go twins at
+// run time, whatever the CPU has, and routes Exp and Log (which the
+// policies and losses call through this package) to internal/fmath's
+// platform-identical implementations. A seeded pg/deep run then gives the
+// same bits natively on amd64 and under js/wasm, where the page's CartPole
+// tab runs: pg/deep's TestPortableGolden checks one golden file natively,
+// with the purego tag and in Node. The purego build tag still removes the
+// assembly altogether, but keeps the standard library's math unless
+// SetPortable is called. The fast mode's speed is unchanged by the switch
+// (BenchmarkPPOCleanRL before and after, same CPU time within noise);
+// BenchmarkPPOCleanRLPortable gives the portable speed.
 //
 // Figures from the package benchmarks on the 2-core AMD EPYC (Zen 5,
 // full-width AVX-512) of the development machine, best of eight runs taken

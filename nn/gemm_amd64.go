@@ -6,11 +6,18 @@ import "golang.org/x/sys/cpu"
 
 // useAVX is true when the CPU and OS support the AVX2+FMA kernels. Tests
 // switch it off to compare the two paths.
-var useAVX = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+var useAVX = hasAVX
 
 // useAVX512 selects the 32-column AVX-512 GEMM kernel (only together with
 // useAVX, whose kernels finish the narrower remainders).
-var useAVX512 = cpu.X86.HasAVX512F
+var useAVX512 = hasAVX512
+
+// What the CPU offers, whatever SetPortable chose.
+var hasAVX, hasAVX512 = cpu.X86.HasAVX2 && cpu.X86.HasFMA, cpu.X86.HasAVX512F
+
+// setAssembly turns the assembly kernels on (where the CPU has them) or
+// off; see SetPortable.
+func setAssembly(on bool) { useAVX, useAVX512 = on && hasAVX, on && hasAVX512 }
 
 //go:noescape
 func gemm4x32AVX512(c *float64, ldc int, a *float64, ars, acs int, b *float64, ldb int, k, blocks int, src *float64, lds int)

@@ -63,7 +63,8 @@ type controlSummary struct {
 	EvalMean        *float64    `json:"eval_mean,omitempty"`
 	EvalStd         *float64    `json:"eval_std,omitempty"`
 	EvalSeed        uint64      `json:"eval_seed"` // evalSeed(Seed): what 'pgrad eval' uses by default
-	Stopped         string      `json:"stopped"`   // "completed", "stop-at", "interrupted" or "diverged"
+	Stopped         string      `json:"stopped"`   // "completed", "stop-at", "iters", "interrupted" or "diverged"
+	Portable        bool        `json:"portable,omitempty"`
 	Interrupted     bool        `json:"interrupted,omitempty"`
 	Out             string      `json:"out,omitempty"`
 	Config          deep.Config `json:"config"`
@@ -149,9 +150,14 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	evalEps := fs.Int("eval", 100, "deterministic evaluation episodes after training (0: none)")
 	jsonOut := fs.Bool("json", false, "print the summary as one JSON object")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	portable, iters := portableFlags(fs)
 	if status, ok := parseFlags(fs, args, stdout, stderr); !ok {
 		return status
 	}
+	if *iters < 0 {
+		return fail("-iters must be 0 (all) or positive, got %d", *iters)
+	}
+	setPortable(*portable)
 	cfg.Algo = algo
 	h, err := parseInts(*hidden)
 	if err != nil {
@@ -179,7 +185,7 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("%v", err)
 	}
-	sum := controlSummary{Env: env, Algo: algo, Preset: preset, Seed: *seed, EvalSeed: evalSeed(*seed), Out: *out, Stopped: "completed", Config: cfg}
+	sum := controlSummary{Env: env, Algo: algo, Preset: preset, Portable: *portable, Seed: *seed, EvalSeed: evalSeed(*seed), Out: *out, Stopped: "completed", Config: cfg}
 	var metrics *csv.Writer
 	if *out != "" {
 		f, err := os.Create(filepath.Join(*out, metricsFile))
@@ -207,6 +213,10 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 		// Train's loop, with the stats of a diverging iteration kept.
 		defer tr.Close()
 		for it := 0; it < tr.Iterations(); it++ {
+			if *iters > 0 && it == *iters {
+				sum.Stopped = "iters"
+				return nil
+			}
 			if err := ctx.Err(); err != nil {
 				return err
 			}

@@ -1,11 +1,25 @@
 package deep
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/pgrad/pgrad/nn"
+)
 
 // BenchmarkPPOCleanRL times iterations of CleanRL's CartPole configuration
 // (512 environment steps and 16 minibatch updates each) and reports
 // environment steps per second.
 func BenchmarkPPOCleanRL(b *testing.B) {
+	benchIterate(b, CleanRL())
+}
+
+// BenchmarkPPOCleanRLPortable is BenchmarkPPOCleanRL in portable mode
+// (nn.SetPortable: pure-Go kernels, internal/fmath's Exp and Log), the
+// arithmetic pgrad train -portable and the page use.
+func BenchmarkPPOCleanRLPortable(b *testing.B) {
+	was := nn.Portable()
+	nn.SetPortable(true)
+	defer nn.SetPortable(was)
 	benchIterate(b, CleanRL())
 }
 

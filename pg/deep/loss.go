@@ -1,6 +1,10 @@
 package deep
 
-import "math"
+import (
+	"math"
+
+	"github.com/pgrad/pgrad/nn"
+)
 
 // PolicyGradientLoss returns −mean(adv·logp), the vanilla policy-gradient
 // (REINFORCE and A2C) objective to minimise, and writes its gradient with
@@ -32,7 +36,7 @@ func ClippedSurrogateLoss(dLogp, logp, oldLogp, adv []float64, clip float64) (fl
 	var loss, kl, frac float64
 	for i, l := range logp {
 		logr := l - oldLogp[i]
-		r := math.Exp(logr)
+		r := nn.Exp(logr)
 		a := adv[i]
 		unclipped := -a * r
 		clipped := -a * math.Min(math.Max(r, 1-clip), 1+clip)

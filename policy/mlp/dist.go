@@ -1,8 +1,9 @@
 package mlp
 
 import (
-	"math"
 	"math/rand/v2"
+
+	"github.com/pgrad/pgrad/nn"
 )
 
 // halfLog2Pi is ½·ln(2π), the constant term of a unit Gaussian's log-density.
@@ -22,7 +23,7 @@ func logSumExp(probs, logits []float64) float64 {
 	for j, l := range logits {
 		e := 1.0 // exp(0) for the largest logit, the common two-action case's half
 		if l != m {
-			e = math.Exp(l - m)
+			e = nn.Exp(l - m)
 		}
 		probs[j] = e
 		z += e
@@ -31,7 +32,7 @@ func logSumExp(probs, logits []float64) float64 {
 	for j := range probs {
 		probs[j] *= inv
 	}
-	return m + math.Log(z)
+	return m + nn.Log(z)
 }
 
 // CategoricalEntropy returns −Σ p log p of softmax(logits), given the

@@ -10,11 +10,12 @@
 // stored and scored; clipping to the environment's bounds is the caller's
 // business.
 //
-// Neural policies run natively only (the browser trains the tabular ones),
-// and the network kernels already differ in the last bits between CPUs, so
-// this package uses the standard library's Exp and Log, which are assembly
-// on amd64, rather than internal/fmath; only the Gaussian's normal draws
-// come from fmath.Normal, to keep every random source explicit.
+// Exponentials and logarithms go through nn.Exp and nn.Log, which follow
+// nn.SetPortable: the standard library's (assembly on amd64) by default,
+// internal/fmath's platform-identical ones in portable mode, so that a
+// seeded run gives the same bits natively and in the browser. The
+// Gaussian's normal draws always come from fmath.Normal, which keeps every
+// random source explicit and platform-identical.
 package mlp
 
 import (
@@ -240,7 +241,7 @@ func (g *Gaussian) Grads() [][]float64 { return g.grads }
 // scales writes σ and 1/σ into ws once per batch, not once per row.
 func (g *Gaussian) scales(ws *Workspace) {
 	for j, l := range g.logStd {
-		ws.std[j], ws.inv[j] = math.Exp(l), math.Exp(-l)
+		ws.std[j], ws.inv[j] = nn.Exp(l), nn.Exp(-l)
 	}
 }
 
