@@ -3,30 +3,13 @@
 // μ with its σ ellipses, μ's recent trail and the target.
 
 import { el, Throttle } from "./dom.js";
+import { HEAT, DOT, ramp, rampCSS } from "./colours.js";
 
 const W = 360; // viewBox side
 const TRAIL = 90;
 
-// Heat-map colours, from no reward to the peak: a dark night blue rising
-// to a pale violet, so that the warm sample dots stand out on top of it.
-const HEAT = [[16, 20, 44], [38, 42, 102], [92, 80, 160], [170, 150, 214], [236, 228, 250]];
-// Sample colours, from no reward to the peak: cool grey to hot amber.
-const DOT = [[148, 163, 184], [250, 204, 21], [249, 115, 22], [239, 68, 68]];
-
-function ramp(stops, t) {
-  t = Math.min(1, Math.max(0, t)) * (stops.length - 1);
-  const i = Math.min(stops.length - 2, Math.floor(t));
-  const u = t - i;
-  const a = stops[i];
-  const b = stops[i + 1];
-  return [a[0] + (b[0] - a[0]) * u, a[1] + (b[1] - a[1]) * u, a[2] + (b[2] - a[2]) * u];
-}
-
 // DOT_CSS caches the dot colours at 33 levels, so no string is built per dot.
-const DOT_CSS = Array.from({ length: 33 }, (_, i) => {
-  const [r, g, b] = ramp(DOT, i / 32);
-  return `rgb(${r | 0},${g | 0},${b | 0})`;
-});
+const DOT_CSS = rampCSS(DOT, 32);
 
 export class FieldView {
   constructor(canvas, svg, onTarget) {

@@ -1,8 +1,8 @@
 // grid.js draws the gridworld: built once per grid size, then updated in
 // place from each frame (no DOM nodes are created while training).
 
-import { GOAL, PIT } from "./frame.js";
 import { el, Throttle } from "./dom.js";
+import { OUTCOME_CLASS } from "./colours.js";
 
 const S = 140; // cell side in viewBox units
 const ACTIONS = ["up", "right", "down", "left"];
@@ -416,7 +416,7 @@ export class GridView {
       }
       at += len;
       path.setAttribute("d", d);
-      path.setAttribute("class", `traj ${outcome === GOAL ? "goal" : outcome === PIT ? "pit" : "capped"}`);
+      path.setAttribute("class", `traj ${OUTCOME_CLASS[outcome] || "capped"}`);
       const age = (k + 1) / o.nTraj; // 1 for the newest
       path.setAttribute("opacity", (0.1 + 0.9 * age * age).toFixed(3));
     }

@@ -3,6 +3,12 @@
 // Gaussian field session from package lab inside the browser tab and hands
 // the page everything it draws.
 //
+// Each widget of the page has its own bridge file: the seed's lab (the
+// grid and field sessions) is main_js.go with bridge.go and frame.go; a
+// new widget adds a native file with its session and frame encoding and a
+// *_js.go file whose init appends its methods to widgets (see
+// web/static/README.md).
+//
 // # API
 //
 // When the sessions are ready the program sets globalThis.pgradCore and

@@ -42,12 +42,21 @@ func (f *jsFrame) send(buf []float64) js.Value {
 	return f.f64
 }
 
+// A jsMethod is one method of pgradCore: it returns the JS value to hand
+// back, or an error that becomes a JS Error object.
+type jsMethod = func(args []js.Value) (any, error)
+
+// widgets holds, for each widget that has its own bridge file, the function
+// that returns its methods; each such file appends to it in an init
+// function, so that adding a widget does not edit this one.
+var widgets []func(b *bridge) map[string]jsMethod
+
 // object builds the pgradCore object, one js.Func per method.
 func (b *bridge) object() js.Value {
 	var grid, field jsFrame
 	gridFrame := func() any { return grid.send(b.gridFrame()) }
 	fieldFrame := func() any { return field.send(b.fieldFrame()) }
-	methods := map[string]func(args []js.Value) (any, error){
+	methods := map[string]jsMethod{
 		"step": func(a []js.Value) (any, error) {
 			n, err := intArg(a, 0, "step", "n")
 			if err != nil {
@@ -125,6 +134,14 @@ func (b *bridge) object() js.Value {
 			}
 			return nil, b.restart(uint64(seed))
 		},
+	}
+	for _, w := range widgets {
+		for name, m := range w(b) {
+			if _, dup := methods[name]; dup {
+				panic("pgrad: two widgets define the bridge method " + name)
+			}
+			methods[name] = m
+		}
 	}
 	obj := js.Global().Get("Object").New()
 	for name, m := range methods {

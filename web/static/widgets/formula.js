@@ -1,4 +1,5 @@
-// formula.js links each symbol of the equation to its line in the legend:
+// widgets/formula.js is the equation section (<section class="formula-section">):
+// it links each symbol of the equation to its line in the legend:
 // hovering or focusing either lights up both.
 
 export function initFormula(formula, legend) {

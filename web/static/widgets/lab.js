@@ -1,0 +1,430 @@
+// widgets/lab.js is the lab section (<section id="lab">): the tabs that
+// switch between its views and the panel they share (Train, Step, Reset,
+// speed, learning rate, baseline, the stats, the learning curve, the status
+// line and the replay command). The sessions live in Go; the views that
+// draw them are widgets/policy.js (Policy and Trajectories, one grid
+// session) and widgets/gaussian.js (one field session).
+
+import { Chart } from "../chart.js";
+import { num } from "../hash.js";
+import { PolicyWidget } from "./policy.js";
+import { GaussianWidget } from "./gaussian.js";
+
+// Rollouts per animation frame for each position of the speed slider;
+// below one, a rollout every few frames so a single rollout can be followed.
+export const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000];
+
+const $ = (id) => document.getElementById(id);
+
+export class LabSection {
+  // hash is the page's HashSchema; the section adds its keys to it.
+  constructor(hash) {
+    this.hash = hash;
+    this.ui = {
+      train: $("train"), step: $("step"), reset: $("reset"),
+      speed: $("speed"), speedOut: $("speed-out"), lr: $("lr"), lrOut: $("lr-out"),
+      baseline: $("baseline"),
+      rollouts: $("rollouts"), statA: $("stat-a"), statB: $("stat-b"),
+      statNLabel: $("stat-n-label"), statALabel: $("stat-a-label"), statBLabel: $("stat-b-label"), chartWindow: $("chart-window"),
+      chartA: $("chart-a"), chartB: $("chart-b"), chartC: $("chart-c"),
+      status: $("status"), lab: $("lab"), stageGrid: $("stage-grid"), stageField: $("stage-field"),
+      gridSvg: $("grid"),
+      replay: $("replay"), replayLabel: $("replay-label"),
+    };
+    this.grid = new PolicyWidget(this, this.ui.gridSvg, $("readout"));
+    this.field = new GaussianWidget(this, $("heat"), $("plane"));
+    this.sessions = [this.grid, this.field];
+    this.chart = new Chart($("chart"));
+    this.api = null;
+    this.view = "policy";
+    this.training = false;
+    this.owed = 0; // fractional rollouts carried between frames at slow speeds
+    // The slider position of each session: the page keeps each session's
+    // speed, so switching views does not carry one to the other.
+    this.speed = { grid: this.grid.defaultSpeed, field: this.field.defaultSpeed };
+    this.dirty = true; // the engine changed without a frame to show it
+    // Whether `pgrad train` can replay each session: true until something
+    // changes after its first rollout (the command line sets everything
+    // once, before training).
+    this.replayable = new Map(this.sessions.map((s) => [s, true]));
+    this.replayShown = "";
+    this.cached = null; // both sessions' settings, for the replay line
+    this.wire();
+    this.addHashEntries();
+    this.showSpeed();
+  }
+
+  // ---- what the views call ----
+
+  ready() {
+    return this.api !== null;
+  }
+
+  say(msg, warn = false) {
+    this.ui.status.textContent = msg;
+    this.ui.status.classList.toggle("warn", warn);
+  }
+
+  // guarded runs f and reports a thrown Error in the status line.
+  guarded(f) {
+    try {
+      return f();
+    } catch (err) {
+      this.say(err.message, true);
+      return undefined;
+    }
+  }
+
+  saveHash() {
+    this.hash.save();
+  }
+
+  // The session behind the view in sight.
+  session() {
+    return this.view === "gauss" ? this.field : this.grid;
+  }
+
+  isActive(s) {
+    return s === this.session();
+  }
+
+  // changed records that session s changed after it had started, which a
+  // single command line can no longer express.
+  changed(s) {
+    if (s.rollouts() > 0) {
+      this.replayable.set(s, false);
+    }
+  }
+
+  // worldChanged is called after a goal or pit move.
+  worldChanged() {}
+
+  // showCommon writes the stats, the chart and the replay line of the
+  // session in view from its frame f with offsets o.
+  showCommon(s, rollouts, success, b, f, o) {
+    const ui = this.ui;
+    ui.rollouts.textContent = rollouts.toLocaleString("en-US");
+    ui.statA.textContent = Number.isNaN(success) ? "–" : `${Math.round(100 * success)}%`;
+    ui.statB.textContent = b;
+    this.chart.update(f, o.curve, o.nCurve, o.moves, o.nMoves, rollouts, true);
+    this.showReplay();
+  }
+
+  // showReplay writes the pgrad command that reproduces the session in
+  // view, bit for bit, or says why there is none.
+  showReplay() {
+    if (!this.ready() || !this.cached) {
+      return;
+    }
+    const s = this.session();
+    const text = this.replayable.get(s) ? s.replay(this.cached.get(s)) : "";
+    if (text === this.replayShown) {
+      return;
+    }
+    this.replayShown = text;
+    this.ui.replay.textContent = text;
+    this.ui.replayLabel.textContent = text
+      ? "The same run in a terminal:"
+      : "No single command replays this run, because something changed mid-run; reload the page for a run that can be replayed.";
+  }
+
+  readSettings() {
+    const m = new Map();
+    for (const s of this.sessions) {
+      const v = this.guarded(() => s.settings());
+      if (!v) {
+        return;
+      }
+      m.set(s, v);
+    }
+    this.cached = m;
+  }
+
+  // ---- start-up ----
+
+  // attach connects the section to the started engine, applies the hash
+  // and draws both sessions; it returns the problems the hash had.
+  attach(api) {
+    this.api = api;
+    for (const s of this.sessions) {
+      s.attach(api);
+    }
+    this.api = null; // not ready while the hash is applied
+    const problems = this.hash.restore();
+    this.api = api;
+    this.showSettings();
+    this.readSettings();
+    this.refreshBoth();
+    this.dirty = true;
+    for (const b of [this.ui.train, this.ui.step, this.ui.reset]) {
+      b.disabled = false;
+    }
+    return problems;
+  }
+
+  // ---- the frame ----
+
+  // frame runs the training of the session in view for one animation
+  // frame: one call into wasm, or none when there is nothing to show.
+  frame() {
+    if (!this.ready()) {
+      return 0;
+    }
+    const s = this.session();
+    let n = 0;
+    if (this.training) {
+      this.owed += SPEEDS[this.speed[s.name]];
+      n = Math.floor(this.owed);
+      this.owed -= n;
+    }
+    if (n > 0 || this.dirty) {
+      this.dirty = false;
+      if (this.guarded(() => (s.step(n), true)) === undefined) {
+        this.setTraining(false, true);
+      }
+    } else {
+      // An idle frame: draw what the throttle held back.
+      this.grid.flush(true);
+      this.field.flush(true);
+    }
+    return n;
+  }
+
+  // ---- controls ----
+
+  // setTraining starts or pauses training and says so in the status line,
+  // unless quiet (an error message is there to stay).
+  setTraining(on, quiet = false) {
+    const was = this.training;
+    this.training = on;
+    this.ui.train.textContent = on ? "Pause" : "Train";
+    this.ui.train.setAttribute("aria-pressed", on ? "true" : "false");
+    const s = this.session();
+    if (on) {
+      this.say(s.statusTraining());
+    } else if (was && !quiet) {
+      const r = s.rollouts();
+      this.say(`Paused after ${r.toLocaleString("en-US")} ${s.unit}${r === 1 ? "" : "s"}. Train (Space) resumes; Step (S) runs one batch.`);
+    }
+  }
+
+  stepOnce() {
+    const s = this.session();
+    const n = s.batch();
+    if (this.guarded(() => (s.step(n), true))) {
+      this.say(s.stepped(n));
+    }
+  }
+
+  resetAll() {
+    // Reset keeps the random stream going, so a run that had started can no
+    // longer be replayed from its seed.
+    for (const s of this.sessions) {
+      this.changed(s);
+    }
+    this.guarded(() => this.api.reset());
+    this.owed = 0;
+    for (const s of this.sessions) {
+      s.forceRedraw();
+    }
+    this.refreshBoth();
+    this.say("Reset: every cell back to a uniform policy (¼ each), μ back to the centre, history cleared.");
+  }
+
+  // refreshBoth redraws both sessions, so that switching views shows a
+  // current picture at once.
+  refreshBoth() {
+    for (const s of this.sessions) {
+      this.guarded(() => s.step(0));
+    }
+  }
+
+  setView(v) {
+    const ui = this.ui;
+    this.view = v;
+    const gauss = v === "gauss";
+    ui.stageGrid.hidden = gauss;
+    ui.stageField.hidden = !gauss;
+    ui.lab.classList.toggle("gauss", gauss);
+    ui.gridSvg.classList.toggle("show-policy", v === "policy");
+    ui.gridSvg.classList.toggle("show-traj", v === "traj");
+    if (!gauss) {
+      this.grid.setMode(v);
+    }
+    const s = this.session();
+    const l = s.labels;
+    ui.statNLabel.textContent = l.n;
+    ui.chartWindow.textContent = l.window;
+    ui.statALabel.textContent = l.a;
+    ui.statBLabel.textContent = l.b;
+    ui.chartA.textContent = l.chartA;
+    ui.chartB.textContent = l.chartB;
+    ui.chartC.textContent = l.chartC;
+    this.chart.lastKey = "";
+    this.showSettings();
+    this.showSpeed();
+    if (this.ready() && !this.hash.restoring) {
+      this.say(s.statusView(v));
+    }
+    this.chart.setRange(l.range[0], l.range[1]);
+    if (this.ready() && s.frameBuf) {
+      s.show(s.frameBuf);
+    }
+    this.saveHash();
+  }
+
+  showSpeed() {
+    const s = this.session();
+    const v = this.speed[s.name];
+    this.ui.speed.value = String(v);
+    const r = SPEEDS[v];
+    const what = s.unit;
+    this.ui.speedOut.textContent = r >= 1 ? `${r} ${what}${r === 1 ? "" : "s"} / frame` : `1 ${what} / ${Math.round(1 / r)} frames`;
+  }
+
+  lrValue() {
+    return Number(Math.pow(10, Number(this.ui.lr.value)).toPrecision(2));
+  }
+
+  // The grid and the field keep their own settings: a learning rate that
+  // suits a table of logits is ten times too large for a Gaussian's mean.
+  // The sliders show and change those of the session in view. "On" is the
+  // session's own default baseline: per-state for the grid, the running
+  // mean for the field.
+  showSettings() {
+    if (!this.ready() && !this.hash.restoring) {
+      return;
+    }
+    const s = this.guarded(() => this.session().settings());
+    if (s) {
+      this.ui.lr.value = String(Math.log10(s.lr));
+      this.ui.lrOut.textContent = String(+s.lr.toPrecision(2));
+      this.ui.baseline.checked = s.baseline !== "none";
+    }
+  }
+
+  applySettings() {
+    const lr = this.lrValue();
+    this.ui.lrOut.textContent = String(lr);
+    const s = this.session();
+    this.changed(s);
+    this.guarded(() => s.setSettings({ lr, baseline: this.ui.baseline.checked ? s.baselineOn : "none" }));
+    this.readSettings();
+    this.replayShown = null;
+    this.showReplay();
+    this.saveHash();
+  }
+
+  wire() {
+    const ui = this.ui;
+    ui.train.addEventListener("click", () => this.setTraining(!this.training));
+    ui.step.addEventListener("click", () => this.stepOnce());
+    ui.reset.addEventListener("click", () => this.resetAll());
+    ui.speed.addEventListener("input", () => {
+      this.speed[this.session().name] = Number(ui.speed.value);
+      this.showSpeed();
+      this.saveHash();
+    });
+    ui.lr.addEventListener("input", () => this.applySettings());
+    ui.baseline.addEventListener("change", () => this.applySettings());
+    for (const id of ["view-policy", "view-traj", "view-gauss"]) {
+      $(id).addEventListener("change", (e) => this.setView(e.target.value));
+    }
+    // Shortcuts apply anywhere but in controls whose own keys they would steal.
+    document.addEventListener("keydown", (e) => {
+      if (!this.ready() || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) {
+        return;
+      }
+      const t = e.target;
+      const native = t instanceof HTMLButtonElement || t instanceof HTMLAnchorElement || t instanceof HTMLSelectElement ||
+        (t instanceof HTMLInputElement && (t.type === "checkbox" || t.type === "radio" || t.type === "text" || t.type === "number"));
+      if (e.key === " " && !native) {
+        e.preventDefault();
+        this.setTraining(!this.training);
+      } else if ((e.key === "s" || e.key === "S") && !(t instanceof HTMLInputElement && t.type === "text")) {
+        e.preventDefault();
+        this.stepOnce();
+      } else if ((e.key === "r" || e.key === "R") && !(t instanceof HTMLInputElement && t.type === "text")) {
+        e.preventDefault();
+        this.resetAll();
+      }
+    });
+  }
+
+  // ---- the section's keys in the URL hash ----
+
+  addHashEntries() {
+    const h = this.hash;
+    h.add({
+      keys: ["seed"],
+      save: (p) => p.set("seed", String(this.api.settings().seed)),
+      restore: (p, bad) => {
+        if (p.has("seed")) {
+          try {
+            this.grid.api.restart(num(p, "seed"));
+          } catch (err) {
+            bad("seed", err.message);
+          }
+        }
+      },
+    });
+    for (const [s, lrKey, baseKey] of [[this.grid, "lr", "baseline"], [this.field, "flr", "fbaseline"]]) {
+      h.add({
+        keys: [lrKey, baseKey],
+        save: (p) => {
+          const v = s.settings();
+          p.set(lrKey, String(v.lr));
+          p.set(baseKey, v.baseline);
+        },
+        restore: (p, bad) => {
+          const obj = {};
+          if (p.has(lrKey)) {
+            obj.lr = num(p, lrKey);
+          }
+          if (p.has(baseKey)) {
+            obj.baseline = p.get(baseKey);
+          }
+          try {
+            s.setSettings(obj);
+          } catch (err) {
+            bad(lrKey, err.message);
+          }
+        },
+      });
+    }
+    h.add({
+      keys: ["speed", "fspeed"],
+      save: (p) => {
+        p.set("speed", String(this.speed.grid));
+        p.set("fspeed", String(this.speed.field));
+      },
+      restore: (p, bad) => {
+        for (const [key, which] of [["speed", "grid"], ["fspeed", "field"]]) {
+          if (p.has(key)) {
+            const v = num(p, key);
+            if (Number.isInteger(v) && v >= 0 && v < SPEEDS.length) {
+              this.speed[which] = v;
+            } else {
+              bad(key, `${p.get(key)} is not a position of the speed slider (0 to ${SPEEDS.length - 1})`);
+            }
+          }
+        }
+        this.showSpeed();
+      },
+    });
+    h.add(this.grid.hashEntry());
+    h.add(this.field.hashEntry());
+    // The view is applied last, once the sessions are in place.
+    h.add({
+      keys: ["view"],
+      save: (p) => p.set("view", this.view),
+      restore: (p) => {
+        const view = p.get("view");
+        if (view === "traj" || view === "gauss" || view === "policy") {
+          $(`view-${view}`).checked = true;
+          this.setView(view);
+        }
+      },
+    });
+  }
+}

@@ -1,0 +1,237 @@
+// widgets/policy.js is the seed's gridworld in the lab: the Policy and
+// Trajectories views of one lab.Grid session (bridge methods step, setGoal,
+// setPit, settings, setSettings). It draws the session's frames and turns
+// clicks on cells into goal and pit moves; the lab section (lab.js) owns
+// the buttons, sliders, stats, chart and status line it shares with the
+// Gaussian view.
+
+import { gridOffsets, newGridOffsets, GOAL, PIT, CAPPED } from "../frame.js";
+import { GridView, cellName } from "../grid.js";
+
+export class PolicyWidget {
+  // host is the lab section: say(msg, warn), changed(session), saveHash(),
+  // isActive(session), showCommon(session) and the hash schema.
+  constructor(host, svg, readout) {
+    this.host = host;
+    this.name = "grid";
+    this.unit = "rollout";
+    this.baselineOn = "state"; // what the baseline checkbox turns on
+    this.defaultSpeed = 4; // 2 rollouts a frame: the grid learns in a few hundred, move by move
+    this.off = newGridOffsets();
+    this.frameBuf = null;
+    this.api = null;
+    this.view = new GridView(svg, (r, c, shift) => this.pickCell(r, c, shift), readout);
+    this.placePit = document.getElementById("place-pit");
+    this.labels = {
+      n: "rollouts", window: "over the last 100 rollouts", a: "success rate", b: "mean return",
+      chartA: "success rate", chartB: "mean return", chartC: "goal or pit moved", range: [-1, 1],
+    };
+  }
+
+  attach(api) {
+    this.api = api;
+    const g = api.step(0);
+    const o = gridOffsets(g, newGridOffsets());
+    this.defaults = {
+      settings: api.settings(),
+      goal: this.cellOf(o.goal, o.size),
+      pit: o.nPits > 0 ? this.cellOf(g[o.pits], o.size) : "",
+    };
+  }
+
+  cellOf(i, n) {
+    return `${Math.floor(i / n)},${i % n}`;
+  }
+
+  rollouts() {
+    return this.off.rollouts;
+  }
+
+  batch() {
+    return Math.max(1, this.off.batch || 1);
+  }
+
+  // step runs n rollouts (one crossing into wasm) and draws the frame.
+  step(n) {
+    this.show(this.api.step(n));
+  }
+
+  show(f) {
+    this.frameBuf = f;
+    const o = gridOffsets(f, this.off);
+    this.view.update(f, o);
+    if (this.host.isActive(this)) {
+      this.host.showCommon(this, o.rollouts, o.success, Number.isNaN(o.meanReturn) ? "–" : signed(o.meanReturn), f, o);
+    }
+  }
+
+  flush(force) {
+    this.view.flush(force);
+  }
+
+  setMode(mode) {
+    this.view.setMode(mode);
+  }
+
+  forceRedraw() {
+    this.view.lastRollouts = -1;
+  }
+
+  settings() {
+    return this.api.settings();
+  }
+
+  setSettings(s) {
+    this.api.setSettings(s);
+  }
+
+  // replay returns the pgrad command that reproduces the session bit for
+  // bit.
+  replay(s) {
+    const o = this.off;
+    const d = this.defaults;
+    const cell = (i) => this.cellOf(i, o.size);
+    const pit = o.nPits > 0 ? cell(this.frameBuf[o.pits]) : "";
+    return `pgrad train gridworld -seed ${s.seed} -rollouts ${o.rollouts}` +
+      (cell(o.goal) !== d.goal ? ` -goal ${cell(o.goal)}` : "") +
+      (pit !== d.pit ? ` -pits '${pit}'` : "") +
+      flags(s, d.settings);
+  }
+
+  statusTraining() {
+    return "Training: each rollout pushes up the log-probability of the moves it took, in proportion to its reward.";
+  }
+
+  statusView(v) {
+    return v === "traj"
+      ? "Trajectories: the moves of the last 24 rollouts. Green ones reached the goal and are made likelier; red ones fell into the pit and are made less likely."
+      : "Policy: the bars and arrows show π(action | cell). Thicker arrows are likelier moves; the blue line follows the likeliest one from the start.";
+  }
+
+  // stepped tells what the batch of n rollouts just run did, e.g.
+  // "One batch: 4 rollouts (3 reached the goal, 1 fell into the pit), then
+  // one update of the policy."
+  stepped(n) {
+    const f = this.frameBuf;
+    const o = this.off;
+    const counts = [0, 0, 0, 0];
+    let at = o.traj;
+    const first = o.nTraj - Math.min(n, o.nTraj);
+    for (let k = 0; k < o.nTraj; k++) {
+      if (k >= first) {
+        counts[f[at]]++;
+      }
+      at += 3 + f[at + 2];
+    }
+    const parts = [];
+    if (counts[GOAL]) parts.push(`${counts[GOAL]} reached the goal`);
+    if (counts[PIT]) parts.push(`${counts[PIT]} fell into the pit`);
+    if (counts[CAPPED]) parts.push(`${counts[CAPPED]} ran out of steps`);
+    return `One batch: ${n} rollout${n === 1 ? "" : "s"} (${parts.join(", ")}), then one update of the policy.`;
+  }
+
+  pickCell(r, c, shift) {
+    const host = this.host;
+    if (!host.ready()) {
+      return;
+    }
+    const o = this.off;
+    const i = r * o.size + c;
+    const pits = [];
+    for (let j = 0; j < o.nPits; j++) {
+      pits.push(this.frameBuf[o.pits + j]);
+    }
+    const movePit = shift || this.placePit.checked;
+    if (i === o.start) {
+      host.say(movePit
+        ? "The pit can't go on the start: the agent would fall in before its first move."
+        : "The start can't be the goal: every rollout would end before it began. Pick an empty cell.", true);
+      return;
+    }
+    if (i === o.goal) {
+      host.say(movePit ? "The pit can't go on the goal. Pick an empty cell." : "That is already the goal.", !movePit);
+      return;
+    }
+    if (movePit && pits.includes(i)) {
+      host.say("That is already the pit. Pick an empty cell to move it there.");
+      return;
+    }
+    if (!movePit && pits.includes(i)) {
+      host.say("That is the pit, so it can't be the goal. To move the pit instead, choose “pit” below, or Shift-click.", true);
+      return;
+    }
+    host.changed(this);
+    const f = host.guarded(() => (movePit ? this.api.setPit(r, c) : this.api.setGoal(r, c)));
+    if (!f) {
+      return;
+    }
+    this.forceRedraw();
+    this.show(f);
+    host.say(movePit
+      ? `Pit moved to ${cellName(r, c, o.size)}. The policy is kept; rollouts that fall in now teach it to steer around.`
+      : `Goal moved to ${cellName(r, c, o.size)}. The policy is kept and re-learns from where it was: non-stationary RL in miniature.`);
+    host.worldChanged();
+    host.saveHash();
+  }
+
+  // hashEntry owns goal and pit. It moves only what differs from the
+  // session, so that reloading a link does not mark a goal move at rollout
+  // 0; the pit goes first unless it is headed for the current goal.
+  hashEntry() {
+    return {
+      keys: ["goal", "pit"],
+      save: (p) => {
+        const o = this.off;
+        if (o.size > 0) {
+          p.set("goal", this.cellOf(o.goal, o.size));
+          if (o.nPits > 0) {
+            p.set("pit", this.cellOf(this.frameBuf[o.pits], o.size));
+          }
+        }
+      },
+      restore: (p, bad) => {
+        const api = this.api;
+        const f = api.step(0);
+        const o = gridOffsets(f, newGridOffsets());
+        const here = (v) => v[0] * o.size + v[1];
+        const two = (k) => {
+          const v = (p.get(k) || "").split(",").map(Number);
+          return v.length === 2 && v.every(Number.isFinite) ? v : null;
+        };
+        const pit = two("pit");
+        const goal = two("goal");
+        const pitMoves = pit && !(o.nPits > 0 && here(pit) === f[o.pits]);
+        const goalMoves = goal && here(goal) !== o.goal;
+        const attempt = (k, g) => {
+          try {
+            g();
+          } catch (err) {
+            bad(k, err.message);
+          }
+        };
+        const movePit = () => attempt("pit", () => api.setPit(pit[0], pit[1]));
+        const moveGoal = () => attempt("goal", () => api.setGoal(goal[0], goal[1]));
+        if (pitMoves && goalMoves && here(pit) === o.goal) {
+          moveGoal();
+          movePit();
+        } else {
+          if (pitMoves) {
+            movePit();
+          }
+          if (goalMoves) {
+            moveGoal();
+          }
+        }
+      },
+    };
+  }
+}
+
+export function signed(v) {
+  return (v < 0 ? "−" : "+") + Math.abs(v).toFixed(2);
+}
+
+// flags gives the -lr and -baseline flags that differ from the defaults d.
+export function flags(s, d) {
+  return (s.lr !== d.lr ? ` -lr ${s.lr}` : "") + (s.baseline !== d.baseline ? ` -baseline ${s.baseline}` : "");
+}
