@@ -60,6 +60,11 @@ type Config struct {
 	Batch    int      // rollouts per update, 1..MaxBatch
 	Baseline Baseline // what is subtracted from G_t
 	Entropy  float64  // entropy bonus β, ≥ 0 and finite
+	// Offset c is added to every return-to-go before the baseline is
+	// subtracted (and to what the baselines track). It leaves the
+	// estimator's mean unchanged, since Σ_a π(a|s)·∇log π(a|s) = 0, and
+	// shows what a baseline is for; it is 0 in training.
+	Offset float64
 }
 
 // MaxBatch is the largest batch a Config may ask for.
@@ -70,7 +75,7 @@ var ErrSetting = errors.New("invalid setting")
 
 // A SettingError reports a setting out of range.
 type SettingError struct {
-	Name string // "lr", "gamma", "batch", "baseline" or "entropy"
+	Name string // "lr", "gamma", "batch", "baseline", "entropy" or "offset"
 	Msg  string
 }
 
@@ -95,6 +100,8 @@ func (c Config) Validate() error {
 		return &SettingError{"baseline", fmt.Sprintf("unknown baseline %d", int(c.Baseline))}
 	case bad(c.Entropy) || c.Entropy < 0 || c.Entropy > 1e6:
 		return &SettingError{"entropy", fmt.Sprintf("entropy bonus %v must be zero or positive and finite", c.Entropy)}
+	case bad(c.Offset) || math.Abs(c.Offset) > 1e6:
+		return &SettingError{"offset", fmt.Sprintf("return offset %v must be finite and at most 10⁶ in size", c.Offset)}
 	}
 	return nil
 }

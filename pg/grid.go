@@ -160,14 +160,34 @@ func (t *GridTrainer) Updates() int { return t.updates }
 // Rollout samples one episode, adds it to the batch and updates θ when
 // the batch is full. The returned episode is valid until the next call.
 func (t *GridTrainer) Rollout() *Episode {
+	n, s, out, total := t.sample()
+	t.ep.Final, t.ep.Outcome, t.ep.Return, t.ep.Updated = s, out, total, false
+	t.accumulate(n)
+	t.rollouts++
+	t.pending++
+	if out == env.Goal {
+		t.batchGoals++
+	}
+	t.batchReturn += total
+	if t.pending >= t.cfg.Batch {
+		t.last = t.update()
+		t.ep.Updated = true
+	}
+	e := &t.ep
+	e.States, e.Actions, e.Rewards = t.bufS[:n], t.bufA[:n], t.bufR[:n]
+	return e
+}
+
+// sample rolls out the current policy into the episode buffers and
+// returns the number of moves, the final state, the outcome and the
+// undiscounted return.
+func (t *GridTrainer) sample() (n, s int, out env.Outcome, total float64) {
 	w, r := t.world, t.rng
 	maxSteps := w.MaxSteps()
 	states, actions, rewards := t.bufS[:maxSteps], t.bufA[:maxSteps], t.bufR[:maxSteps]
 	cum := t.cum
-	s := w.Start()
-	out := env.Capped
-	n := 0
-	var total float64
+	s = w.Start()
+	out = env.Capped
 	for n < maxSteps {
 		u := r.Float64()
 		c := cum[s*env.NumActions : s*env.NumActions+env.NumActions]
@@ -189,21 +209,7 @@ func (t *GridTrainer) Rollout() *Episode {
 			break
 		}
 	}
-	t.ep.Final, t.ep.Outcome, t.ep.Return, t.ep.Updated = s, out, total, false
-	t.accumulate(n)
-	t.rollouts++
-	t.pending++
-	if out == env.Goal {
-		t.batchGoals++
-	}
-	t.batchReturn += total
-	if t.pending >= t.cfg.Batch {
-		t.last = t.update()
-		t.ep.Updated = true
-	}
-	e := &t.ep
-	e.States, e.Actions, e.Rewards = states[:n], actions[:n], rewards[:n]
-	return e
+	return n, s, out, total
 }
 
 // accumulate adds the first n steps of the episode buffers to the batch
@@ -211,6 +217,11 @@ func (t *GridTrainer) Rollout() *Episode {
 func (t *GridTrainer) accumulate(n int) {
 	states, actions, ret := t.bufS[:n], t.bufA[:n], t.ret[:n]
 	ReturnsToGo(ret, t.bufR[:n], t.cfg.Gamma)
+	if c := t.cfg.Offset; c != 0 {
+		for i := range ret {
+			ret[i] += c
+		}
+	}
 	kind := t.cfg.Baseline
 	for i, g := range ret {
 		s := int(states[i])
