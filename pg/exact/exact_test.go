@@ -112,9 +112,9 @@ func TestGradMatchesFiniteDifference(t *testing.T) {
 
 // meanSE accumulates per-entry means and variances (Welford).
 type meanSE struct {
-	n         int
+	n        int
 	mean, m2 []float64
-	nonzero   []int
+	nonzero  []int
 }
 
 func (m *meanSE) add(x []float64) {
@@ -132,7 +132,9 @@ func (m *meanSE) add(x []float64) {
 	}
 }
 
-func (m *meanSE) se(i int) float64 { return math.Sqrt(m.m2[i]/float64(m.n-1)) / math.Sqrt(float64(m.n)) }
+func (m *meanSE) se(i int) float64 {
+	return math.Sqrt(m.m2[i]/float64(m.n-1)) / math.Sqrt(float64(m.n))
+}
 
 // TestEstimatorUnbiased draws N = 20,000 estimates of pg.GridTrainer (one
 // rollout each, the baselines moving between them as in training) at three
