@@ -1,14 +1,16 @@
 // Package mlp holds neural policies for the control tasks: a categorical
-// head for discrete actions, a diagonal Gaussian head with a learnable,
-// state-independent log σ for continuous ones, and a value network.
+// head for discrete actions, a diagonal Gaussian head for continuous ones
+// (log σ learnable and state-independent, or computed from the state;
+// actions clipped, or tanh-squashed with the log-probability's
+// change-of-variables correction), and a value network.
 //
 // Every method works on a batch of n rows laid out row-major and writes
 // into caller-owned buffers or a Workspace, so a training loop that reuses
 // its buffers allocates nothing per step. The layout of an action batch is
 // n×ActionWidth: one float holding the index for a categorical policy, the
-// raw (unclipped) sample for a Gaussian one, which is the action that is
-// stored and scored; clipping to the environment's bounds is the caller's
-// business.
+// raw (unclipped, unsquashed) sample for a Gaussian one, which is the
+// action that is stored and scored; Gaussian.EnvActions turns it into the
+// environment's action.
 //
 // Exponentials and logarithms go through nn.Exp and nn.Log, which follow
 // nn.SetPortable: the standard library's (assembly on amd64) by default,
@@ -188,12 +190,39 @@ func (c *Categorical) Backward(ws *Workspace, act, gLogp []float64, gEnt float64
 	c.net.Backward(ws.net, ws.dOut[:n*k], n)
 }
 
+// GaussianOptions selects the variants of a Gaussian policy. The zero
+// value is the default: a state-independent log σ and actions clipped to
+// the bounds by the caller.
+type GaussianOptions struct {
+	// StateStd makes log σ a function of the state: the network has 2·d
+	// outputs, the means and then the log standard deviations (a shared
+	// trunk, as in SAC), instead of d means and d free log σ parameters.
+	StateStd bool
+	// Squash passes each sampled u through tanh, so the action a = tanh(u)
+	// lies in (−1, 1)^d, and the log-probability carries the change of
+	// variables: log π(a) = log N(u; μ, σ) − Σ_j log(1 − tanh²(u_j)).
+	// EnvActions then maps (−1, 1) affinely onto the task's bounds instead
+	// of clipping.
+	Squash bool
+}
+
 // Gaussian is a diagonal Gaussian policy whose means an MLP computes from
-// the observation and whose log standard deviations are free parameters
-// shared by every state.
+// the observation. Its log standard deviations are by default free
+// parameters shared by every state; with GaussianOptions.StateStd the same
+// network computes them too.
+//
+// A stored action is always the raw Gaussian sample u (n×d). With Squash,
+// the action the task receives is tanh(u) rescaled to its bounds, and
+// LogProb is the density of tanh(u); because the correction term depends
+// on u only, its gradient with respect to the parameters is zero and the
+// parameter gradient is the Gaussian's. The entropy reported (and the
+// entropy bonus) is that of the Gaussian over u in both cases, since the
+// squashed distribution's has no closed form.
 type Gaussian struct {
 	net     *nn.MLP
-	logStd  []float64
+	d       int
+	opt     GaussianOptions
+	logStd  []float64 // nil with StateStd
 	dLogStd []float64
 	params  [][]float64
 	grads   [][]float64
@@ -203,7 +232,30 @@ type Gaussian struct {
 // actDim-dimensional actions, with output gain 0.01 so the initial means
 // are near zero, and every log σ set to logStd0.
 func NewGaussian(obsDim, actDim int, hidden []int, act nn.Activation, logStd0 float64, r *rand.Rand) *Gaussian {
-	g := GaussianFrom(nn.NewMLP(sizes(obsDim, hidden, actDim), act, Gains(len(hidden), 0.01), r))
+	return NewGaussianWith(obsDim, actDim, hidden, act, logStd0, GaussianOptions{}, r)
+}
+
+// NewGaussianWith is NewGaussian with options. With StateStd the network
+// has 2·actDim outputs, all with output gain 0.01, and the biases of the
+// log σ outputs start at logStd0, so every state's initial log σ is close
+// to logStd0.
+func NewGaussianWith(obsDim, actDim int, hidden []int, act nn.Activation, logStd0 float64, opt GaussianOptions, r *rand.Rand) *Gaussian {
+	out := actDim
+	if opt.StateStd {
+		out = 2 * actDim
+	}
+	net := nn.NewMLP(sizes(obsDim, hidden, out), act, Gains(len(hidden), 0.01), r)
+	if opt.StateStd {
+		p := net.Params()
+		// The output biases are the last out parameters.
+		for j := range actDim {
+			p[len(p)-actDim+j] = logStd0
+		}
+	}
+	g, err := GaussianWith(net, opt)
+	if err != nil {
+		panic(err) // the shape is built above to fit
+	}
 	for i := range g.logStd {
 		g.logStd[i] = logStd0
 	}
@@ -213,68 +265,128 @@ func NewGaussian(obsDim, actDim int, hidden []int, act nn.Activation, logStd0 fl
 // GaussianFrom wraps an existing network whose outputs are the means, with
 // every log σ zero.
 func GaussianFrom(net *nn.MLP) *Gaussian {
-	d := net.Out()
-	g := &Gaussian{net: net, logStd: make([]float64, d), dLogStd: make([]float64, d)}
-	g.params = [][]float64{net.Params(), g.logStd}
-	g.grads = [][]float64{net.Grads(), g.dLogStd}
+	g, _ := GaussianWith(net, GaussianOptions{})
 	return g
 }
 
-// Net returns the means network.
+// GaussianWith wraps an existing network: its outputs are the means (and
+// then the log σ with StateStd, which needs an even number of outputs).
+// A state-independent log σ starts at zero.
+func GaussianWith(net *nn.MLP, opt GaussianOptions) (*Gaussian, error) {
+	d := net.Out()
+	if opt.StateStd {
+		if d%2 != 0 {
+			return nil, fmt.Errorf("mlp: a state-dependent σ needs an even number of network outputs, got %d", d)
+		}
+		d /= 2
+	}
+	g := &Gaussian{net: net, d: d, opt: opt}
+	if opt.StateStd {
+		g.params = [][]float64{net.Params()}
+		g.grads = [][]float64{net.Grads()}
+	} else {
+		g.logStd, g.dLogStd = make([]float64, d), make([]float64, d)
+		g.params = [][]float64{net.Params(), g.logStd}
+		g.grads = [][]float64{net.Grads(), g.dLogStd}
+	}
+	return g, nil
+}
+
+// Net returns the network: the means, then with StateStd the log σ.
 func (g *Gaussian) Net() *nn.MLP { return g.net }
 
-// LogStd returns the log standard deviations (the parameters, not a copy).
+// Options returns the options the policy was made with.
+func (g *Gaussian) Options() GaussianOptions { return g.opt }
+
+// LogStd returns the state-independent log standard deviations (the
+// parameters, not a copy), or nil with StateStd.
 func (g *Gaussian) LogStd() []float64 { return g.logStd }
 
 // ActionWidth returns the action dimension.
-func (g *Gaussian) ActionWidth() int { return g.net.Out() }
+func (g *Gaussian) ActionWidth() int { return g.d }
 
 // NewWorkspace returns scratch space for batches of up to maxBatch rows.
 func (g *Gaussian) NewWorkspace(maxBatch int) *Workspace { return newWorkspace(g.net, maxBatch) }
 
-// Params returns the network's parameters and the log standard deviations.
+// Params returns the network's parameters and, without StateStd, the log
+// standard deviations.
 func (g *Gaussian) Params() [][]float64 { return g.params }
 
 // Grads returns the gradients matching Params.
 func (g *Gaussian) Grads() [][]float64 { return g.grads }
 
-// scales writes σ and 1/σ into ws once per batch, not once per row.
-func (g *Gaussian) scales(ws *Workspace) {
-	for j, l := range g.logStd {
+// scales writes σ and 1/σ of one row into ws: the shared ones once per
+// batch (row < 0), or those of row i of the last forward output out with
+// StateStd. It returns that row's log σ.
+func (g *Gaussian) scales(ws *Workspace, out []float64, row int) []float64 {
+	ls := g.logStd
+	if g.opt.StateStd {
+		if row < 0 {
+			return nil
+		}
+		k := 2 * g.d
+		ls = out[row*k+g.d : row*k+k]
+	} else if row >= 0 {
+		return ls
+	}
+	for j, l := range ls {
 		ws.std[j], ws.inv[j] = nn.Exp(l), nn.Exp(-l)
 	}
+	return ls
+}
+
+// mean returns row i's means in the last forward output.
+func (g *Gaussian) mean(out []float64, i int) []float64 {
+	k := g.net.Out()
+	return out[i*k : i*k+g.d]
 }
 
 // Act writes μ + σ·ε per row (or μ if deterministic) into act and its
-// log-density into logp. The action is not clipped.
+// log-density into logp (of tanh of it, with Squash). The stored action is
+// not clipped or squashed; EnvActions turns it into the task's action.
 func (g *Gaussian) Act(ws *Workspace, obs []float64, n int, r *rand.Rand, deterministic bool, act, logp []float64) {
 	ws.check(n)
-	d := g.net.Out()
-	mu := g.net.Forward(ws.net, obs, n)
-	g.scales(ws)
+	d := g.d
+	out := g.net.Forward(ws.net, obs, n)
+	g.scales(ws, out, -1)
 	for i := range n {
 		a := act[i*d : i*d+d]
-		m := mu[i*d : i*d+d]
+		m := g.mean(out, i)
+		ls := g.scales(ws, out, i)
 		for j := range d {
 			a[j] = m[j]
 			if !deterministic {
 				a[j] += ws.std[j] * fmath.Normal(r)
 			}
 		}
-		logp[i] = gaussianLogProb(a, m, g.logStd, ws.inv)
+		logp[i] = gaussianLogProb(a, m, ls, ws.inv)
+		if g.opt.Squash {
+			logp[i] -= TanhLogDet(a)
+		}
 	}
 }
 
 // Evaluate writes log π(act|obs) and the entropy per row.
 func (g *Gaussian) Evaluate(ws *Workspace, obs, act []float64, n int, logp, ent []float64) {
 	ws.check(n)
-	d := g.net.Out()
-	mu := g.net.Forward(ws.net, obs, n)
-	ws.out = mu
-	g.scales(ws)
-	h := GaussianEntropy(g.logStd)
+	d := g.d
+	out := g.net.Forward(ws.net, obs, n)
+	ws.out = out
+	g.scales(ws, out, -1)
+	h := 0.0
+	if !g.opt.StateStd {
+		h = GaussianEntropy(g.logStd)
+	}
 	for i := range n {
-		logp[i] = gaussianLogProb(act[i*d:i*d+d], mu[i*d:i*d+d], g.logStd, ws.inv)
+		ls := g.scales(ws, out, i)
+		a := act[i*d : i*d+d]
+		logp[i] = gaussianLogProb(a, g.mean(out, i), ls, ws.inv)
+		if g.opt.Squash {
+			logp[i] -= TanhLogDet(a)
+		}
+		if g.opt.StateStd {
+			h = GaussianEntropy(ls)
+		}
 		ent[i] = h
 	}
 }
@@ -283,14 +395,88 @@ func (g *Gaussian) Evaluate(ws *Workspace, obs, act []float64, n int, logp, ent 
 // for the batch of the last Evaluate on ws.
 func (g *Gaussian) Backward(ws *Workspace, act, gLogp []float64, gEnt float64, n int) {
 	ws.check(n)
-	d := g.net.Out()
+	d, k := g.d, g.net.Out()
+	if !g.opt.StateStd {
+		for i := range n {
+			gaussianGrad(ws.dOut[i*k:i*k+d], g.dLogStd, act[i*d:i*d+d], g.mean(ws.out, i), ws.inv, gLogp[i])
+		}
+		for j := range g.dLogStd {
+			g.dLogStd[j] += gEnt * float64(n)
+		}
+	} else {
+		for i := range n {
+			g.scales(ws, ws.out, i)
+			dLs := ws.dOut[i*k+d : i*k+k]
+			clear(dLs)
+			gaussianGrad(ws.dOut[i*k:i*k+d], dLs, act[i*d:i*d+d], g.mean(ws.out, i), ws.inv, gLogp[i])
+			for j := range dLs {
+				dLs[j] += gEnt
+			}
+		}
+	}
+	g.net.Backward(ws.net, ws.dOut[:n*k], n)
+}
+
+// Dist writes the means and log standard deviations of π(·|obs) for n
+// observations into mean and logStd (n×d each), on the scale of the stored
+// action u (before any squashing).
+func (g *Gaussian) Dist(ws *Workspace, obs []float64, n int, mean, logStd []float64) {
+	ws.check(n)
+	d := g.d
+	out := g.net.Forward(ws.net, obs, n)
 	for i := range n {
-		gaussianGrad(ws.dOut[i*d:i*d+d], g.dLogStd, act[i*d:i*d+d], ws.out[i*d:i*d+d], ws.inv, gLogp[i])
+		copy(mean[i*d:i*d+d], g.mean(out, i))
+		if g.opt.StateStd {
+			k := 2 * d
+			copy(logStd[i*d:i*d+d], out[i*k+d:i*k+k])
+		} else {
+			copy(logStd[i*d:i*d+d], g.logStd)
+		}
 	}
-	for j := range g.dLogStd {
-		g.dLogStd[j] += gEnt * float64(n)
+}
+
+// EnvActions turns n stored actions (raw samples u, n×d) into the actions
+// the task receives, in dst: with Squash low + (tanh(u)+1)·(high−low)/2,
+// else u clipped to [low, high]. dst may be act.
+func (g *Gaussian) EnvActions(dst, act []float64, n int, low, high []float64) {
+	d := g.d
+	for i := range n * d {
+		j := i % d
+		if g.opt.Squash {
+			dst[i] = Squash(act[i], low[j], high[j])
+		} else {
+			dst[i] = min(max(act[i], low[j]), high[j])
+		}
 	}
-	g.net.Backward(ws.net, ws.dOut[:n*d], n)
+}
+
+// Squash maps u to low + (tanh(u)+1)·(high−low)/2, inside [low, high].
+func Squash(u, low, high float64) float64 {
+	return low + (Tanh(u)+1)*(0.5*(high-low))
+}
+
+// Tanh returns tanh(u) as −expm1(−2|u|)/(2 + expm1(−2|u|)) with the sign
+// of u: accurate near 0, and, unlike math.Tanh, which calls math.Exp
+// (assembly on amd64), the same bits on every platform.
+func Tanh(u float64) float64 {
+	e := math.Expm1(-2 * math.Abs(u))
+	return math.Copysign(-e/(2+e), u)
+}
+
+// TanhLogDet returns Σ_j log(1 − tanh²(u_j)), the log-determinant of the
+// Jacobian of a = tanh(u), computed as 2·(log 2 − u − softplus(−2u)) per
+// dimension so that it stays finite where tanh²(u) rounds to 1.
+func TanhLogDet(u []float64) float64 {
+	var s float64
+	for _, v := range u {
+		s += 2 * (math.Ln2 - v - softplus(-2*v))
+	}
+	return s
+}
+
+// softplus returns log(1 + eˣ) without overflow.
+func softplus(x float64) float64 {
+	return max(x, 0) + math.Log1p(math.Expm1(-math.Abs(x))+1)
 }
 
 // Value is a state-value network V(s) with one output.
