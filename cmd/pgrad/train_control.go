@@ -143,6 +143,8 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	hidden := fs.String("hidden", joinInts(cfg.Hidden), "hidden layer widths of both networks, comma-separated")
 	fs.StringVar(&cfg.Activation, "activation", cfg.Activation, "hidden activation: tanh or relu")
 	fs.Float64Var(&cfg.LogStd0, "log-std", cfg.LogStd0, "initial log σ of the Gaussian policy (pendulum, mountaincar)")
+	fs.BoolVar(&cfg.StateStd, "state-std", cfg.StateStd, "the Gaussian policy's log σ is an output of its network (depends on the state) instead of one free parameter per action dimension (pendulum, mountaincar)")
+	fs.BoolVar(&cfg.Squash, "squash", cfg.Squash, "squash the Gaussian policy's actions with tanh into the bounds (log-probability corrected) instead of clipping them (pendulum, mountaincar)")
 	fs.Float64Var(&cfg.RewardScale, "reward-scale", cfg.RewardScale, "multiply rewards by this before learning (returns are reported unscaled)")
 	fs.BoolVar(&cfg.NoTruncationBootstrap, "no-trunc-bootstrap", cfg.NoTruncationBootstrap, "treat time-limit truncation as termination instead of bootstrapping from V(final observation)")
 	stopAt := fs.Float64("stop-at", math.Inf(1), "end training once the mean return of the last 20 finished episodes reaches this")
@@ -361,7 +363,7 @@ var configFlags = []struct{ field, flag string }{
 	{"max grad norm", "-max-grad-norm"}, {"reward scale", "-reward-scale"}, {"total steps", "-steps"},
 	{"minibatches", "-minibatches"}, {"adam eps", "-adam-eps"}, {"ent coef", "-ent"}, {"log std0", "-log-std"},
 	{"vf coef", "-vf"}, {"lambda", "-lambda"}, {"epochs", "-epochs"}, {"gamma", "-gamma"}, {"steps", "-rollout"},
-	{"clip", "-clip"}, {"envs", "-envs"}, {"lr", "-lr"},
+	{"clip", "-clip"}, {"envs", "-envs"}, {"lr", "-lr"}, {"state std", "-state-std"}, {"squash", "-squash"},
 }
 
 // configFlagError rewrites an error of deep.Config.Validate in the words of

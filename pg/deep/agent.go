@@ -44,6 +44,9 @@ func (a *Agent) Save(path string) error {
 		net = p.Net()
 	case *mlp.Gaussian:
 		net = p.Net()
+		if p.Options().StateStd {
+			break // log σ is part of the network
+		}
 		b := make([]byte, 0, 8*len(p.LogStd()))
 		for _, v := range p.LogStd() {
 			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
@@ -105,7 +108,7 @@ func Load(path string) (*Agent, error) {
 		name string
 		net  *nn.MLP
 		out  int
-	}{{secPolicy, pn, proto.ActDim()}, {secValue, vn, 1}} {
+	}{{secPolicy, pn, policyOutputs(cfg, proto)}, {secValue, vn, 1}} {
 		want := append(append([]int{proto.ObsDim()}, cfg.Hidden...), n.out)
 		if !slices.Equal(n.net.Sizes(), want) || n.net.Hidden() != act {
 			return nil, fmt.Errorf("deep: %s: the %s network is %v %v, but the configuration says %v %v",
@@ -119,7 +122,14 @@ func Load(path string) (*Agent, error) {
 	if proto.Discrete() {
 		a.Policy = mlp.CategoricalFrom(pn)
 	} else {
-		g := mlp.GaussianFrom(pn)
+		g, err := mlp.GaussianWith(pn, cfg.gaussianOptions())
+		if err != nil {
+			return nil, fmt.Errorf("deep: %s: %w", path, err)
+		}
+		if cfg.StateStd {
+			a.Policy = g
+			return a, nil
+		}
 		b, ok := f.Section(secLogStd)
 		if !ok || len(b) != 8*len(g.LogStd()) {
 			return nil, fmt.Errorf("deep: %s: missing or malformed %q section", path, secLogStd)
@@ -133,6 +143,15 @@ func Load(path string) (*Agent, error) {
 		a.Policy = g
 	}
 	return a, nil
+}
+
+// policyOutputs is the width of the policy network's output for cfg on
+// env: the logits, the means, or the means and then the log σ.
+func policyOutputs(cfg Config, env control.Env) int {
+	if cfg.StateStd && !env.Discrete() {
+		return 2 * env.ActDim()
+	}
+	return env.ActDim()
 }
 
 // Evaluate runs episodes full episodes of the agent's task with its policy,
@@ -191,10 +210,7 @@ func evaluate(ctx context.Context, pol mlp.Policy, mk func() control.Env, episod
 		pol.Act(ws, obs, k, rng, !sample, act, logp)
 		copy(envAct, act)
 		if low != nil {
-			for i := range envAct {
-				j := i % aw
-				envAct[i] = min(max(envAct[i], low[j]), high[j])
-			}
+			pol.(*mlp.Gaussian).EnvActions(envAct, act, k, low, high)
 		}
 		vec.Step(envAct, obs, rewards, term, trunc, final)
 		for _, e := range vec.Finished() {

@@ -24,6 +24,7 @@ import (
 
 	"github.com/pgrad/pgrad/env/control"
 	"github.com/pgrad/pgrad/nn"
+	"github.com/pgrad/pgrad/policy/mlp"
 )
 
 // The algorithms a Config can name.
@@ -61,6 +62,15 @@ type Config struct {
 	Hidden     []int   `json:"hidden"`     // widths of the hidden layers of both networks
 	Activation string  `json:"activation"` // "tanh" or "relu"
 	LogStd0    float64 `json:"log_std0"`   // initial log σ of a Gaussian policy
+
+	// StateStd makes a Gaussian policy's log σ an output of its network
+	// (a function of the state) instead of free parameters shared by every
+	// state (mlp.GaussianOptions.StateStd).
+	StateStd bool `json:"state_std,omitempty"`
+	// Squash passes a Gaussian policy's samples through tanh and rescales
+	// them to the task's bounds, with the log-probability's correction,
+	// instead of clipping them (mlp.GaussianOptions.Squash).
+	Squash bool `json:"squash,omitempty"`
 
 	// RewardScale multiplies every reward before learning (the returns
 	// reported are unscaled). Pendulum's rewards reach −16 per step; a
@@ -206,6 +216,11 @@ func MakeEnv(name string) (func() control.Env, error) {
 	return nil, fmt.Errorf("deep: unknown environment %q (want %s)", name, envNames)
 }
 
+// gaussianOptions returns the policy options c selects.
+func (c Config) gaussianOptions() mlp.GaussianOptions {
+	return mlp.GaussianOptions{StateStd: c.StateStd, Squash: c.Squash}
+}
+
 func (c Config) activation() (nn.Activation, error) {
 	switch c.Activation {
 	case "tanh", "":
@@ -228,6 +243,15 @@ func (c Config) Validate() error {
 	}
 	if _, err := c.activation(); err != nil {
 		return err
+	}
+	if c.StateStd || c.Squash {
+		if mk, _ := MakeEnv(c.Env); mk().Discrete() {
+			name := "state std"
+			if !c.StateStd {
+				name = "squash"
+			}
+			return fmt.Errorf("deep: %s applies to a Gaussian policy, and %s has discrete actions", name, c.Env)
+		}
 	}
 	ints := []struct {
 		name string

@@ -101,7 +101,7 @@ func New(cfg Config, seed uint64) (*Trainer, error) {
 	if proto.Discrete() {
 		t.pol = mlp.NewCategorical(t.obsDim, proto.ActDim(), cfg.Hidden, act, rng)
 	} else {
-		t.pol = mlp.NewGaussian(t.obsDim, proto.ActDim(), cfg.Hidden, act, cfg.LogStd0, rng)
+		t.pol = mlp.NewGaussianWith(t.obsDim, proto.ActDim(), cfg.Hidden, act, cfg.LogStd0, cfg.gaussianOptions(), rng)
 		t.low, t.high = proto.ActionBounds()
 	}
 	t.val = mlp.NewValue(t.obsDim, cfg.Hidden, act, rng)
@@ -262,14 +262,10 @@ func (t *Trainer) rollout() {
 		t.pol.Act(t.rollPol, t.cur, n, t.rng, false, act, t.logp[k:k+n])
 		envAct := act
 		if t.low != nil {
-			// The environment gets the action clipped to its bounds; the
-			// buffer keeps the raw sample, which is what π scored.
+			// The environment gets the action clipped (or squashed) to its
+			// bounds; the buffer keeps the raw sample, which is what π scored.
 			envAct = t.envAct
-			for i := range n {
-				for j := range aw {
-					envAct[i*aw+j] = min(max(act[i*aw+j], t.low[j]), t.high[j])
-				}
-			}
+			t.pol.(*mlp.Gaussian).EnvActions(envAct, act, n, t.low, t.high)
 		}
 		rw := t.rewards[k : k+n]
 		term, trunc := t.term[k:k+n], t.trunc[k:k+n]
