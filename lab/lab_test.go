@@ -321,3 +321,44 @@ func TestThinCurve(t *testing.T) {
 		}
 	}
 }
+
+// TestCreditSettings: the lab's names reach pg's credit assignments, a
+// bad name is an error naming "credit" that changes nothing, and a session
+// with each credit learns the default world from five seeds.
+func TestCreditSettings(t *testing.T) {
+	for name, want := range map[string]pg.Credit{"": pg.CreditToGo, "togo": pg.CreditToGo, "return": pg.CreditReturn} {
+		s := DefaultSettings()
+		s.Credit = name
+		c, err := s.Config()
+		if err != nil || c.Credit != want {
+			t.Errorf("credit %q: %v, %v; want %v", name, c.Credit, err, want)
+		}
+	}
+	g, err := NewGrid(env.DefaultGrid(), DefaultSettings(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := DefaultSettings()
+	bad.Credit, bad.LR = "whole", 0.7
+	var se *pg.SettingError
+	if err := g.SetSettings(bad); !errors.As(err, &se) || se.Name != "credit" {
+		t.Errorf("SetSettings with credit %q: %v; want a pg.SettingError naming credit", bad.Credit, err)
+	}
+	if g.Settings() != DefaultSettings() {
+		t.Errorf("a refused SetSettings changed the settings to %+v", g.Settings())
+	}
+	for _, credit := range []string{"togo", "return"} {
+		for seed := uint64(1); seed <= 5; seed++ {
+			s := DefaultSettings()
+			s.Credit = credit
+			g, err := NewGrid(env.DefaultGrid(), s, seed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := trainUntil(t, g, 2000); n < 0 {
+				sr, _ := g.Window()
+				t.Errorf("credit %s seed %d: not learned within 2000 rollouts (success %.2f)", credit, seed, sr)
+			}
+		}
+	}
+}

@@ -18,12 +18,26 @@ type Settings struct {
 	Entropy  float64 `json:"entropy"`  // entropy bonus β, ≥ 0
 	Batch    int     `json:"batch"`    // rollouts per update, ≥ 1
 	Gamma    float64 `json:"gamma"`    // discount γ, in (0, 1]
+	// Credit is what each step's log-probability is weighted by: "togo"
+	// (the return from that step on; also "", the default) or "return"
+	// (the whole rollout's return, the same for every step). The field's
+	// rollouts have one step, so there the two are the same rule.
+	Credit string `json:"credit,omitempty"`
+}
+
+// CreditName returns the name of s.Credit, "togo" for "".
+func (s Settings) CreditName() string {
+	if s.Credit == "" {
+		return "togo"
+	}
+	return s.Credit
 }
 
 // DefaultSettings returns the settings the browser starts with, chosen so
 // that the seed's 3×3 world is learned visibly within a few hundred
 // rollouts: α = 0.5, a per-state baseline, no entropy bonus, batches of 4
-// rollouts, γ = 0.9 (so shorter paths to the goal are worth more).
+// rollouts, γ = 0.9 (so shorter paths to the goal are worth more) and
+// return-to-go credit (Credit "", which JSON omits).
 func DefaultSettings() Settings {
 	return Settings{LR: 0.5, Baseline: "state", Entropy: 0, Batch: 4, Gamma: 0.9}
 }
@@ -47,7 +61,11 @@ func (s Settings) Config() (pg.Config, error) {
 	if err != nil {
 		return pg.Config{}, err
 	}
-	c := pg.Config{LR: s.LR, Gamma: s.Gamma, Batch: s.Batch, Baseline: b, Entropy: s.Entropy}
+	cr, err := pg.ParseCredit(s.Credit)
+	if err != nil {
+		return pg.Config{}, err
+	}
+	c := pg.Config{LR: s.LR, Gamma: s.Gamma, Batch: s.Batch, Baseline: b, Entropy: s.Entropy, Credit: cr}
 	return c, c.Validate()
 }
 

@@ -40,6 +40,45 @@ func ParseBaseline(name string) (Baseline, error) {
 	return 0, &SettingError{Name: "baseline", Msg: fmt.Sprintf("unknown baseline %q (want none, mean or state)", name)}
 }
 
+// A Credit selects the weight each step's log-probability gradient gets.
+type Credit int
+
+// The credit assignments.
+const (
+	// CreditToGo weights step t by its discounted return-to-go
+	// G_t = r_{t+1} + γ·G_{t+1}: a move is credited only with what came
+	// after it. It is the zero value and the default.
+	CreditToGo Credit = iota
+	// CreditReturn weights every step of a rollout by the same number, the
+	// rollout's discounted return R = G_0 = r_1 + γ·r_2 + γ²·r_3 + …: the
+	// seed's one-line rule ∇J = 𝔼[∇ log π(a|s) · R].
+	CreditReturn
+)
+
+var creditNames = [...]string{"togo", "return"}
+
+// String returns "togo" or "return".
+func (c Credit) String() string {
+	if c < 0 || int(c) >= len(creditNames) {
+		return fmt.Sprintf("Credit(%d)", int(c))
+	}
+	return creditNames[c]
+}
+
+// ParseCredit returns the credit assignment called name: "togo" (also
+// "", the default) or "return".
+func ParseCredit(name string) (Credit, error) {
+	if name == "" {
+		return CreditToGo, nil
+	}
+	for i, n := range creditNames {
+		if n == name {
+			return Credit(i), nil
+		}
+	}
+	return 0, &SettingError{Name: "credit", Msg: fmt.Sprintf("unknown credit %q (want togo or return)", name)}
+}
+
 // MarshalText encodes the baseline by its name.
 func (b Baseline) MarshalText() ([]byte, error) { return []byte(b.String()), nil }
 
@@ -65,6 +104,7 @@ type Config struct {
 	// estimator's mean unchanged, since Σ_a π(a|s)·∇log π(a|s) = 0, and
 	// shows what a baseline is for; it is 0 in training.
 	Offset float64
+	Credit   Credit   // the weight of each step: return-to-go (default) or the whole return
 }
 
 // MaxBatch is the largest batch a Config may ask for.
@@ -75,7 +115,7 @@ var ErrSetting = errors.New("invalid setting")
 
 // A SettingError reports a setting out of range.
 type SettingError struct {
-	Name string // "lr", "gamma", "batch", "baseline", "entropy" or "offset"
+	Name string // "lr", "gamma", "batch", "baseline", "entropy", "offset" or "credit"
 	Msg  string
 }
 
@@ -102,6 +142,8 @@ func (c Config) Validate() error {
 		return &SettingError{"entropy", fmt.Sprintf("entropy bonus %v must be zero or positive and finite", c.Entropy)}
 	case bad(c.Offset) || math.Abs(c.Offset) > 1e6:
 		return &SettingError{"offset", fmt.Sprintf("return offset %v must be finite and at most 10⁶ in size", c.Offset)}
+	case c.Credit < CreditToGo || c.Credit > CreditReturn:
+		return &SettingError{"credit", fmt.Sprintf("unknown credit %d", int(c.Credit))}
 	}
 	return nil
 }

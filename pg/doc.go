@@ -21,6 +21,12 @@
 // backwards. The return a rollout reports (Episode.Return) is the
 // undiscounted sum of its rewards.
 //
+// Each step t gets a weight W_t, chosen by Config.Credit: the
+// return-to-go W_t = G_t for CreditToGo (the default), or the same
+// number W_t = G_0 = r_1 + γ·r_2 + … for every step of the rollout for
+// CreditReturn (the seed's one-liner, where a move is also credited with
+// the rewards that came before it). Below, G_t stands for W_t.
+//
 // For a batch of B rollouts drawn with the same θ the update is
 //
 //	θ ← θ + α · (1/B) · Σ_rollouts Σ_t [ ∇θ log π(a_t|s_t) · (G_t − b(s_t)) + β · ∇θ H(π(·|s_t)) ]
@@ -36,11 +42,11 @@
 // terms are added when it ends, with the γ, baseline and β in effect then;
 // α is the one in effect at the update. The browser's
 // defaults (lab.DefaultSettings) are α = 0.5, γ = 0.9, B = 4,
-// BaselineState and β = 0.
+// BaselineState, β = 0 and CreditToGo.
 //
 // The baseline b is 0 for BaselineNone. For BaselineMean it is one number,
 // for BaselineState one number per state; both are exponential running
-// means of the returns-to-go G_t with rate κ = BaselineRate, start at 0,
+// means of the weights G_t (W_t above) with rate κ = BaselineRate, start at 0,
 // and are held fixed during a batch. After the batch's update, they move
 // through the batch's steps, rollout by rollout, t ascending:
 // m ← m + κ·(G_t − m) and b[s_t] ← b[s_t] + κ·(G_t − b[s_t]). Both are

@@ -217,6 +217,12 @@ func (t *GridTrainer) sample() (n, s int, out env.Outcome, total float64) {
 func (t *GridTrainer) accumulate(n int) {
 	states, actions, ret := t.bufS[:n], t.bufA[:n], t.ret[:n]
 	ReturnsToGo(ret, t.bufR[:n], t.cfg.Gamma)
+	if t.cfg.Credit == CreditReturn && n > 0 {
+		// Every step gets the rollout's return G_0.
+		for i := 1; i < n; i++ {
+			ret[i] = ret[0]
+		}
+	}
 	if c := t.cfg.Offset; c != 0 {
 		for i := range ret {
 			ret[i] += c
