@@ -1,6 +1,9 @@
 package lab
 
 import (
+	"fmt"
+	"math"
+
 	"github.com/pgrad/pgrad/env"
 	"github.com/pgrad/pgrad/internal/fmath"
 	"github.com/pgrad/pgrad/internal/seeded"
@@ -171,4 +174,37 @@ func (f *Field) SnapshotInto(dst *FieldSnapshot, k, curve int) {
 	dst.Rollouts, dst.Updates = f.tr.Rollouts(), f.tr.Updates()
 	dst.SuccessRate, dst.MeanReturn = f.hist.window()
 	dst.Settings = f.set
+}
+
+// FieldLRLimit is the largest learning rate at which the default field is
+// learned on every seed tried: at α = 0.1, 3,000 samples reached a success
+// rate of 0.84 to 1.00 on seeds 1–6; at 0.15 seed 1 fell to 0.19, and at
+// 0.3 μ left the plane on seed 1 (`pgrad train field -lr … -seed …`).
+const FieldLRLimit = 0.1
+
+// A FieldWarning says that the field's learning rate is too large for it:
+// the updates overshoot the target and can throw μ off the plane, where no
+// sample earns a reward and nothing more is learned.
+type FieldWarning struct {
+	LR       float64    // the learning rate α in effect
+	OffPlane bool       // μ is outside [−Extent, Extent]²
+	Mu       [2]float64 // where μ is
+}
+
+// String says what went wrong, naming the learning rate.
+func (w FieldWarning) String() string {
+	if w.OffPlane {
+		return fmt.Sprintf("μ has left the plane (it is at %.3g, %.3g), so no sample earns a reward and nothing is learned: the learning rate α = %g is too large for the field (it learns reliably up to %g)",
+			w.Mu[0], w.Mu[1], w.LR, FieldLRLimit)
+	}
+	return fmt.Sprintf("the learning rate α = %g is above %g: the updates overshoot the target, the success rate drops and μ can leave the plane", w.LR, FieldLRLimit)
+}
+
+// Warning returns the session's FieldWarning and true when its learning
+// rate is above FieldLRLimit or μ is off the plane.
+func (f *Field) Warning() (FieldWarning, bool) {
+	e := f.field.Extent()
+	mu := f.pol.Mu
+	w := FieldWarning{LR: f.set.LR, Mu: mu, OffPlane: math.Abs(mu[0]) > e || math.Abs(mu[1]) > e}
+	return w, w.OffPlane || w.LR > FieldLRLimit
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/pgrad/pgrad/env"
@@ -360,5 +361,40 @@ func TestCreditSettings(t *testing.T) {
 				t.Errorf("credit %s seed %d: not learned within 2000 rollouts (success %.2f)", credit, seed, sr)
 			}
 		}
+	}
+}
+
+// TestFieldWarning: the default field has no warning; α = 10 throws μ off
+// the plane within 500 samples and the warning names the learning rate;
+// α = 0.3 warns before anything has happened.
+func TestFieldWarning(t *testing.T) {
+	f, err := NewField(env.DefaultField(), DefaultFieldSettings(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Step(3000); err != nil {
+		t.Fatal(err)
+	}
+	if w, ok := f.Warning(); ok {
+		t.Errorf("default settings after 3000 samples: warning %q", w)
+	}
+	s := DefaultFieldSettings()
+	s.LR = 10
+	f, _ = NewField(env.DefaultField(), s, 1)
+	if err := f.Step(500); err != nil {
+		t.Fatal(err)
+	}
+	w, ok := f.Warning()
+	mu := f.Snapshot(0).Mu
+	if !ok || !w.OffPlane || w.LR != 10 || math.Max(math.Abs(mu[0]), math.Abs(mu[1])) <= 1 {
+		t.Fatalf("α = 10 after 500 samples: warning %+v, %v, μ %v; want μ off the plane", w, ok, mu)
+	}
+	if msg := w.String(); !strings.Contains(msg, "learning rate α = 10") || !strings.Contains(msg, "left the plane") {
+		t.Errorf("warning %q does not name the learning rate and the plane", msg)
+	}
+	s.LR = 0.3
+	f, _ = NewField(env.DefaultField(), s, 1)
+	if w, ok := f.Warning(); !ok || w.OffPlane || !strings.Contains(w.String(), "α = 0.3 is above 0.1") {
+		t.Errorf("α = 0.3 before training: %q, %v", w, ok)
 	}
 }

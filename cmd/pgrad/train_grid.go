@@ -14,6 +14,7 @@ import (
 	"github.com/pgrad/pgrad/internal/cells"
 	"github.com/pgrad/pgrad/internal/progress"
 	"github.com/pgrad/pgrad/lab"
+	"github.com/pgrad/pgrad/pg"
 )
 
 func init() {
@@ -43,6 +44,15 @@ func settingsFlags(fs *flag.FlagSet, def lab.Settings) *lab.Settings {
 	fs.StringVar(&s.Baseline, "baseline", def.Baseline, "subtracted from the return: none, mean (running mean) or state (per-state running mean)")
 	fs.Float64Var(&s.Entropy, "entropy", def.Entropy, "entropy bonus β (≥ 0)")
 	return &s
+}
+
+// settingFlagErr names the flag of a pg.SettingError: "-gamma: pg: …".
+func settingFlagErr(err error) error {
+	var se *pg.SettingError
+	if errors.As(err, &se) {
+		return fmt.Errorf("-%s: %w", se.Name, err)
+	}
+	return err
 }
 
 // tabOutput holds the output flags shared by both worlds.
@@ -134,10 +144,14 @@ func runTrainGrid(args []string, stdout, stderr io.Writer) int {
 	maxSteps := fs.Int("max-steps", 0, "step cap per rollout (0: 4 × cells)")
 	stepReward := fs.Float64("step-reward", 0, "reward of every other step (e.g. -0.01)")
 	set := settingsFlags(fs, lab.DefaultSettings())
+	credit := fs.String("credit", "togo", "weight of each move's log-probability: togo (the discounted return from that move on) or return (the rollout's whole discounted return, the same for every move)")
 	var out tabOutput
 	out.register(fs, 2000)
 	if status, ok := parseFlags(fs, args, stdout, stderr); !ok {
 		return status
+	}
+	if *credit != "togo" {
+		set.Credit = *credit // "" stands for togo in lab.Settings
 	}
 	if err := out.check(); err != nil {
 		return usageErr(stderr, fs.Name(), err)
@@ -159,7 +173,7 @@ func runTrainGrid(args []string, stdout, stderr io.Writer) int {
 	}
 	g, err := lab.NewGrid(cfg, *set, out.seed)
 	if err != nil {
-		return usageErr(stderr, fs.Name(), err)
+		return usageErr(stderr, fs.Name(), settingFlagErr(err))
 	}
 	return out.run(fs.Name(), stdout, stderr, g.Step, func() string {
 		sr, mr := g.Window()
@@ -249,7 +263,7 @@ func tabPrintGridTable(w io.Writer, r tabGridJSON, s *lab.GridSnapshot) {
 		r.Size, r.Size, r.Start[0], r.Start[1], r.Goal[0], r.Goal[1], cellsOrNone(s.Pits), cellsOrNone(s.Walls))
 	fmt.Fprintf(w, "seed           %d\n", r.Seed)
 	fmt.Fprintf(w, "rollouts       %d (%d updates%s)\n", r.Rollouts, r.Updates, interruptedNote(r.Interrupted))
-	fmt.Fprintf(w, "settings       lr %g  batch %d  gamma %g  baseline %s  entropy %g\n", set.LR, set.Batch, set.Gamma, set.Baseline, set.Entropy)
+	fmt.Fprintf(w, "settings       lr %g  batch %d  gamma %g  baseline %s  entropy %g  credit %s\n", set.LR, set.Batch, set.Gamma, set.Baseline, set.Entropy, set.CreditName())
 	fmt.Fprintf(w, "success rate   %.2f (last %d rollouts)\n", r.SuccessRate, min(r.Rollouts, lab.Window))
 	fmt.Fprintf(w, "mean return    %.3f (last %d rollouts)\n", r.MeanReturn, min(r.Rollouts, lab.Window))
 	path := make([]string, len(r.GreedyPath))
@@ -478,8 +492,13 @@ func runTrainField(args []string, stdout, stderr io.Writer) int {
 	}
 	f, err := lab.NewField(cfg, *set, out.seed)
 	if err != nil {
-		return usageErr(stderr, fs.Name(), err)
+		return usageErr(stderr, fs.Name(), settingFlagErr(err))
 	}
+	defer func() {
+		if w, ok := f.Warning(); ok {
+			fmt.Fprintf(stderr, "%s: warning (-lr): %s\n", fs.Name(), w)
+		}
+	}()
 	return out.run(fs.Name(), stdout, stderr, f.Step, func() string {
 		s := f.Snapshot(0)
 		return fmt.Sprintf("μ %.2f,%.2f  σ %.3f", s.Mu[0], s.Mu[1], math.Sqrt(s.Sigma[0]*s.Sigma[1]))

@@ -10,13 +10,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pgrad/pgrad/env"
 	"github.com/pgrad/pgrad/internal/golden"
+	"github.com/pgrad/pgrad/lab"
 )
 
 // gridCLI runs pgrad with args and returns the status and both streams.
 func TestTrainGridHelpListsEveryFlag(t *testing.T) {
 	for env, flags := range map[string][]string{
-		"gridworld": {"size", "start", "goal", "pits", "walls", "seed", "rollouts", "batch", "lr", "gamma", "baseline", "entropy", "json", "csv", "max-steps", "step-reward"},
+		"gridworld": {"size", "start", "goal", "pits", "walls", "seed", "rollouts", "batch", "lr", "gamma", "baseline", "entropy", "credit", "json", "csv", "max-steps", "step-reward"},
 		"field":     {"target", "width", "distractor", "distractor-width", "seed", "rollouts", "batch", "lr", "gamma", "baseline", "entropy", "json", "csv"},
 	} {
 		status, out, errOut := runCLI("train", env, "-h")
@@ -63,7 +65,9 @@ func TestTrainGridBadInput(t *testing.T) {
 		{[]string{"train", "gridworld", "-lr", "Inf"}, "learning rate +Inf"},
 		{[]string{"train", "gridworld", "-batch", "-3"}, "batch -3"},
 		{[]string{"train", "gridworld", "-batch", "0"}, "batch 0"},
-		{[]string{"train", "gridworld", "-gamma", "1.5"}, "discount 1.5"},
+		{[]string{"train", "gridworld", "-gamma", "1.5"}, "-gamma: pg: discount 1.5"},
+		{[]string{"train", "gridworld", "-gamma", "0"}, "-gamma: pg: discount 0 must be in (0, 1]"},
+		{[]string{"train", "gridworld", "-credit", "whole"}, `-credit: pg: unknown credit "whole" (want togo or return)`},
 		{[]string{"train", "gridworld", "-entropy", "-1"}, "entropy bonus -1"},
 		{[]string{"train", "gridworld", "-baseline", "median"}, `unknown baseline "median"`},
 		{[]string{"train", "gridworld", "-pits", "1;2"}, `cells: "1": a cell is row,col`},
@@ -284,5 +288,65 @@ func TestTrainFieldDistractor(t *testing.T) {
 		if status != 2 || out != "" || strings.Count(errOut, "\n") != 1 {
 			t.Errorf("%q: status %d, stdout %q, stderr %q; want exit 2 and one line", args, status, out, errOut)
 		}
+	}
+}
+
+// -gamma and -credit reach the session: the CLI's π at the start equals a
+// lab session's with the same settings, bit for bit, and the two credits
+// give different runs.
+func TestTrainGridCreditAndGamma(t *testing.T) {
+	pis := map[string]float64{}
+	for _, credit := range []string{"togo", "return"} {
+		status, out, errOut := runCLI("train", "gridworld", "-gamma", "0.7", "-credit", credit, "-rollouts", "300", "-seed", "3", "-json")
+		if status != 0 || errOut != "" {
+			t.Fatalf("%s: status %d, stderr %q", credit, status, errOut)
+		}
+		var r struct {
+			Settings lab.Settings       `json:"settings"`
+			PiStart  map[string]float64 `json:"pi_start"`
+		}
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatal(err)
+		}
+		want := lab.DefaultSettings()
+		want.Gamma = 0.7
+		if credit == "return" {
+			want.Credit = "return"
+		}
+		if r.Settings != want {
+			t.Errorf("%s: settings %+v, want %+v", credit, r.Settings, want)
+		}
+		g, err := lab.NewGrid(env.DefaultGrid(), want, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g.Step(300)
+		if p := g.Snapshot(0).Probs[6][env.Up]; p != r.PiStart["up"] {
+			t.Errorf("%s: π(up|start) %v from the CLI, %v from lab", credit, r.PiStart["up"], p)
+		}
+		pis[credit] = r.PiStart["up"]
+	}
+	if pis["togo"] == pis["return"] {
+		t.Errorf("-credit togo and return gave the same π(up|start) %v", pis["togo"])
+	}
+	status, out, _ := runCLI("train", "gridworld", "-credit", "return", "-rollouts", "10")
+	if status != 0 || !strings.Contains(out, "credit return") {
+		t.Errorf("the table does not show the credit: %q", out)
+	}
+}
+
+// Issue 7 §4.1: a large field learning rate throws μ off the plane; the
+// CLI says so on stderr, naming the learning rate, and still exits 0 with
+// its summary; the default rate prints no warning.
+func TestTrainFieldWarnsOfALargeLearningRate(t *testing.T) {
+	status, out, errOut := runCLI("train", "field", "-lr", "10", "-rollouts", "500")
+	if status != 0 || !strings.Contains(out, "μ ") {
+		t.Fatalf("status %d, stdout %q", status, out)
+	}
+	if !strings.Contains(errOut, "warning (-lr): μ has left the plane") || !strings.Contains(errOut, "learning rate α = 10 is too large") {
+		t.Errorf("stderr %q: want the warning naming the learning rate", errOut)
+	}
+	if status, _, errOut := runCLI("train", "field", "-rollouts", "500"); status != 0 || errOut != "" {
+		t.Errorf("default field: status %d, stderr %q; want no warning", status, errOut)
 	}
 }

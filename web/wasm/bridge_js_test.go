@@ -9,6 +9,9 @@ import (
 	"strings"
 	"syscall/js"
 	"testing"
+
+	"github.com/pgrad/pgrad/env"
+	"github.com/pgrad/pgrad/lab"
 )
 
 // jsDriver runs the script through the JS functions of pgradCore, exactly
@@ -142,6 +145,8 @@ func TestJSBadInput(t *testing.T) {
 		{"setSettings", []any{map[string]any{"baseline": "median"}}},
 		{"setSettings", []any{map[string]any{"batch": 0}}},
 		{"setSettings", []any{map[string]any{"gamma": 1.5}}},
+		{"setSettings", []any{map[string]any{"credit": "whole"}}},
+		{"setSettings", []any{map[string]any{"credit": 1}}},
 		{"setSettings", []any{"lr=1"}},
 		{"setSettings", []any{map[string]any{"foo": 1}}},
 		{"setSettings", []any{map[string]any{"lr": 0.1, "learningRate": 1}}}, // a valid key does not carry an unknown one
@@ -182,10 +187,35 @@ func TestJSBadInput(t *testing.T) {
 		before js.Value
 	}{{"settings", settings}, {"fieldSettings", fieldSettings}} {
 		after := d.call(m.name)
-		for _, k := range []string{"lr", "baseline", "batch", "gamma", "entropy", "seed"} {
+		for _, k := range []string{"lr", "baseline", "batch", "gamma", "entropy", "credit", "seed"} {
 			if !after.Get(k).Equal(m.before.Get(k)) {
 				t.Errorf("%s.%s changed from %v to %v", m.name, k, m.before.Get(k), after.Get(k))
 			}
 		}
 	}
+}
+
+// TestJSCreditAndGamma: setSettings takes credit and gamma, settings()
+// reports them (credit "togo" by default), and the grid then runs as a lab
+// session with those settings does, bit for bit.
+func TestJSCreditAndGamma(t *testing.T) {
+	b := newTestBridge(t)
+	d := jsDriver{t, b.object()}
+	if c := d.call("settings").Get("credit").String(); c != "togo" {
+		t.Errorf("default credit %q, want togo", c)
+	}
+	d.call("setSettings", map[string]any{"credit": "return", "gamma": 0.6})
+	s := d.call("settings")
+	if s.Get("credit").String() != "return" || s.Get("gamma").Float() != 0.6 {
+		t.Errorf("settings after setSettings: credit %v, gamma %v", s.Get("credit"), s.Get("gamma"))
+	}
+	got := d.step(400)
+	want := lab.DefaultSettings()
+	want.Credit, want.Gamma = "return", 0.6
+	g, err := lab.NewGrid(env.DefaultGrid(), want, defaultSeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Step(400)
+	checkGrid(t, decodeGrid(t, got), g.Snapshot(recentTraj))
 }

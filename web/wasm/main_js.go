@@ -200,12 +200,12 @@ func setSettings(args []js.Value, method string, cur settings, apply func(settin
 func settingsObject(s settings, seed uint64) map[string]any {
 	return map[string]any{
 		"lr": s.LR, "baseline": s.Baseline, "entropy": s.Entropy,
-		"batch": s.Batch, "gamma": s.Gamma, "seed": float64(seed),
+		"batch": s.Batch, "gamma": s.Gamma, "credit": s.CreditName(), "seed": float64(seed),
 	}
 }
 
 // settingKeys are the keys setSettings and setFieldSettings take.
-var settingKeys = []string{"lr", "baseline", "entropy", "batch", "gamma"}
+var settingKeys = []string{"lr", "baseline", "entropy", "batch", "gamma", "credit"}
 
 // settingsFrom overlays the keys present in o on cur. A key it does not
 // know is an error, not ignored: {learningRate: 1} would otherwise change
@@ -258,6 +258,12 @@ func settingsFrom(o js.Value, method string, cur settings) (settings, error) {
 			return cur, errorf(`%s: baseline must be "none", "mean" or "state"`, method)
 		}
 		s.Baseline = v.String()
+	}
+	if v := o.Get("credit"); !v.IsUndefined() {
+		if v.Type() != js.TypeString {
+			return cur, errorf(`%s: credit must be "togo" or "return"`, method)
+		}
+		s.Credit = v.String()
 	}
 	return s, nil
 }
