@@ -104,7 +104,7 @@ type Config struct {
 	// estimator's mean unchanged, since Σ_a π(a|s)·∇log π(a|s) = 0, and
 	// shows what a baseline is for; it is 0 in training.
 	Offset float64
-	Credit   Credit   // the weight of each step: return-to-go (default) or the whole return
+	Credit Credit // the weight of each step: return-to-go (default) or the whole return
 }
 
 // MaxBatch is the largest batch a Config may ask for.
