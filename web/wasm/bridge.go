@@ -33,6 +33,8 @@ type bridge struct {
 	fieldSnap lab.FieldSnapshot
 	gridBuf   []float64
 	fieldBuf  []float64
+	nudge     *lab.Nudge // the nudge view's session (nudge.go)
+	nudgeBuf  []float64
 }
 
 // newBridge starts the default sessions from seed.
@@ -62,6 +64,7 @@ func (b *bridge) restart(seed uint64) error {
 		return err
 	}
 	b.seed, b.grid, b.field = seed, g, f
+	b.nudge = lab.NewNudge(seed)
 	ext := f.Config().Extent
 	b.view.lo, b.view.hi = -ext, ext
 	b.view.fill(f.Reward)

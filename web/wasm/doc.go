@@ -31,6 +31,12 @@
 //	reset()                 uniform policy, Gaussian back to its start, histories cleared
 //	restart(seed)           new sessions from seed (a whole number), keeping
 //	                        settings, goal, pit and target
+//	nudge(fromLab)          one rollout of the nudge session (lab.Nudge) on the
+//	                        grid's world with the grid's settings and a batch
+//	                        of one; fromLab (default false) first copies the
+//	                        grid's policy and baselines (it does so by itself
+//	                        at the first call). The nudge frame; the grid is
+//	                        not changed (nudge.go, nudge_js.go)
 //
 // # Frame layout
 //
@@ -75,4 +81,23 @@
 // M rollout counts at which the target moved; and the reward landscape as
 // R·R values, row 0 at the highest y, column 0 at the lowest x, each taken
 // at the centre of its pixel.
+//
+// A nudge frame (one rollout and the update it caused) has a header of 20
+// slots:
+//
+//	[0]  3 (nudge frame)         [10] learning rate α
+//	[1]  grid size N             [11] discount γ
+//	[2]  steps T                 [12] baseline (0 none, 1 mean, 2 per state)
+//	[3]  start cell              [13] entropy bonus β
+//	[4]  goal cell               [14] the nudge's rollouts so far
+//	[5]  pits P                  [15] the length of this frame in slots
+//	[6]  walls W                 [16]–[19] zero
+//	[7]  outcome (1 goal, 2 pit, 3 capped)
+//	[8]  return (undiscounted)
+//	[9]  the cell the last move led to
+//
+// then π before the update as N·N·4 values, π after it as N·N·4 values, P
+// pit cells, W wall cells, and T steps of 7 values each: cell s_t, action
+// a_t, π(a_t|s_t) before the update, reward r_{t+1}, G_t, b(s_t) and
+// G_t − b(s_t).
 package main
