@@ -12,7 +12,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pgrad/pgrad/internal/ckpt"
 	"github.com/pgrad/pgrad/internal/progress"
+	"github.com/pgrad/pgrad/internal/rundir"
 	"github.com/pgrad/pgrad/pg/deep"
 )
 
@@ -69,17 +71,19 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	if *episodes <= 0 || *episodes > maxEvalEpisodes {
 		return fail("-episodes %d is out of range (1 to %d)", *episodes, maxEvalEpisodes)
 	}
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		path = filepath.Join(path, checkpointFile)
-	}
-	a, err := deep.Load(path)
+	a, summary, sumPath, err := loadForEval(path, stderr)
 	if err != nil {
 		return fail("%s", strings.TrimPrefix(err.Error(), "deep: "))
 	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		path = filepath.Join(path, checkpointFile)
+	}
 	seedGiven := false
 	fs.Visit(func(f *flag.Flag) { seedGiven = seedGiven || f.Name == "seed" })
-	if !seedGiven {
-		if s, ok := trainedEvalSeed(filepath.Join(filepath.Dir(path), summaryFile)); ok {
+	if !seedGiven && summary != nil {
+		if s, err := trainedEvalSeed(summary); err != nil {
+			fmt.Fprintf(stderr, "pgrad eval: warning: %s: %v; using seed %d\n", sumPath, err, *seed)
+		} else {
 			*seed = s
 		}
 	}
@@ -132,18 +136,61 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	return status
 }
 
-// trainedEvalSeed returns the eval_seed of the training summary at path,
-// if there is one that says.
-func trainedEvalSeed(path string) (uint64, bool) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return 0, false
+// loadForEval reads the agent at path, a run directory or a checkpoint
+// file, through internal/rundir: a directory must be a complete run (its
+// summary naming the checkpoint's bytes); a file is read alone, with the
+// summary beside it only if that summary names exactly its bytes. A
+// summary that cannot be used is warned about on stderr, naming the file.
+// summary is nil when there is none to use.
+func loadForEval(path string, stderr io.Writer) (a *deep.Agent, summary []byte, sumPath string, err error) {
+	warn := func(err error) {
+		fmt.Fprintf(stderr, "pgrad eval: warning: %v; its eval_seed is not used\n", err)
 	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		ck := filepath.Join(path, checkpointFile)
+		r, err := rundir.Open(path)
+		if errors.Is(err, rundir.ErrCorruptSummary) {
+			warn(err)
+			a, err := deep.Load(ck)
+			return a, nil, "", err
+		}
+		if err != nil {
+			return nil, nil, "", err
+		}
+		b, err := r.ReadFile(checkpointFile)
+		if err != nil {
+			return nil, nil, "", err
+		}
+		a, err := deep.Decode(ck, b)
+		return a, r.Summary, filepath.Join(path, summaryFile), err
+	}
+	b, err := ckpt.ReadFile(path)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if a, err = deep.Decode(path, b); err != nil {
+		return nil, nil, "", err
+	}
+	s, ok, err := rundir.SummaryFor(path, b)
+	if err != nil {
+		warn(err)
+	}
+	if !ok {
+		return a, nil, "", nil
+	}
+	return a, s, filepath.Join(filepath.Dir(path), summaryFile), nil
+}
+
+// trainedEvalSeed returns the eval_seed of a training summary.
+func trainedEvalSeed(b []byte) (uint64, error) {
 	var s struct {
 		EvalSeed *uint64 `json:"eval_seed"`
 	}
-	if json.Unmarshal(b, &s) != nil || s.EvalSeed == nil {
-		return 0, false
+	if err := json.Unmarshal(b, &s); err != nil {
+		return 0, fmt.Errorf("eval_seed: %s", rundir.Quote(err.Error()))
 	}
-	return *s.EvalSeed, true
+	if s.EvalSeed == nil {
+		return 0, errors.New("no eval_seed")
+	}
+	return *s.EvalSeed, nil
 }

@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 )
 
 // A command is one subcommand, or one environment of "pgrad train" or
@@ -177,8 +178,25 @@ var interruptContext = func() (context.Context, context.CancelFunc) {
 
 // usageErr prints err as one line for bad input to prog and returns 2.
 func usageErr(stderr io.Writer, prog string, err error) int {
-	fmt.Fprintf(stderr, "%s: %s\n", prog, strings.ReplaceAll(err.Error(), "\n", " "))
+	fmt.Fprintf(stderr, "%s: %s\n", prog, errorLine(err.Error()))
 	return 2
+}
+
+// maxErrorLine bounds an error line: text from a file (a 50 MB env name in
+// a checkpoint's configuration) is cut, with the number of bytes left out.
+const maxErrorLine = 400
+
+// errorLine makes msg one line of at most about maxErrorLine bytes.
+func errorLine(msg string) string {
+	msg = strings.ReplaceAll(msg, "\n", " ")
+	if len(msg) <= maxErrorLine {
+		return msg
+	}
+	cut := maxErrorLine
+	for cut > 0 && !utf8.RuneStart(msg[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d bytes cut)", msg[:cut], len(msg)-cut)
 }
 
 // printJSON prints v as one JSON object on one line of stdout.

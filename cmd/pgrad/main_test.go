@@ -2,18 +2,36 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/pgrad/pgrad/internal/rundir"
 )
 
 // TestMain lets the tests run this test binary as the pgrad binary: with
 // PGRAD_AS_MAIN=1 it is main, real os.Exit and streams included.
+//
+// With PGRAD_CRASH_AT=n as well, the n-th point where internal/rundir can
+// be interrupted ends the process (exit 3, the point on stdout), as a
+// kill -9 there would.
 func TestMain(m *testing.M) {
 	if os.Getenv("PGRAD_AS_MAIN") == "1" {
+		if at := os.Getenv("PGRAD_CRASH_AT"); at != "" {
+			n, _ := strconv.Atoi(at)
+			count := 0
+			rundir.SetCrashHook(func(point string) {
+				if count++; count == n {
+					fmt.Println("crash at " + point)
+					os.Exit(3)
+				}
+			})
+		}
 		main()
 	}
 	os.Exit(m.Run())

@@ -1,14 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/pgrad/pgrad/internal/plot"
 	"github.com/pgrad/pgrad/internal/progress"
+	"github.com/pgrad/pgrad/internal/rundir"
 	"github.com/pgrad/pgrad/pg/deep"
 )
 
@@ -40,12 +40,12 @@ func init() {
 	}
 }
 
-// File names inside -out.
+// File names inside -out (internal/rundir writes and reads them).
 const (
-	checkpointFile = "agent.ckpt"
-	metricsFile    = "metrics.csv"
-	curveFile      = "curve.svg"
-	summaryFile    = "summary.json"
+	checkpointFile = rundir.Checkpoint
+	metricsFile    = rundir.Metrics
+	curveFile      = rundir.Curve
+	summaryFile    = rundir.Summary
 )
 
 // controlSummary is what "pgrad train <env> -json" prints.
@@ -68,6 +68,9 @@ type controlSummary struct {
 	Interrupted     bool        `json:"interrupted,omitempty"`
 	Out             string      `json:"out,omitempty"`
 	Config          deep.Config `json:"config"`
+	// Files names the size and SHA-256 of every file of -out; summary.json
+	// is written last, so a reader can tell a complete run from a torn one.
+	Files rundir.Files `json:"files,omitempty"`
 }
 
 // scanChoice returns the value of -name or --name (either "-name v" or
@@ -148,7 +151,8 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&cfg.RewardScale, "reward-scale", cfg.RewardScale, "multiply rewards by this before learning (returns are reported unscaled)")
 	fs.BoolVar(&cfg.NoTruncationBootstrap, "no-trunc-bootstrap", cfg.NoTruncationBootstrap, "treat time-limit truncation as termination instead of bootstrapping from V(final observation)")
 	stopAt := fs.Float64("stop-at", math.Inf(1), "end training once the mean return of the last 20 finished episodes reaches this")
-	out := fs.String("out", "", "directory for metrics.csv, agent.ckpt, curve.svg and summary.json")
+	out := fs.String("out", "", "directory for metrics.csv, agent.ckpt, curve.svg and summary.json (written atomically, summary last); it must not hold another run")
+	force := fs.Bool("force", false, "let -out replace a run the directory already holds")
 	evalEps := fs.Int("eval", 100, "deterministic evaluation episodes after training (0: none)")
 	jsonOut := fs.Bool("json", false, "print the summary as one JSON object")
 	quiet := fs.Bool("quiet", false, "no progress bar")
@@ -175,12 +179,23 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	if err := cfg.Validate(); err != nil {
 		return fail("%s", configFlagError(err))
 	}
+	var rw *rundir.Writer
 	if *out != "" {
-		// A directory that cannot be made is a failure of the run, not bad input.
-		if err := os.MkdirAll(*out, 0o755); err != nil {
+		// Every output path is checked now, not after the training. A
+		// directory holding another run is bad input; one that cannot be
+		// made or written is a failure of the run.
+		w, err := rundir.Begin(*out, rundir.Options{Force: *force})
+		if errors.Is(err, rundir.ErrHoldsRun) {
+			return fail("-out: %v", err)
+		}
+		if err != nil {
 			fmt.Fprintf(stderr, "%s: -out: %v\n", prog, err)
 			return 1
 		}
+		for _, n := range w.Cleaned {
+			fmt.Fprintf(stderr, "%s: removed %s, left by an interrupted run\n", prog, filepath.Join(*out, n))
+		}
+		rw = w
 	}
 
 	tr, err := deep.New(cfg, *seed)
@@ -189,14 +204,11 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	}
 	sum := controlSummary{Env: env, Algo: algo, Preset: preset, Portable: *portable, Seed: *seed, EvalSeed: evalSeed(*seed), Out: *out, Stopped: "completed", Config: cfg}
 	var metrics *csv.Writer
+	var metricsBuf bytes.Buffer
 	if *out != "" {
-		f, err := os.Create(filepath.Join(*out, metricsFile))
-		if err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", prog, err)
-			return 1
-		}
-		defer f.Close()
-		metrics = csv.NewWriter(f)
+		// Kept in memory and written with the other files at the end, so
+		// that a crash leaves the previous run's metrics.csv whole.
+		metrics = csv.NewWriter(&metricsBuf)
 		metrics.Write([]string{"step", "episodes", "mean_return", "policy_loss", "value_loss", "entropy", "approx_kl", "clip_fraction", "explained_variance", "steps_per_second"})
 	}
 	var curveX, curveY []float64
@@ -306,7 +318,7 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if *out != "" {
-		if err := writeOutputs(*out, tr.Agent(), metrics, curveX, curveY, env, algo, sum); err != nil {
+		if err := writeOutputs(rw, tr.Agent(), metrics, &metricsBuf, curveX, curveY, env, algo, sum); err != nil {
 			fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 			return 1
 		}
@@ -321,16 +333,14 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	return status
 }
 
-func writeOutputs(dir string, a *deep.Agent, metrics *csv.Writer, x, y []float64, env, algo string, sum controlSummary) error {
+// writeOutputs writes the run directory through w: the data files, each
+// atomically, then summary.json naming their checksums.
+func writeOutputs(w *rundir.Writer, a *deep.Agent, metrics *csv.Writer, metricsBuf *bytes.Buffer, x, y []float64, env, algo string, sum controlSummary) error {
 	metrics.Flush()
 	if err := metrics.Error(); err != nil {
 		return err
 	}
-	if err := a.Save(filepath.Join(dir, checkpointFile)); err != nil {
-		return err
-	}
-	f, err := os.Create(filepath.Join(dir, curveFile))
-	if err != nil {
+	if err := w.Put(metricsFile, metricsBuf.Bytes()); err != nil {
 		return err
 	}
 	chart := plot.Chart{
@@ -341,18 +351,22 @@ func writeOutputs(dir string, a *deep.Agent, metrics *csv.Writer, x, y []float64
 	if sum.EvalMean != nil && len(x) > 0 {
 		chart.Series = append(chart.Series, plot.Series{Name: fmt.Sprintf("evaluation (%d episodes)", sum.EvalEpisodes), X: []float64{x[len(x)-1]}, Y: []float64{*sum.EvalMean}})
 	}
-	if err := plot.WriteSVG(f, chart); err != nil {
-		f.Close()
+	var svg bytes.Buffer
+	if err := plot.WriteSVG(&svg, chart); err != nil {
 		return err
 	}
-	if err := f.Close(); err != nil {
+	if err := w.Put(curveFile, svg.Bytes()); err != nil {
 		return err
 	}
-	b, err := json.MarshalIndent(sum, "", "  ")
+	ck, err := a.Encode()
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, summaryFile), append(b, '\n'), 0o644)
+	if err := w.Put(checkpointFile, ck); err != nil {
+		return err
+	}
+	sum.Files = w.Files()
+	return w.Finish(sum)
 }
 
 // configFlags maps the names deep.Config.Validate gives the fields to the

@@ -198,9 +198,15 @@ func TestControlTrainOutAndEval(t *testing.T) {
 	ck := filepath.Join(dir, checkpointFile)
 	data, _ := os.ReadFile(ck)
 	os.WriteFile(ck, data[:len(data)-9], 0o644)
-	code, _, errOut = runCLI("eval", dir)
+	code, _, errOut = runCLI("eval", ck)
 	if code != 2 || !strings.Contains(errOut, "truncated") || strings.Count(errOut, "\n") != 1 {
 		t.Errorf("truncated checkpoint: exit %d, %q", code, errOut)
+	}
+	// Read as a run directory, the summary says the file is not the one it
+	// was written with.
+	code, _, errOut = runCLI("eval", dir)
+	if code != 2 || !strings.Contains(errOut, "does not match the summary") || strings.Count(errOut, "\n") != 1 {
+		t.Errorf("truncated checkpoint in its run directory: exit %d, %q", code, errOut)
 	}
 	os.WriteFile(ck, []byte("GIF89a not a checkpoint"), 0o644)
 	code, _, errOut = runCLI("eval", ck)

@@ -17,8 +17,9 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"os"
-	"path/filepath"
+	"io"
+
+	"github.com/pgrad/pgrad/internal/rundir"
 )
 
 // Version is the format version this package writes and reads.
@@ -32,6 +33,18 @@ var (
 	ErrVersion       = errors.New("ckpt: unsupported checkpoint version")
 	ErrTruncated     = errors.New("ckpt: checkpoint is truncated")
 	ErrChecksum      = errors.New("ckpt: checksum mismatch (the file is corrupt)")
+	ErrDuplicate     = errors.New("ckpt: duplicate section")
+	ErrTooMany       = errors.New("ckpt: too many sections")
+	ErrTooLarge      = errors.New("ckpt: checkpoint too large")
+)
+
+// Bounds on what Decode and Load accept, whatever a file declares.
+const (
+	MaxSections   = 256                  // pgrad writes 2 or 3
+	MaxConfig     = 1 << 20              // bytes of the JSON configuration
+	MaxFile       = rundir.MaxCheckpoint // bytes of the whole file
+	headerLen     = len(magic) + 4
+	minSectionLen = 2 + 8 // a section with an empty name and no data
 )
 
 // A Section is one named binary blob, such as a network's parameters.
@@ -62,13 +75,21 @@ func Encode(f *File) ([]byte, error) {
 	b.WriteString(magic)
 	le := binary.LittleEndian
 	b.Write(le.AppendUint32(nil, Version))
-	if uint64(len(f.Config)) > 1<<32-1 {
-		return nil, errors.New("ckpt: configuration too large")
+	if len(f.Config) > MaxConfig {
+		return nil, fmt.Errorf("ckpt: a configuration of %d bytes (at most %d)", len(f.Config), MaxConfig)
 	}
 	b.Write(le.AppendUint32(nil, uint32(len(f.Config))))
 	b.Write(f.Config)
+	if len(f.Sections) > MaxSections {
+		return nil, fmt.Errorf("%w: %d (at most %d)", ErrTooMany, len(f.Sections), MaxSections)
+	}
 	b.Write(le.AppendUint32(nil, uint32(len(f.Sections))))
+	seen := map[string]bool{}
 	for _, s := range f.Sections {
+		if seen[s.Name] {
+			return nil, fmt.Errorf("%w %s", ErrDuplicate, rundir.Quote(s.Name))
+		}
+		seen[s.Name] = true
 		if len(s.Name) > 1<<16-1 {
 			return nil, fmt.Errorf("ckpt: section name of %d bytes", len(s.Name))
 		}
@@ -137,6 +158,9 @@ func parse(b []byte) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
+	if n := le.Uint32(h); n > MaxConfig {
+		return nil, fmt.Errorf("ckpt: a configuration of %d bytes (at most %d)", n, MaxConfig)
+	}
 	cfg, err := take(uint64(le.Uint32(h)))
 	if err != nil {
 		return nil, err
@@ -146,6 +170,13 @@ func parse(b []byte) (*File, error) {
 		return nil, err
 	}
 	count := le.Uint32(h)
+	if count > MaxSections {
+		return nil, fmt.Errorf("%w: %d (at most %d)", ErrTooMany, count, MaxSections)
+	}
+	if uint64(count)*minSectionLen > uint64(len(b)-p) {
+		return nil, ErrTruncated
+	}
+	seen := make(map[string]bool, count)
 	for range count {
 		if h, err = take(2); err != nil {
 			return nil, err
@@ -161,6 +192,10 @@ func parse(b []byte) (*File, error) {
 		if err != nil {
 			return nil, err
 		}
+		if seen[string(name)] {
+			return nil, fmt.Errorf("%w %s", ErrDuplicate, rundir.Quote(string(name)))
+		}
+		seen[string(name)] = true
 		f.Sections = append(f.Sections, Section{Name: string(name), Data: bytes.Clone(d)})
 	}
 	if p != len(b) {
@@ -169,39 +204,26 @@ func parse(b []byte) (*File, error) {
 	return f, nil
 }
 
-// Save writes f to path atomically: to a temporary file in the same
-// directory that is then renamed, so an interrupted save never leaves a
-// half-written checkpoint in place of the last good one.
+// Save writes f to path atomically (rundir.WriteFile: a temporary file in
+// the same directory, synced and renamed, mode rundir.FileMode), so an
+// interrupted save never leaves a half-written checkpoint in place of the
+// last good one.
 func Save(path string, f *File) error {
 	data, err := Encode(f)
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".ckpt-*")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return nil
+	return rundir.WriteFile(path, data)
 }
 
-// Load reads and decodes the checkpoint at path. Decoding errors are
-// prefixed with the path.
+// Load reads and decodes the checkpoint at path, reading no more than it
+// must: it refuses anything but a regular file (a FIFO, a device, a
+// directory) and a file over MaxFile bytes, checks the magic and the
+// version in the first bytes before reading the rest, and reads at most
+// the size the file had when opened. Decoding errors are prefixed with the
+// path.
 func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -210,4 +232,37 @@ func Load(path string) (*File, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return f, nil
+}
+
+// ReadFile returns the bytes of the checkpoint file at path, read as Load
+// reads them, without decoding more than the magic and version.
+func ReadFile(path string) ([]byte, error) {
+	r, err := rundir.OpenRegular(path, MaxFile)
+	if err != nil {
+		if errors.Is(err, rundir.ErrTooLarge) {
+			return nil, fmt.Errorf("%s: %w (%v)", path, ErrTooLarge, errors.Unwrap(err))
+		}
+		return nil, err
+	}
+	defer r.Close()
+	st, err := r.Stat()
+	if err != nil {
+		return nil, err
+	}
+	head := make([]byte, headerLen)
+	n, err := io.ReadFull(r, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	if _, err := Decode(head[:n]); !errors.Is(err, ErrTruncated) {
+		// The magic or the version is wrong: say so without reading on.
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	data := make([]byte, n, max(st.Size(), int64(n)))
+	copy(data, head[:n])
+	rest, err := io.ReadAll(io.LimitReader(r, st.Size()-int64(n)))
+	if err != nil {
+		return nil, err
+	}
+	return append(data, rest...), nil
 }

@@ -33,9 +33,27 @@ const (
 
 // Save writes the agent to path as a checkpoint (atomically).
 func (a *Agent) Save(path string) error {
-	cfg, err := json.Marshal(a.Config)
+	f, err := a.checkpoint()
 	if err != nil {
 		return err
+	}
+	return ckpt.Save(path, f)
+}
+
+// Encode returns the bytes of the checkpoint Save writes, for a writer
+// that stores them itself (internal/rundir's Writer.Put).
+func (a *Agent) Encode() ([]byte, error) {
+	f, err := a.checkpoint()
+	if err != nil {
+		return nil, err
+	}
+	return ckpt.Encode(f)
+}
+
+func (a *Agent) checkpoint() (*ckpt.File, error) {
+	cfg, err := json.Marshal(a.Config)
+	if err != nil {
+		return nil, err
 	}
 	f := &ckpt.File{Config: cfg}
 	var net *nn.MLP
@@ -53,18 +71,18 @@ func (a *Agent) Save(path string) error {
 		}
 		f.Sections = append(f.Sections, ckpt.Section{Name: secLogStd, Data: b})
 	default:
-		return fmt.Errorf("deep: cannot save a policy of type %T", a.Policy)
+		return nil, fmt.Errorf("deep: cannot save a policy of type %T", a.Policy)
 	}
 	pb, err := net.MarshalBinary()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	vb, err := a.Value.Net().MarshalBinary()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	f.Sections = append(f.Sections, ckpt.Section{Name: secPolicy, Data: pb}, ckpt.Section{Name: secValue, Data: vb})
-	return ckpt.Save(path, f)
+	return f, nil
 }
 
 // Load reads an agent from a checkpoint written by Save. A truncated,
@@ -75,6 +93,21 @@ func Load(path string) (*Agent, error) {
 	if err != nil {
 		return nil, err
 	}
+	return fromCheckpoint(path, f)
+}
+
+// Decode is Load for the bytes of a checkpoint already read (and checked)
+// by the caller, such as internal/rundir's Run.ReadFile; path names it in
+// errors.
+func Decode(path string, data []byte) (*Agent, error) {
+	f, err := ckpt.Decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return fromCheckpoint(path, f)
+}
+
+func fromCheckpoint(path string, f *ckpt.File) (*Agent, error) {
 	var cfg Config
 	if err := json.Unmarshal(f.Config, &cfg); err != nil {
 		return nil, fmt.Errorf("deep: %s: bad configuration: %v", path, err)

@@ -1,0 +1,5 @@
+//go:build !unix
+
+package rundir
+
+const openNonblock = 0
