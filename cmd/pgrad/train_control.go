@@ -1,9 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +16,7 @@ import (
 	"github.com/pgrad/pgrad/internal/progress"
 	"github.com/pgrad/pgrad/internal/rundir"
 	"github.com/pgrad/pgrad/pg/deep"
+	"github.com/pgrad/pgrad/pg/deep/record"
 )
 
 func init() {
@@ -107,7 +107,7 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	case "":
 		c, err := deep.Defaults(env, algo)
 		if err != nil {
-			return fail("%v", strings.TrimPrefix(err.Error(), "deep: "))
+			return fail("%s", configFlagError(err))
 		}
 		cfg = c
 	case "cleanrl":
@@ -143,7 +143,7 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&cfg.EntCoef, "ent", cfg.EntCoef, "entropy bonus coefficient")
 	fs.Float64Var(&cfg.VFCoef, "vf", cfg.VFCoef, "value loss coefficient")
 	fs.Float64Var(&cfg.MaxGradNorm, "max-grad-norm", cfg.MaxGradNorm, "global gradient-norm clip (0: off)")
-	hidden := fs.String("hidden", joinInts(cfg.Hidden), "hidden layer widths of both networks, comma-separated")
+	hidden := fs.String("hidden", cfg.Hidden.String(), "hidden layer widths of both networks, comma-separated")
 	fs.StringVar(&cfg.Activation, "activation", cfg.Activation, "hidden activation: tanh or relu")
 	fs.Float64Var(&cfg.LogStd0, "log-std", cfg.LogStd0, "initial log σ of the Gaussian policy (pendulum, mountaincar)")
 	fs.BoolVar(&cfg.StateStd, "state-std", cfg.StateStd, "the Gaussian policy's log σ is an output of its network (depends on the state) instead of one free parameter per action dimension (pendulum, mountaincar)")
@@ -169,7 +169,9 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("-hidden: %v", err)
 	}
-	cfg.Hidden = h
+	if cfg.Hidden, err = deep.MakeLayers(h...); err != nil {
+		return fail("%s", configFlagError(err))
+	}
 	if math.IsNaN(*stopAt) {
 		return fail("-stop-at must be a number, got NaN")
 	}
@@ -202,60 +204,46 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("%v", err)
 	}
+	if b := tr.Budget(); b != cfg.TotalSteps {
+		fmt.Fprintf(stderr, "%s: -steps %d is not a whole number of rollouts of -envs %d × -rollout %d; running %d steps (%d rollouts)\n",
+			prog, cfg.TotalSteps, cfg.Envs, cfg.Steps, b, tr.Iterations())
+	}
 	sum := controlSummary{Env: env, Algo: algo, Preset: preset, Portable: *portable, Seed: *seed, EvalSeed: evalSeed(*seed), Out: *out, Stopped: "completed", Config: cfg}
-	var metrics *csv.Writer
+	var metrics *record.CSV
 	var metricsBuf bytes.Buffer
 	if *out != "" {
 		// Kept in memory and written with the other files at the end, so
 		// that a crash leaves the previous run's metrics.csv whole.
-		metrics = csv.NewWriter(&metricsBuf)
-		metrics.Write([]string{"step", "episodes", "mean_return", "policy_loss", "value_loss", "entropy", "approx_kl", "clip_fraction", "explained_variance", "steps_per_second"})
+		metrics = record.NewCSV(&metricsBuf)
 	}
-	var curveX, curveY []float64
-	var bar *progress.Bar
+	curve := &record.Curve{}
+	var bar *record.Progress
 	if !*quiet {
-		bar = progress.New(stderr, int64(tr.Iterations()*cfg.Envs*cfg.Steps), "steps")
+		bar = record.NewProgress(stderr, tr.Budget())
 	}
 	ctx, stop := interruptContext()
 	defer stop()
 	start := time.Now()
-	// last holds the stats of the last iteration, the diverging one
-	// included: its rollout's steps and episodes were run.
-	var last deep.Stats
-	last.Recent = math.NaN()
-	err = func() error {
-		// Train's loop, with the stats of a diverging iteration kept.
-		defer tr.Close()
-		for it := 0; it < tr.Iterations(); it++ {
-			if *iters > 0 && it == *iters {
-				sum.Stopped = "iters"
-				return nil
-			}
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			s, err := tr.Iterate()
-			last = s
-			if err != nil {
-				return err
-			}
-			el := time.Since(start).Seconds()
-			rate := float64(s.Steps) / el
-			if bar != nil {
-				bar.Set(int64(s.Steps), fmt.Sprintf("R %.1f  ep %d", s.Recent, s.Episodes))
-			}
-			if metrics != nil {
-				metrics.Write([]string{strconv.Itoa(s.Steps), strconv.Itoa(s.Episodes), g(s.Recent), g(s.PolicyLoss), g(s.ValueLoss),
-					g(s.Entropy), g(s.ApproxKL), g(s.ClipFrac), g(s.ExplainedVar), strconv.FormatFloat(rate, 'f', 0, 64)})
-			}
-			curveX, curveY = append(curveX, float64(s.Steps)), append(curveY, s.Recent)
-			if s.Recent >= *stopAt {
-				sum.Stopped = "stop-at"
-				return nil
-			}
+	stopAtRec := deep.RecorderFunc(func(s deep.Stats) error {
+		if *iters > 0 && s.Iteration == *iters {
+			sum.Stopped = "iters"
+			return deep.ErrStop
+		}
+		if s.Recent >= *stopAt {
+			sum.Stopped = "stop-at"
+			return deep.ErrStop
 		}
 		return nil
-	}()
+	})
+	recs := []deep.Recorder{curve}
+	if bar != nil {
+		recs = append(recs, bar)
+	}
+	if metrics != nil {
+		recs = append(recs, metrics)
+	}
+	recs = append(recs, stopAtRec)
+	err = tr.Train(ctx, record.All(recs...))
 	wall := time.Since(start).Seconds()
 	if bar != nil {
 		bar.Finish()
@@ -285,7 +273,7 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	// Milliseconds and whole steps per second: the clock gives no more.
-	sum.Steps, sum.Episodes, sum.WallSeconds = tr.Steps(), last.Episodes, math.Round(wall*1000)/1000
+	sum.Steps, sum.Episodes, sum.WallSeconds = tr.Steps(), tr.Episodes(), math.Round(wall*1000)/1000
 	if wall > 0 {
 		sum.StepsPerSecond = math.Round(float64(sum.Steps) / wall)
 	}
@@ -318,7 +306,7 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if *out != "" {
-		if err := writeOutputs(rw, tr.Agent(), metrics, &metricsBuf, curveX, curveY, env, algo, sum); err != nil {
+		if err := writeOutputs(rw, tr.Agent(), metrics, &metricsBuf, curve.Steps, curve.Returns, env, algo, sum); err != nil {
 			fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 			return 1
 		}
@@ -335,9 +323,8 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 
 // writeOutputs writes the run directory through w: the data files, each
 // atomically, then summary.json naming their checksums.
-func writeOutputs(w *rundir.Writer, a *deep.Agent, metrics *csv.Writer, metricsBuf *bytes.Buffer, x, y []float64, env, algo string, sum controlSummary) error {
-	metrics.Flush()
-	if err := metrics.Error(); err != nil {
+func writeOutputs(w *rundir.Writer, a *deep.Agent, metrics *record.CSV, metricsBuf *bytes.Buffer, x, y []float64, env, algo string, sum controlSummary) error {
+	if err := metrics.Flush(); err != nil {
 		return err
 	}
 	if err := w.Put(metricsFile, metricsBuf.Bytes()); err != nil {
@@ -369,47 +356,34 @@ func writeOutputs(w *rundir.Writer, a *deep.Agent, metrics *csv.Writer, metricsB
 	return w.Finish(sum)
 }
 
-// configFlags maps the names deep.Config.Validate gives the fields to the
-// flags that set them, longest name first so that "total steps" is not
-// taken for "steps".
-var configFlags = []struct{ field, flag string }{
-	{"hidden widths", "-hidden"}, {"hidden width", "-hidden"},
-	{"max grad norm", "-max-grad-norm"}, {"reward scale", "-reward-scale"}, {"total steps", "-steps"},
-	{"minibatches", "-minibatches"}, {"adam eps", "-adam-eps"}, {"ent coef", "-ent"}, {"log std0", "-log-std"},
-	{"vf coef", "-vf"}, {"lambda", "-lambda"}, {"epochs", "-epochs"}, {"gamma", "-gamma"}, {"steps", "-rollout"},
-	{"clip", "-clip"}, {"envs", "-envs"}, {"lr", "-lr"}, {"state std", "-state-std"}, {"squash", "-squash"},
+// configFlags maps deep.Config's fields, as a *deep.ConfigError names
+// them, to the flags that set them.
+var configFlags = map[string]string{
+	"Env": "<env>", "Algo": "-algo", "Envs": "-envs", "Steps": "-rollout", "TotalSteps": "-steps",
+	"Gamma": "-gamma", "Lambda": "-lambda", "LR": "-lr", "AdamEps": "-adam-eps", "Epochs": "-epochs",
+	"Minibatches": "-minibatches", "Clip": "-clip", "EntCoef": "-ent", "VFCoef": "-vf",
+	"MaxGradNorm": "-max-grad-norm", "Hidden": "-hidden", "Activation": "-activation", "LogStd0": "-log-std",
+	"RewardScale": "-reward-scale", "StateStd": "-state-std", "Squash": "-squash",
 }
 
-// configFlagError rewrites an error of deep.Config.Validate in the words of
-// the command line: "ent coef must be …" becomes "-ent must be …".
+// configFlagError says an error of deep.Config.Validate in the words of
+// the command line, from the error's fields: Envs 0 becomes -envs 0.
 func configFlagError(err error) string {
-	msg := strings.TrimPrefix(err.Error(), "deep: ")
-	if rest, ok := strings.CutPrefix(msg, "a rollout of "); ok {
-		// "a rollout of 64 envs × 2048 steps is too large (…)"
-		var envs, steps int
-		if n, _ := fmt.Sscanf(rest, "%d envs × %d steps", &envs, &steps); n == 2 {
-			_, tail, _ := strings.Cut(rest, " steps ")
-			return fmt.Sprintf("-envs %d × -rollout %d: a rollout %s", envs, steps, tail)
+	var ce *deep.ConfigError
+	if !errors.As(err, &ce) {
+		return strings.TrimPrefix(err.Error(), "deep: ")
+	}
+	flag := func(field string) string {
+		if f, ok := configFlags[field]; ok {
+			return f
 		}
+		return field
 	}
-	if rest, ok := strings.CutPrefix(msg, "number of hidden layers "); ok {
-		return "-hidden: " + strings.Replace(rest, " is too large", " layers are too many", 1)
+	msg := flag(ce.Field) + " " + ce.Value
+	if ce.Other != "" {
+		msg += " × " + flag(ce.Other) + " " + ce.OtherValue
 	}
-	if strings.HasPrefix(msg, "unknown activation") {
-		return "-activation: " + msg
-	}
-	for _, m := range configFlags {
-		if rest, ok := strings.CutPrefix(msg, m.field+" "); ok {
-			return m.flag + " " + strings.Replace(rest, " are fewer than", " is fewer than", 1)
-		}
-	}
-	// "4 minibatches for a batch of 2" and the like: the value comes first.
-	for _, m := range configFlags {
-		if num, rest, ok := strings.Cut(msg, " "+m.field+" "); ok && !strings.Contains(num, " ") {
-			return m.flag + " " + num + " " + rest
-		}
-	}
-	return msg
+	return msg + ": " + ce.Rule
 }
 
 func printControlSummary(w io.Writer, s controlSummary) {
@@ -488,14 +462,6 @@ func meanStd(x []float64) (mean, std float64) {
 		std += (v - mean) * (v - mean)
 	}
 	return mean, math.Sqrt(std / float64(len(x)))
-}
-
-func joinInts(v []int) string {
-	s := make([]string, len(v))
-	for i, x := range v {
-		s[i] = strconv.Itoa(x)
-	}
-	return strings.Join(s, ",")
 }
 
 func parseInts(s string) ([]int, error) {

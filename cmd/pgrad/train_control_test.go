@@ -76,26 +76,28 @@ func TestControlErrorsNameTheFlag(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"-rollout", "0"}, ": -rollout must be positive, got 0"},
-		{[]string{"-steps", "0"}, ": -steps must be positive, got 0"},
-		{[]string{"-steps", "10"}, ": -steps 10 is fewer than one rollout"},
-		{[]string{"-envs", "2000"}, ": -envs 2000 is too large"},
-		{[]string{"-envs", "1000", "-rollout", "1000"}, ": -envs 1000 × -rollout 1000: a rollout is too large"},
-		{[]string{"-minibatches", "100000"}, ": -minibatches 100000 for a batch of"},
-		{[]string{"-lr", "0"}, ": -lr must be"},
-		{[]string{"-ent", "-1"}, ": -ent must be"},
-		{[]string{"-vf", "0"}, ": -vf must be"},
-		{[]string{"-adam-eps", "0"}, ": -adam-eps must be"},
-		{[]string{"-max-grad-norm", "-1"}, ": -max-grad-norm must be"},
-		{[]string{"-log-std", "9"}, ": -log-std must be"},
-		{[]string{"-reward-scale", "0"}, ": -reward-scale must be"},
-		{[]string{"-hidden", "9999"}, ": -hidden 9999 is too large"},
-		{[]string{"-hidden", "1,1,1,1,1,1,1,1,1"}, ": -hidden: 9 layers are too many"},
-		{[]string{"-epochs", "0"}, ": -epochs must be"},
-		{[]string{"-gamma", "2"}, ": -gamma must be"},
-		{[]string{"-lambda", "2"}, ": -lambda must be"},
-		{[]string{"-clip", "0"}, ": -clip must be"},
-		{[]string{"-activation", "gelu"}, ": -activation: unknown activation"},
+		{[]string{"-rollout", "0"}, ": -rollout 0: must be positive"},
+		{[]string{"-steps", "0"}, ": -steps 0: must be positive"},
+		{[]string{"-steps", "10"}, ": -steps 10: fewer than one rollout"},
+		{[]string{"-envs", "2000"}, ": -envs 2000: too large"},
+		{[]string{"-envs", "1000", "-rollout", "1000"}, ": -envs 1000 × -rollout 1000: a rollout too large"},
+		{[]string{"-minibatches", "100000"}, ": -minibatches 100000: more than the batch of"},
+		{[]string{"-lr", "0"}, ": -lr 0: must be"},
+		{[]string{"-ent", "-1"}, ": -ent -1: must be"},
+		{[]string{"-vf", "0"}, ": -vf 0: must be"},
+		{[]string{"-adam-eps", "0"}, ": -adam-eps 0: must be"},
+		{[]string{"-max-grad-norm", "-1"}, ": -max-grad-norm -1: must be"},
+		{[]string{"-log-std", "9"}, ": -log-std 9: must be"},
+		{[]string{"-reward-scale", "0"}, ": -reward-scale 0: must be"},
+		{[]string{"-hidden", "9999"}, ": -hidden 9999: too large"},
+		{[]string{"-hidden", "1,1,1,1,1,1,1,1,1"}, ": -hidden 9 layers: too many"},
+		{[]string{"-epochs", "0"}, ": -epochs 0: must be"},
+		{[]string{"-gamma", "2"}, ": -gamma 2: must be"},
+		{[]string{"-lambda", "2"}, ": -lambda 2: must be"},
+		{[]string{"-clip", "0"}, ": -clip 0: must be"},
+		{[]string{"-activation", "gelu"}, `: -activation "gelu": want tanh or relu`},
+		{[]string{"-algo", "reinforce", "-lambda", "0.9"}, ": -lambda 0.9: must be 1 with REINFORCE"},
+		{[]string{"-algo", "dqn"}, `: -algo "dqn": want reinforce, a2c or ppo`},
 	}
 	for _, tc := range cases {
 		code, _, errOut := runCLI(append([]string{"train", "pendulum"}, tc.args...)...)
@@ -434,5 +436,24 @@ func TestSignal(t *testing.T) {
 				tc.check(t, dir, out)
 			}
 		})
+	}
+}
+
+// -steps is the total budget; one that is not a whole number of rollouts
+// runs the whole rollouts below it and says so, rather than silently.
+func TestControlStepsNotWholeRollouts(t *testing.T) {
+	code, out, errOut := runCLI("train", "cartpole", "-steps", "1000", "-eval", "0", "-quiet", "-json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "-steps 1000 is not a whole number of rollouts of -envs 4 × -rollout 128; running 512 steps (1 rollouts)") {
+		t.Errorf("stderr %q lacks the note", errOut)
+	}
+	if !strings.Contains(out, `"steps":512,`) {
+		t.Errorf("summary %s, want steps 512", out)
+	}
+	code, _, errOut = runCLI("train", "cartpole", "-steps", "1024", "-eval", "0", "-quiet")
+	if code != 0 || strings.Contains(errOut, "whole number") {
+		t.Errorf("-steps 1024: exit %d, stderr %q", code, errOut)
 	}
 }

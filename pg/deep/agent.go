@@ -17,11 +17,14 @@ import (
 )
 
 // Agent is a trained policy and value network with the configuration that
-// produced them: what a checkpoint holds.
+// produced them and the spaces of its task: what a checkpoint holds.
 type Agent struct {
 	Config Config
+	Space  Space // the task's observation and action spaces
 	Policy mlp.Policy
 	Value  *mlp.Value
+
+	newEnv func() control.Env // the task, when it is not looked up by name
 }
 
 // Checkpoint section names.
@@ -29,7 +32,17 @@ const (
 	secPolicy = "policy"
 	secLogStd = "policy.log_std"
 	secValue  = "value"
+	secSpace  = "space" // JSON of the Space
 )
+
+// envConstructor returns the agent's task: the constructor it was made
+// with, else the one registered under Config.Env.
+func (a *Agent) envConstructor() (func() control.Env, error) {
+	if a.newEnv != nil {
+		return a.newEnv, nil
+	}
+	return MakeEnv(a.Config.Env)
+}
 
 // Save writes the agent to path as a checkpoint (atomically).
 func (a *Agent) Save(path string) error {
@@ -81,42 +94,89 @@ func (a *Agent) checkpoint() (*ckpt.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	f.Sections = append(f.Sections, ckpt.Section{Name: secPolicy, Data: pb}, ckpt.Section{Name: secValue, Data: vb})
-	return f, nil
-}
-
-// Load reads an agent from a checkpoint written by Save. A truncated,
-// corrupt or foreign file, or one whose networks do not fit its
-// configuration, is an error.
-func Load(path string) (*Agent, error) {
-	f, err := ckpt.Load(path)
+	sb, err := json.Marshal(a.Space)
 	if err != nil {
 		return nil, err
 	}
-	return fromCheckpoint(path, f)
+	f.Sections = append(f.Sections, ckpt.Section{Name: secPolicy, Data: pb}, ckpt.Section{Name: secValue, Data: vb},
+		ckpt.Section{Name: secSpace, Data: sb})
+	return f, nil
+}
+
+// Load reads an agent from a checkpoint written by Save, for the task
+// registered under the name the checkpoint records (an unregistered name
+// is an *EnvError naming it, matching ErrUnknownEnv). A truncated, corrupt
+// or foreign file, one whose networks do not fit its configuration, or
+// one whose recorded spaces differ from the task's, is an error.
+func Load(path string) (*Agent, error) {
+	return load(path, nil)
+}
+
+// LoadWithEnv is Load for a checkpoint of a task that is not registered,
+// such as one trained with NewWithEnv: newEnv makes the task, whose spaces
+// must be those the checkpoint records.
+func LoadWithEnv(path string, newEnv func() control.Env) (*Agent, error) {
+	if newEnv == nil {
+		return nil, &EnvError{Err: ErrBadSpace, Field: "constructor", Value: "nil"}
+	}
+	return load(path, newEnv)
 }
 
 // Decode is Load for the bytes of a checkpoint already read (and checked)
 // by the caller, such as internal/rundir's Run.ReadFile; path names it in
 // errors.
 func Decode(path string, data []byte) (*Agent, error) {
+	return DecodeWithEnv(path, data, nil)
+}
+
+// DecodeWithEnv is Decode for a task that is not registered (LoadWithEnv);
+// with a nil newEnv it is Decode.
+func DecodeWithEnv(path string, data []byte, newEnv func() control.Env) (*Agent, error) {
 	f, err := ckpt.Decode(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return fromCheckpoint(path, f)
+	return fromCheckpoint(path, f, newEnv)
 }
 
-func fromCheckpoint(path string, f *ckpt.File) (*Agent, error) {
+func load(path string, newEnv func() control.Env) (*Agent, error) {
+	f, err := ckpt.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	return fromCheckpoint(path, f, newEnv)
+}
+
+func fromCheckpoint(path string, f *ckpt.File, newEnv func() control.Env) (*Agent, error) {
+	var err error
 	var cfg Config
 	if err := json.Unmarshal(f.Config, &cfg); err != nil {
 		return nil, fmt.Errorf("deep: %s: bad configuration: %v", path, err)
 	}
-	if err := cfg.Validate(); err != nil {
+	mk := newEnv
+	if mk == nil {
+		if mk, err = MakeEnv(cfg.Env); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	sp, err := spaceOfConstructor(cfg.Env, mk)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	mk, _ := MakeEnv(cfg.Env)
-	proto := mk()
+	if b, ok := f.Section(secSpace); ok {
+		// Checkpoints before the spaces were recorded have none; their
+		// task is one of the built-in ones.
+		var saved Space
+		if err := json.Unmarshal(b, &saved); err != nil {
+			return nil, fmt.Errorf("deep: %s: bad %q section: %v", path, secSpace, err)
+		}
+		if !saved.Equal(sp) {
+			return nil, fmt.Errorf("deep: %s: the checkpoint's spaces %+v are not those of environment %q, %+v", path, saved, cfg.Env, sp)
+		}
+	}
+	if err := cfg.validate(sp); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	section := func(name string) (*nn.MLP, error) {
 		b, ok := f.Section(name)
 		if !ok {
@@ -141,8 +201,8 @@ func fromCheckpoint(path string, f *ckpt.File) (*Agent, error) {
 		name string
 		net  *nn.MLP
 		out  int
-	}{{secPolicy, pn, policyOutputs(cfg, proto)}, {secValue, vn, 1}} {
-		want := append(append([]int{proto.ObsDim()}, cfg.Hidden...), n.out)
+	}{{secPolicy, pn, policyOutputs(cfg, sp)}, {secValue, vn, 1}} {
+		want := append(append([]int{sp.ObsDim}, cfg.Hidden.Widths()...), n.out)
 		if !slices.Equal(n.net.Sizes(), want) || n.net.Hidden() != act {
 			return nil, fmt.Errorf("deep: %s: the %s network is %v %v, but the configuration says %v %v",
 				path, n.name, n.net.Sizes(), n.net.Hidden(), want, act)
@@ -151,8 +211,8 @@ func fromCheckpoint(path string, f *ckpt.File) (*Agent, error) {
 			return nil, fmt.Errorf("deep: %s: the %s network has NaN or infinite parameters", path, n.name)
 		}
 	}
-	a := &Agent{Config: cfg, Value: mlp.ValueFrom(vn)}
-	if proto.Discrete() {
+	a := &Agent{Config: cfg, Space: sp, Value: mlp.ValueFrom(vn), newEnv: newEnv}
+	if sp.Discrete {
 		a.Policy = mlp.CategoricalFrom(pn)
 	} else {
 		g, err := mlp.GaussianWith(pn, cfg.gaussianOptions())
@@ -178,13 +238,13 @@ func fromCheckpoint(path string, f *ckpt.File) (*Agent, error) {
 	return a, nil
 }
 
-// policyOutputs is the width of the policy network's output for cfg on
-// env: the logits, the means, or the means and then the log σ.
-func policyOutputs(cfg Config, env control.Env) int {
-	if cfg.StateStd && !env.Discrete() {
-		return 2 * env.ActDim()
+// policyOutputs is the width of the policy network's output for cfg on a
+// task of spaces sp: the logits, the means, or the means and then the log σ.
+func policyOutputs(cfg Config, sp Space) int {
+	if cfg.StateStd && !sp.Discrete {
+		return 2 * sp.ActDim
 	}
-	return env.ActDim()
+	return sp.ActDim
 }
 
 // Evaluate runs episodes full episodes of the agent's task with its policy,
@@ -204,14 +264,14 @@ func (a *Agent) EvaluateContext(ctx context.Context, episodes int, sample bool, 
 	if episodes <= 0 {
 		return nil, errors.New("deep: the number of evaluation episodes must be positive")
 	}
-	mk, err := MakeEnv(a.Config.Env)
+	mk, err := a.envConstructor()
 	if err != nil {
 		return nil, err
 	}
-	return evaluate(ctx, a.Policy, mk, episodes, sample, seed, done)
+	return evaluate(ctx, a.Config.Env, a.Policy, mk, episodes, sample, seed, done)
 }
 
-func evaluate(ctx context.Context, pol mlp.Policy, mk func() control.Env, episodes int, sample bool, seed uint64, done func(int)) ([]float64, error) {
+func evaluate(ctx context.Context, env string, pol mlp.Policy, mk func() control.Env, episodes int, sample bool, seed uint64, done func(int)) (returns []float64, err error) {
 	// Each of k copies runs a fixed quota of episodes, so that short
 	// episodes are not over-represented as they would be by taking the
 	// first episodes to finish.
@@ -221,20 +281,32 @@ func evaluate(ctx context.Context, pol mlp.Policy, mk func() control.Env, episod
 		quota[i%k]++
 	}
 	rng := seeded.Rand(seed)
-	vec := control.NewVec(mk, k, rng.Uint64())
-	proto := mk()
-	var low, high []float64
-	if !proto.Discrete() {
-		low, high = proto.ActionBounds()
+	sp, err := spaceOfConstructor(env, mk)
+	if err != nil {
+		return nil, err
 	}
-	d, aw := proto.ObsDim(), pol.ActionWidth()
+	vec, err := newVec(env, mk, sp, k, rng.Uint64())
+	if err != nil {
+		return nil, err
+	}
+	low, high := sp.Low, sp.High
+	d, aw := sp.ObsDim, pol.ActionWidth()
 	obs, final := make([]float64, k*d), make([]float64, k*d)
 	act, envAct, logp := make([]float64, k*aw), make([]float64, k*aw), make([]float64, k)
 	rewards := make([]float64, k)
 	term, trunc := make([]bool, k), make([]bool, k)
 	ws := pol.NewWorkspace(k)
+	at := 0
+	defer func() {
+		if p := recover(); p != nil {
+			err = envPanic(env, "Step", at, p)
+		}
+	}()
+	poison(obs)
 	vec.Reset(obs)
-	var returns []float64
+	if err := checkObs(env, 0, obs, d); err != nil {
+		return nil, err
+	}
 	left := episodes
 	for left > 0 {
 		if err := ctx.Err(); err != nil {
@@ -245,7 +317,20 @@ func evaluate(ctx context.Context, pol mlp.Policy, mk func() control.Env, episod
 		if low != nil {
 			pol.(*mlp.Gaussian).EnvActions(envAct, act, k, low, high)
 		}
+		if err := vec.CheckActions(envAct); err != nil {
+			return returns, &EnvStepError{Env: env, Step: at, What: "action", Err: err}
+		}
+		poison(obs)
 		vec.Step(envAct, obs, rewards, term, trunc, final)
+		if err := checkObs(env, at, obs, d); err != nil {
+			return returns, err
+		}
+		for i, r := range rewards {
+			if math.IsNaN(r) || math.IsInf(r, 0) {
+				return returns, &EnvStepError{Env: env, Step: at + i, Copy: i, What: "reward", Value: r}
+			}
+		}
+		at += k
 		for _, e := range vec.Finished() {
 			if quota[e.Env] > 0 {
 				quota[e.Env]--

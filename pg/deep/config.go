@@ -21,8 +21,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 
-	"github.com/pgrad/pgrad/env/control"
 	"github.com/pgrad/pgrad/nn"
 	"github.com/pgrad/pgrad/policy/mlp"
 )
@@ -37,14 +37,26 @@ const (
 // Config holds every hyperparameter of a run. The zero value is not
 // useful; start from Defaults or CleanRL.
 type Config struct {
-	Env        string `json:"env"`         // "cartpole", "pendulum", "acrobot" or "mountaincar"
-	Algo       string `json:"algo"`        // Reinforce, A2C or PPO
-	Envs       int    `json:"envs"`        // parallel copies of the task
-	Steps      int    `json:"steps"`       // rollout length per copy and update
-	TotalSteps int    `json:"total_steps"` // environment steps over all copies
+	Env  string `json:"env"`  // a registered task: "cartpole", "pendulum", "acrobot", "mountaincar" or a name given to Register
+	Algo string `json:"algo"` // Reinforce, A2C or PPO
+	Envs int    `json:"envs"` // parallel copies of the task
 
-	Gamma  float64 `json:"gamma"`
-	Lambda float64 `json:"lambda"` // GAE λ (REINFORCE uses 1)
+	// Steps is the rollout length per copy: each iteration collects
+	// Envs×Steps environment steps and then updates (A2C's n; the CLI's
+	// -rollout). It is not the run's budget, which is TotalSteps.
+	Steps int `json:"steps"`
+
+	// TotalSteps is the run's budget of environment steps over all copies
+	// (the CLI's -steps). A run takes whole rollouts:
+	// TotalSteps/(Envs×Steps) iterations, rounded down, so it ends after
+	// Trainer.Budget() ≤ TotalSteps steps; Validate rejects a budget
+	// below one rollout.
+	TotalSteps int `json:"total_steps"`
+
+	Gamma float64 `json:"gamma"`
+	// Lambda is GAE's λ. REINFORCE's advantages are whole returns-to-go,
+	// λ = 1, and Validate rejects any other value with it.
+	Lambda float64 `json:"lambda"`
 
 	LR      float64 `json:"lr"`
 	Anneal  bool    `json:"anneal"` // linear decay of LR to 0 over the run
@@ -59,7 +71,7 @@ type Config struct {
 	VFCoef      float64 `json:"vf_coef"`
 	MaxGradNorm float64 `json:"max_grad_norm"` // 0 disables clipping
 
-	Hidden     []int   `json:"hidden"`     // widths of the hidden layers of both networks
+	Hidden     Layers  `json:"hidden"`     // widths of the hidden layers of both networks
 	Activation string  `json:"activation"` // "tanh" or "relu"
 	LogStd0    float64 `json:"log_std0"`   // initial log σ of a Gaussian policy
 
@@ -100,7 +112,7 @@ func Defaults(env, algo string) (Config, error) {
 	c := Config{
 		Env: env, Algo: algo, Gamma: 0.99, Lambda: 0.95, LR: 2.5e-4, Anneal: true, AdamEps: 1e-5,
 		Epochs: 4, Minibatches: 4, Clip: 0.2, ClipValue: true, NormAdv: true,
-		EntCoef: 0.01, VFCoef: 0.5, MaxGradNorm: 0.5, Hidden: []int{64, 64}, Activation: "tanh",
+		EntCoef: 0.01, VFCoef: 0.5, MaxGradNorm: 0.5, Hidden: MustLayers(64, 64), Activation: "tanh",
 		RewardScale: 1, Envs: 4, Steps: 128, TotalSteps: 500_000,
 	}
 	if _, err := MakeEnv(env); err != nil {
@@ -116,7 +128,7 @@ func Defaults(env, algo string) (Config, error) {
 			c.Lambda, c.NormAdv, c.EntCoef = 1, true, 0
 		}
 	default:
-		return c, fmt.Errorf("deep: unknown algorithm %q (want reinforce, a2c or ppo)", algo)
+		return c, unknownAlgo(algo)
 	}
 	switch env {
 	case "cartpole":
@@ -191,29 +203,9 @@ func CleanRL() Config {
 		Gamma: 0.99, Lambda: 0.95, LR: 2.5e-4, Anneal: true, AdamEps: 1e-5,
 		Epochs: 4, Minibatches: 4, Clip: 0.2, ClipValue: true, NormAdv: true,
 		EntCoef: 0.01, VFCoef: 0.5, MaxGradNorm: 0.5,
-		Hidden: []int{64, 64}, Activation: "tanh", RewardScale: 1,
+		Hidden: MustLayers(64, 64), Activation: "tanh", RewardScale: 1,
 		NoTruncationBootstrap: true,
 	}
-}
-
-// envNames lists the tasks MakeEnv knows, for error messages.
-const envNames = "cartpole, pendulum, acrobot or mountaincar"
-
-// MakeEnv returns a constructor for the named task: "cartpole"
-// (CartPole-v1), "pendulum" (Pendulum-v1), "acrobot" (Acrobot-v1) or
-// "mountaincar" (MountainCarContinuous-v0).
-func MakeEnv(name string) (func() control.Env, error) {
-	switch name {
-	case "cartpole":
-		return func() control.Env { return control.NewCartPole() }, nil
-	case "pendulum":
-		return func() control.Env { return control.NewPendulum() }, nil
-	case "acrobot":
-		return func() control.Env { return control.NewAcrobot() }, nil
-	case "mountaincar":
-		return func() control.Env { return control.NewMountainCarContinuous() }, nil
-	}
-	return nil, fmt.Errorf("deep: unknown environment %q (want %s)", name, envNames)
 }
 
 // gaussianOptions returns the policy options c selects.
@@ -228,89 +220,108 @@ func (c Config) activation() (nn.Activation, error) {
 	case "relu":
 		return nn.ReLU, nil
 	}
-	return 0, fmt.Errorf("deep: unknown activation %q (want tanh or relu)", c.Activation)
+	return 0, &ConfigError{Field: "Activation", Value: strconv.Quote(c.Activation), Err: ErrUnknownValue, Rule: "want tanh or relu"}
 }
 
-// Validate returns an error naming the first hyperparameter out of range.
+func unknownAlgo(algo string) error {
+	return &ConfigError{Field: "Algo", Value: strconv.Quote(algo), Err: ErrUnknownValue, Rule: "want reinforce, a2c or ppo"}
+}
+
+// Validate returns an error for the first hyperparameter out of range: an
+// *EnvError when Env is not registered (see Register), else a
+// *ConfigError naming the field. The memory estimate uses the registered
+// task's observation and action sizes.
 func (c Config) Validate() error {
-	if _, err := MakeEnv(c.Env); err != nil {
+	mk, err := MakeEnv(c.Env)
+	if err != nil {
 		return err
 	}
+	sp, err := spaceOfConstructor(c.Env, mk)
+	if err != nil {
+		return err
+	}
+	return c.validate(sp)
+}
+
+// validate is Validate for a task with spaces sp, registered or not.
+func (c Config) validate(sp Space) error {
 	switch c.Algo {
 	case Reinforce, A2C, PPO:
 	default:
-		return fmt.Errorf("deep: unknown algorithm %q (want reinforce, a2c or ppo)", c.Algo)
+		return unknownAlgo(c.Algo)
 	}
 	if _, err := c.activation(); err != nil {
 		return err
 	}
-	if c.StateStd || c.Squash {
-		if mk, _ := MakeEnv(c.Env); mk().Discrete() {
-			name := "state std"
-			if !c.StateStd {
-				name = "squash"
-			}
-			return fmt.Errorf("deep: %s applies to a Gaussian policy, and %s has discrete actions", name, c.Env)
+	if (c.StateStd || c.Squash) && sp.Discrete {
+		field := "StateStd"
+		if !c.StateStd {
+			field = "Squash"
 		}
+		return &ConfigError{Field: field, Value: "true", Err: ErrRange,
+			Rule: fmt.Sprintf("applies to a Gaussian policy, and %s has discrete actions", c.Env)}
 	}
 	ints := []struct {
-		name string
-		v    int
-	}{{"envs", c.Envs}, {"steps", c.Steps}, {"total steps", c.TotalSteps}, {"epochs", c.Epochs}, {"minibatches", c.Minibatches}}
+		field string
+		v     int
+	}{{"Envs", c.Envs}, {"Steps", c.Steps}, {"TotalSteps", c.TotalSteps}, {"Epochs", c.Epochs}, {"Minibatches", c.Minibatches}}
 	for _, p := range ints {
 		if p.v <= 0 {
-			return fmt.Errorf("deep: %s must be positive, got %d", p.name, p.v)
+			return &ConfigError{Field: p.field, Value: strconv.Itoa(p.v), Err: ErrRange, Rule: "must be positive"}
 		}
 	}
 	// The upper limits come first so that no product below overflows.
 	limits := []struct {
-		name   string
+		field  string
 		v, max int
-	}{{"envs", c.Envs, maxEnvs}, {"steps", c.Steps, maxBatch}, {"total steps", c.TotalSteps, maxTotalSteps},
-		{"epochs", c.Epochs, maxEpochs}, {"number of hidden layers", len(c.Hidden), maxLayers}}
+	}{{"Envs", c.Envs, maxEnvs}, {"Steps", c.Steps, maxBatch}, {"TotalSteps", c.TotalSteps, maxTotalSteps},
+		{"Epochs", c.Epochs, maxEpochs}}
 	for _, p := range limits {
 		if p.v > p.max {
-			return fmt.Errorf("deep: %s %d is too large (at most %d)", p.name, p.v, p.max)
+			return &ConfigError{Field: p.field, Value: strconv.Itoa(p.v), Err: ErrRange, Rule: fmt.Sprintf("too large (at most %d)", p.max)}
 		}
 	}
 	if c.Envs*c.Steps > maxBatch {
-		return fmt.Errorf("deep: a rollout of %d envs × %d steps is too large (at most %d steps)", c.Envs, c.Steps, maxBatch)
+		return &ConfigError{Field: "Envs", Value: strconv.Itoa(c.Envs), Other: "Steps", OtherValue: strconv.Itoa(c.Steps), Err: ErrRange,
+			Rule: fmt.Sprintf("a rollout too large (at most %d steps)", maxBatch)}
 	}
 	if c.TotalSteps < c.Envs*c.Steps {
-		return fmt.Errorf("deep: total steps %d are fewer than one rollout of %d envs × %d steps", c.TotalSteps, c.Envs, c.Steps)
+		return &ConfigError{Field: "TotalSteps", Value: strconv.Itoa(c.TotalSteps), Err: ErrRange,
+			Rule: fmt.Sprintf("fewer than one rollout of %d envs × %d steps", c.Envs, c.Steps)}
 	}
 	if c.Minibatches > c.Envs*c.Steps {
-		return fmt.Errorf("deep: %d minibatches for a batch of %d", c.Minibatches, c.Envs*c.Steps)
+		return &ConfigError{Field: "Minibatches", Value: strconv.Itoa(c.Minibatches), Err: ErrRange,
+			Rule: fmt.Sprintf("more than the batch of %d", c.Envs*c.Steps)}
 	}
-	for _, h := range c.Hidden {
+	for _, h := range c.Hidden.Widths() {
 		if h <= 0 {
-			return fmt.Errorf("deep: hidden widths must be positive, got %v", c.Hidden)
+			return &ConfigError{Field: "Hidden", Value: c.Hidden.String(), Err: ErrRange, Rule: "widths must be positive"}
 		}
 		if h > maxHidden {
-			return fmt.Errorf("deep: hidden width %d is too large (at most %d)", h, maxHidden)
+			return &ConfigError{Field: "Hidden", Value: strconv.Itoa(h), Err: ErrRange, Rule: fmt.Sprintf("too large (at most %d)", maxHidden)}
 		}
 	}
-	if b := c.memory(); b > maxMemory {
-		return fmt.Errorf("deep: hidden widths %v with rollouts of %d steps would need about %.1f GB (at most %d GB)",
-			c.Hidden, c.Envs*c.Steps, float64(b)/1e9, maxMemory>>30)
+	if b := c.memory(sp); b > maxMemory {
+		return &ConfigError{Field: "Hidden", Value: c.Hidden.String(), Err: ErrRange,
+			Rule: fmt.Sprintf("with rollouts of %d steps would need about %.1f GB (at most %d GB)", c.Envs*c.Steps, float64(b)/1e9, maxMemory>>30)}
 	}
 	floats := []struct {
-		name     string
+		field    string
 		v        float64
 		lo, hi   float64
 		openLow  bool
 		openHigh bool
 	}{
-		{"gamma", c.Gamma, 0, 1, true, false},
-		{"lambda", c.Lambda, 0, 1, false, false},
-		{"lr", c.LR, 0, math.Inf(1), true, true},
-		{"adam eps", c.AdamEps, 0, math.Inf(1), true, true},
-		{"clip", c.Clip, 0, math.Inf(1), true, true},
-		{"ent coef", c.EntCoef, 0, math.Inf(1), false, true},
-		{"vf coef", c.VFCoef, 0, math.Inf(1), true, true},
-		{"max grad norm", c.MaxGradNorm, 0, math.Inf(1), false, true},
-		{"log std0", c.LogStd0, -20, 5, false, false},
-		{"reward scale", c.RewardScale, 0, math.Inf(1), true, true},
+		{"Gamma", c.Gamma, 0, 1, true, false},
+		{"Lambda", c.Lambda, 0, 1, false, false},
+		{"LR", c.LR, 0, math.Inf(1), true, true},
+		{"AdamEps", c.AdamEps, 0, math.Inf(1), true, true},
+		{"Clip", c.Clip, 0, math.Inf(1), true, true},
+		{"EntCoef", c.EntCoef, 0, math.Inf(1), false, true},
+		{"VFCoef", c.VFCoef, 0, math.Inf(1), true, true},
+		{"MaxGradNorm", c.MaxGradNorm, 0, math.Inf(1), false, true},
+		{"LogStd0", c.LogStd0, -20, 5, false, false},
+		{"RewardScale", c.RewardScale, 0, math.Inf(1), true, true},
 	}
 	for _, p := range floats {
 		bad := math.IsNaN(p.v) || math.IsInf(p.v, 0) || p.v < p.lo || p.v > p.hi ||
@@ -323,8 +334,13 @@ func (c Config) Validate() error {
 			if p.openHigh {
 				rb = ")"
 			}
-			return fmt.Errorf("deep: %s must be a number in %s%g, %g%s, got %g", p.name, lb, p.lo, p.hi, rb, p.v)
+			return &ConfigError{Field: p.field, Value: strconv.FormatFloat(p.v, 'g', -1, 64), Err: ErrRange,
+				Rule: fmt.Sprintf("must be a number in %s%g, %g%s", lb, p.lo, p.hi, rb)}
 		}
+	}
+	if c.Algo == Reinforce && c.Lambda != 1 {
+		return &ConfigError{Field: "Lambda", Value: strconv.FormatFloat(c.Lambda, 'g', -1, 64), Err: ErrRange,
+			Rule: "must be 1 with REINFORCE, whose advantages are whole returns-to-go (use a2c for GAE(λ))"}
 	}
 	return nil
 }
@@ -341,13 +357,14 @@ const (
 	maxMemory     = 4 << 30 // bytes, as estimated by Config.memory
 )
 
-// memory estimates the bytes a trainer for c allocates, generously: each
-// network's parameters in a dozen copies (parameters, gradients, Adam's
-// moments, the last good copy, the workspaces' transposes) and, for up to
-// three batches of a whole rollout, every layer's activations and deltas.
-// The observation and action sizes are at most 8 here.
-func (c Config) memory() int {
-	sizes := append(append([]int{8}, c.Hidden...), 8)
+// memory estimates the bytes a trainer for c on a task with spaces sp
+// allocates, generously: each network's parameters in a dozen copies
+// (parameters, gradients, Adam's moments, the last good copy, the
+// workspaces' transposes) and, for up to three batches of a whole rollout,
+// every layer's activations and deltas, the observations and actions.
+func (c Config) memory(sp Space) int {
+	out := max(sp.ActDim, 1)
+	sizes := append(append([]int{sp.ObsDim}, c.Hidden.Widths()...), out)
 	params, sum, widest := 0, 0, 0
 	for l, s := range sizes {
 		sum += s
@@ -357,7 +374,7 @@ func (c Config) memory() int {
 		}
 	}
 	rows := c.Envs * c.Steps
-	return 8 * (2*12*params + 3*rows*(sum+2*widest+32))
+	return 8 * (2*12*params + 3*rows*(sum+2*widest+32) + 3*rows*(sp.ObsDim+sp.ActDim))
 }
 
 // ErrStop is returned by a Recorder to end training early without error.

@@ -59,7 +59,7 @@ func TestPortableGolden(t *testing.T) {
 		}
 		h := fnv.New64a()
 		var w [8]byte
-		for _, p := range tr.parms {
+		for _, p := range tr.opt.params {
 			for _, v := range p {
 				u := math.Float64bits(v)
 				for i := range w {

@@ -3,6 +3,7 @@ package deep
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -109,7 +110,7 @@ func TestCleanRLPreset(t *testing.T) {
 	c := CleanRL()
 	want := Config{Env: "cartpole", Algo: PPO, Envs: 4, Steps: 128, TotalSteps: 500000, Gamma: 0.99, Lambda: 0.95,
 		LR: 2.5e-4, Anneal: true, AdamEps: 1e-5, Epochs: 4, Minibatches: 4, Clip: 0.2, ClipValue: true, NormAdv: true,
-		EntCoef: 0.01, VFCoef: 0.5, MaxGradNorm: 0.5, Hidden: []int{64, 64}, Activation: "tanh", RewardScale: 1,
+		EntCoef: 0.01, VFCoef: 0.5, MaxGradNorm: 0.5, Hidden: MustLayers(64, 64), Activation: "tanh", RewardScale: 1,
 		NoTruncationBootstrap: true}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("CleanRL() = %+v\nwant %+v", c, want)
@@ -119,49 +120,72 @@ func TestCleanRLPreset(t *testing.T) {
 	}
 }
 
+// Validate names the field, the value and the rule in a *ConfigError (an
+// *EnvError for an unknown task), so that a front end maps them to its own
+// words without reading the text.
 func TestValidate(t *testing.T) {
 	good, _ := Defaults("cartpole", PPO)
 	cases := []struct {
 		name   string
 		change func(*Config)
-		want   string
+		field  string // of the *ConfigError; "" for an *EnvError
+		value  string
+		want   string // in the rule
 	}{
-		{"algo", func(c *Config) { c.Algo = "dqn" }, "unknown algorithm"},
-		{"env", func(c *Config) { c.Env = "acrobat" }, "unknown environment"},
-		{"steps", func(c *Config) { c.TotalSteps = 0 }, "total steps must be positive"},
-		{"envs", func(c *Config) { c.Envs = -1 }, "envs must be positive"},
-		{"lr nan", func(c *Config) { c.LR = math.NaN() }, "lr must be a number"},
-		{"lr inf", func(c *Config) { c.LR = math.Inf(1) }, "lr must be a number"},
-		{"gamma", func(c *Config) { c.Gamma = 1.5 }, "gamma"},
-		{"clip", func(c *Config) { c.Clip = 0 }, "clip"},
-		{"ent", func(c *Config) { c.EntCoef = math.NaN() }, "ent coef"},
-		{"minibatches", func(c *Config) { c.Minibatches = 1 << 20 }, "minibatches"},
-		{"short run", func(c *Config) { c.TotalSteps = c.Envs*c.Steps - 1 }, "fewer than one rollout"},
-		{"hidden", func(c *Config) { c.Hidden = []int{64, 0} }, "hidden"},
-		{"activation", func(c *Config) { c.Activation = "gelu" }, "activation"},
-		{"too many envs", func(c *Config) { c.Envs = 100_000 }, "envs 100000 is too large (at most 1024)"},
-		{"too many steps", func(c *Config) { c.Steps = 1 << 40 }, "steps 1099511627776 is too large"},
-		{"huge rollout", func(c *Config) { c.Envs, c.Steps = 1024, 1024 }, "1024 envs × 1024 steps is too large"},
-		{"too long", func(c *Config) { c.TotalSteps = 1 << 62 }, "total steps 4611686018427387904 is too large"},
-		{"too many epochs", func(c *Config) { c.Epochs = 1 << 30 }, "epochs 1073741824 is too large"},
-		{"too wide", func(c *Config) { c.Hidden = []int{64, 100_000_000} }, "hidden width 100000000 is too large (at most 4096)"},
-		{"too deep", func(c *Config) { c.Hidden = make([]int, 100) }, "number of hidden layers 100 is too large (at most 8)"},
-		{"too big", func(c *Config) { c.Hidden = []int{4096, 4096, 4096, 4096} }, "would need about"},
+		{"algo", func(c *Config) { c.Algo = "dqn" }, "Algo", `"dqn"`, "want reinforce, a2c or ppo"},
+		{"env", func(c *Config) { c.Env = "acrobat" }, "", "", "unknown environment"},
+		{"steps", func(c *Config) { c.TotalSteps = 0 }, "TotalSteps", "0", "must be positive"},
+		{"envs", func(c *Config) { c.Envs = -1 }, "Envs", "-1", "must be positive"},
+		{"lr nan", func(c *Config) { c.LR = math.NaN() }, "LR", "NaN", "must be a number"},
+		{"lr inf", func(c *Config) { c.LR = math.Inf(1) }, "LR", "+Inf", "must be a number"},
+		{"gamma", func(c *Config) { c.Gamma = 1.5 }, "Gamma", "1.5", "(0, 1]"},
+		{"clip", func(c *Config) { c.Clip = 0 }, "Clip", "0", "must be a number"},
+		{"ent", func(c *Config) { c.EntCoef = math.NaN() }, "EntCoef", "NaN", "must be a number"},
+		{"minibatches", func(c *Config) { c.Minibatches = 1 << 20 }, "Minibatches", "1048576", "more than the batch of 512"},
+		{"short run", func(c *Config) { c.TotalSteps = c.Envs*c.Steps - 1 }, "TotalSteps", "511", "fewer than one rollout"},
+		{"hidden", func(c *Config) { c.Hidden = MustLayers(64, 0) }, "Hidden", "64,0", "positive"},
+		{"activation", func(c *Config) { c.Activation = "gelu" }, "Activation", `"gelu"`, "want tanh or relu"},
+		{"too many envs", func(c *Config) { c.Envs = 100_000 }, "Envs", "100000", "too large (at most 1024)"},
+		{"too many steps", func(c *Config) { c.Steps = 1 << 40 }, "Steps", "1099511627776", "too large"},
+		{"huge rollout", func(c *Config) { c.Envs, c.Steps = 1024, 1024 }, "Envs", "1024", "a rollout too large"},
+		{"too long", func(c *Config) { c.TotalSteps = 1 << 62 }, "TotalSteps", "4611686018427387904", "too large"},
+		{"too many epochs", func(c *Config) { c.Epochs = 1 << 30 }, "Epochs", "1073741824", "too large"},
+		{"too wide", func(c *Config) { c.Hidden = MustLayers(64, 100_000_000) }, "Hidden", "100000000", "too large (at most 4096)"},
+		{"too big", func(c *Config) { c.Hidden = MustLayers(4096, 4096, 4096, 4096) }, "Hidden", "4096,4096,4096,4096", "would need about"},
+		{"reinforce λ", func(c *Config) { c.Algo, c.Lambda = Reinforce, 0.95 }, "Lambda", "0.95", "must be 1 with REINFORCE"},
 	}
 	for _, c := range cases {
 		cfg := good
 		c.change(&cfg)
 		err := cfg.Validate()
-		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "deep: ") {
-			t.Errorf("%s: error %v, want one containing %q", c.name, err, c.want)
+		if err == nil || !strings.HasPrefix(err.Error(), "deep: ") {
+			t.Errorf("%s: error %v", c.name, err)
+			continue
+		}
+		var ce *ConfigError
+		var ee *EnvError
+		switch {
+		case c.field == "":
+			if !errors.As(err, &ee) || !errors.Is(err, ErrUnknownEnv) || ee.Env != cfg.Env {
+				t.Errorf("%s: error %#v, want an *EnvError for %q", c.name, err, cfg.Env)
+			}
+		case !errors.As(err, &ce):
+			t.Errorf("%s: error %#v is not a *ConfigError", c.name, err)
+		case ce.Field != c.field || ce.Value != c.value || !strings.Contains(ce.Rule, c.want) || !errors.Is(err, ErrRange) && !errors.Is(err, ErrUnknownValue):
+			t.Errorf("%s: %#v, want field %s, value %s, rule with %q", c.name, ce, c.field, c.value, c.want)
 		}
 		if _, err := New(cfg, 1); err == nil {
 			t.Errorf("%s: New accepted a bad configuration", c.name)
 		}
 	}
+	if _, err := MakeLayers(make([]int, 9)...); err == nil {
+		t.Error("MakeLayers accepted 9 layers")
+	} else if ce, ok := err.(*ConfigError); !ok || ce.Field != "Hidden" {
+		t.Errorf("MakeLayers(9 layers): %#v", err)
+	}
 	// The largest networks and rollouts within the limits are accepted.
 	wide, many := good, good
-	wide.Hidden = []int{4096, 4096}
+	wide.Hidden = MustLayers(4096, 4096)
 	many.Envs, many.Steps, many.TotalSteps = 1024, 64, 1_000_000_000
 	for _, c := range []Config{wide, many} {
 		if err := c.Validate(); err != nil {
@@ -170,6 +194,34 @@ func TestValidate(t *testing.T) {
 	}
 	if _, err := Defaults("cartpole", "sarsa"); err == nil {
 		t.Error("Defaults accepted an unknown algorithm")
+	}
+}
+
+// A copy of a Config is independent of the original, Hidden included, and
+// Hidden goes to JSON as a plain list.
+func TestConfigCopyIsIndependent(t *testing.T) {
+	c1, _ := Defaults("cartpole", PPO)
+	c2 := c1
+	w := c2.Hidden.Widths()
+	w[0] = 7
+	c2.Hidden = MustLayers(w...)
+	if c1.Hidden.Widths()[0] != 64 || c2.Hidden.Widths()[0] != 7 {
+		t.Errorf("c1 %v, c2 %v", c1.Hidden, c2.Hidden)
+	}
+	c1.Hidden.Widths()[1] = 9 // a copy: changes nothing
+	if c1.Hidden.String() != "64,64" {
+		t.Errorf("Widths returned the storage: %v", c1.Hidden)
+	}
+	b, err := json.Marshal(c1)
+	if err != nil || !strings.Contains(string(b), `"hidden":[64,64]`) {
+		t.Fatalf("%s %v", b, err)
+	}
+	var back Config
+	if err := json.Unmarshal(b, &back); err != nil || back != c1 {
+		t.Errorf("round trip: %+v %v", back, err)
+	}
+	if err := json.Unmarshal([]byte(`{"hidden":[1,1,1,1,1,1,1,1,1]}`), &back); err == nil {
+		t.Error("9 hidden layers decoded")
 	}
 }
 
@@ -284,8 +336,14 @@ func TestCheckpointRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		tr2.Close()
-		if _, err := tr.Iterate(); err != nil {
-			t.Errorf("%s: Iterate after Train: %v", env, err)
+		// Past the budget Iterate refuses, rather than running the
+		// annealed learning rate below zero, and changes nothing.
+		before := fmt.Sprint(tr.Agent().Policy.Params())
+		if _, err := tr.Iterate(); !errors.Is(err, ErrBudget) {
+			t.Errorf("%s: Iterate after the budget: %v, want ErrBudget", env, err)
+		}
+		if fmt.Sprint(tr.Agent().Policy.Params()) != before || tr.Steps() != tr.Budget() {
+			t.Errorf("%s: Iterate past the budget changed the trainer", env)
 		}
 		tr.Close()
 
@@ -315,8 +373,8 @@ func TestDivergenceKeepsLastGoodParameters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := make([][]float64, len(tr.parms))
-	for g, p := range tr.parms {
+	before := make([][]float64, len(tr.opt.params))
+	for g, p := range tr.opt.params {
 		before[g] = append([]float64(nil), p...)
 	}
 	var diverged bool
@@ -331,17 +389,17 @@ func TestDivergenceKeepsLastGoodParameters(t *testing.T) {
 		} else if err != nil {
 			t.Fatal(err)
 		}
-		for g, p := range tr.parms {
+		for g, p := range tr.opt.params {
 			before[g] = append(before[g][:0], p...)
 		}
 	}
 	if !diverged {
 		t.Fatal("a learning rate of 1e300 did not diverge")
 	}
-	if !mlp.Finite(tr.parms...) {
+	if !mlp.Finite(tr.opt.params...) {
 		t.Error("parameters are not finite after divergence")
 	}
-	for g, p := range tr.parms {
+	for g, p := range tr.opt.params {
 		if !reflect.DeepEqual(p, before[g]) {
 			t.Errorf("group %d: parameters are not those before the bad update", g)
 		}
@@ -406,9 +464,13 @@ func TestRolloutBootstrapsTruncation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tr.rollout()
+		if err := tr.collect(); err != nil {
+			t.Fatal(err)
+		}
+		tr.advantages()
+		r := &tr.roll
 		k := -1
-		for i, tc := range tr.trunc {
+		for i, tc := range r.trunc {
 			if tc {
 				k = i
 				break
@@ -417,25 +479,25 @@ func TestRolloutBootstrapsTruncation(t *testing.T) {
 		if k != 199*2 {
 			t.Fatalf("first truncation at index %d, want %d (step 199 of env 0)", k, 199*2)
 		}
-		next := tr.values[k+2] // V of the reset observation of env 0
-		delta := tr.rewards[k] - tr.values[k]
+		next := r.values[k+2] // V of the reset observation of env 0
+		delta := r.rewards[k] - r.values[k]
 		if bootstrap {
-			d := tr.obsDim
-			final := tr.truncObs[:d]
+			d := r.d
+			final := r.truncObs[:d]
 			if c, s := final[0], final[1]; math.Abs(c*c+s*s-1) > 1e-12 {
 				t.Fatalf("final observation %v is not a pendulum observation", final)
 			}
-			if reflect.DeepEqual(final, tr.obs[(k+2)*d:(k+3)*d]) {
+			if reflect.DeepEqual(final, r.obs[(k+2)*d:(k+3)*d]) {
 				t.Fatal("final observation equals the reset observation")
 			}
 			v := tr.val.Forward(tr.val.NewWorkspace(1), final, 1)[0]
-			if tr.truncValues[k] != v || v == next {
-				t.Errorf("bootstrap value %v, V(final) %v, V(reset) %v", tr.truncValues[k], v, next)
+			if r.truncValues[k] != v || v == next {
+				t.Errorf("bootstrap value %v, V(final) %v, V(reset) %v", r.truncValues[k], v, next)
 			}
 			delta += cfg.Gamma * v
 		}
-		if math.Abs(tr.adv[k]-delta) > 1e-12 {
-			t.Errorf("bootstrap=%v: advantage at the truncation %v, want %v", bootstrap, tr.adv[k], delta)
+		if math.Abs(r.adv[k]-delta) > 1e-12 {
+			t.Errorf("bootstrap=%v: advantage at the truncation %v, want %v", bootstrap, r.adv[k], delta)
 		}
 		tr.Close()
 	}
@@ -457,7 +519,7 @@ func TestUnevenMinibatches(t *testing.T) {
 	}
 	// 30 samples in minibatches of 7: four full ones and one of 2; Adam
 	// counts the steps.
-	if got := tr.opts[0].Steps(); got != 5 {
+	if got := tr.opt.adam[0].Steps(); got != 5 {
 		t.Errorf("%d optimiser steps, want 5", got)
 	}
 }
@@ -516,8 +578,8 @@ func TestLoadRejectsMismatchedContent(t *testing.T) {
 		return o.Sections
 	}
 	cases := map[string]*ckpt.File{
-		"narrower networks": {Config: f.Config, Sections: other(func(c *Config) { c.Hidden = []int{32, 64} })},
-		"one hidden layer":  {Config: f.Config, Sections: other(func(c *Config) { c.Hidden = []int{64} })},
+		"narrower networks": {Config: f.Config, Sections: other(func(c *Config) { c.Hidden = MustLayers(32, 64) })},
+		"one hidden layer":  {Config: f.Config, Sections: other(func(c *Config) { c.Hidden = MustLayers(64) })},
 		"relu networks":     {Config: f.Config, Sections: other(func(c *Config) { c.Activation = "relu" })},
 		"NaN weight":        {Config: f.Config, Sections: poisoned(cp.Agent(), 0)},
 		"NaN log σ":         {Config: g.Config, Sections: poisoned(pd.Agent(), 1)},

@@ -1,0 +1,118 @@
+// Package record holds deep.Recorders a library user can attach to
+// Trainer.Train, the same ones pgrad's command line uses: a CSV log of
+// every iteration, a progress bar, the learning curve, and several at once.
+//
+//	csv := record.NewCSV(f)
+//	bar := record.NewProgress(os.Stderr, tr.Budget())
+//	err := tr.Train(ctx, record.All(csv, bar))
+//	bar.Finish()
+//	csv.Flush()
+package record
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/pgrad/pgrad/internal/progress"
+	"github.com/pgrad/pgrad/pg/deep"
+)
+
+// All returns a Recorder that passes each Stats to every recorder in
+// order and stops at the first error (deep.ErrStop included), which it
+// returns. Nil recorders are skipped.
+func All(recs ...deep.Recorder) deep.Recorder {
+	return deep.RecorderFunc(func(s deep.Stats) error {
+		for _, r := range recs {
+			if r == nil {
+				continue
+			}
+			if err := r.Record(s); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// CSVHeader is the first row CSV writes.
+var CSVHeader = []string{"step", "episodes", "mean_return", "policy_loss", "value_loss", "entropy",
+	"approx_kl", "clip_fraction", "explained_variance", "steps_per_second"}
+
+// CSV writes one row per iteration: the columns of CSVHeader, numbers in
+// their shortest exact form, NaN (no finished episode yet) as an empty
+// field, and the steps per second since NewCSV.
+type CSV struct {
+	w     *csv.Writer
+	start time.Time
+	now   func() time.Time
+}
+
+// NewCSV returns a CSV recorder writing to w, and writes the header.
+func NewCSV(w io.Writer) *CSV {
+	c := &CSV{w: csv.NewWriter(w), now: time.Now}
+	c.start = c.now()
+	c.w.Write(CSVHeader)
+	return c
+}
+
+// Record writes the row of s.
+func (c *CSV) Record(s deep.Stats) error {
+	el := c.now().Sub(c.start).Seconds()
+	rate := ""
+	if el > 0 {
+		rate = strconv.FormatFloat(float64(s.Steps)/el, 'f', 0, 64)
+	}
+	return c.w.Write([]string{strconv.Itoa(s.Steps), strconv.Itoa(s.Episodes), Format(s.Recent), Format(s.PolicyLoss),
+		Format(s.ValueLoss), Format(s.Entropy), Format(s.ApproxKL), Format(s.ClipFrac), Format(s.ExplainedVar), rate})
+}
+
+// Flush writes what is buffered and returns the first error of any write.
+func (c *CSV) Flush() error {
+	c.w.Flush()
+	return c.w.Error()
+}
+
+// Format is how CSV writes a number: the shortest exact form, NaN empty.
+func Format(v float64) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+// Progress draws a progress bar of the run's steps with the recent return
+// and the episode count. It stays silent for a second and draws nothing
+// on a stream that is not a terminal.
+type Progress struct {
+	bar *progress.Bar
+}
+
+// NewProgress returns a bar counting to total environment steps on w.
+func NewProgress(w io.Writer, total int) *Progress {
+	return &Progress{bar: progress.New(w, int64(total), "steps")}
+}
+
+// Record moves the bar to s.Steps.
+func (p *Progress) Record(s deep.Stats) error {
+	p.bar.Set(int64(s.Steps), fmt.Sprintf("R %.1f  ep %d", s.Recent, s.Episodes))
+	return nil
+}
+
+// Finish ends the bar's line.
+func (p *Progress) Finish() { p.bar.Finish() }
+
+// Curve keeps the learning curve: the steps and the recent mean return of
+// every iteration.
+type Curve struct {
+	Steps, Returns []float64
+}
+
+// Record appends s's point.
+func (c *Curve) Record(s deep.Stats) error {
+	c.Steps, c.Returns = append(c.Steps, float64(s.Steps)), append(c.Returns, s.Recent)
+	return nil
+}
