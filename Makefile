@@ -30,7 +30,7 @@ test-go:
 	$(GO) test -count=1 ./...
 
 test-wasm:
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" ./internal/fmath/ ./lab/ ./web/wasm/ ./nn/ ./env/control/ ./policy/mlp/
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" ./internal/fmath/ ./lab/ ./web/wasm/ ./nn/ ./env/control/ ./policy/mlp/ ./lab/neural/ ./web/wasmdeep/
 	# pg/deep's portable golden only: its convergence tests would take minutes in Node.
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" -run 'Portable' ./pg/deep/
 
@@ -60,4 +60,4 @@ fuzz:
 	$(GO) test -run=NONE -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) ./internal/ckpt/
 
 clean:
-	rm -rf bin web/static/pgrad.wasm web/static/pgrad.wasm.gz web/static/wasm_exec.js
+	rm -rf bin web/static/pgrad.wasm web/static/pgrad.wasm.gz web/static/pgrad-deep.wasm web/static/pgrad-deep.wasm.gz web/static/wasm_exec.js

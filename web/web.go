@@ -10,6 +10,7 @@
 package web
 
 //go:generate go run ../internal/buildwasm -pkg ./wasm -out static
+//go:generate go run ../internal/buildwasm -pkg ./wasmdeep -out static -name pgrad-deep.wasm
 
 import (
 	"embed"
@@ -29,6 +30,7 @@ var static embed.FS
 // directory, and WasmExecName that of Go's matching JavaScript loader.
 const (
 	WasmName     = "pgrad.wasm"
+	DeepWasmName = "pgrad-deep.wasm" // the neural engine, loaded by the CartPole section
 	WasmExecName = "wasm_exec.js"
 )
 

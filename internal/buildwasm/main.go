@@ -6,10 +6,11 @@
 // web/web.go runs it through go generate:
 //
 //	//go:generate go run ../internal/buildwasm -pkg ./wasm -out static
+//	//go:generate go run ../internal/buildwasm -pkg ./wasmdeep -out static -name pgrad-deep.wasm
 //
 // Usage:
 //
-//	buildwasm [-pkg ./wasm] [-out static] [-gzip=true]
+//	buildwasm [-pkg ./wasm] [-out static] [-name pgrad.wasm] [-gzip=true]
 //
 // Each output is written to a temporary file and renamed into place, so an
 // interrupted build never leaves a truncated wasm to be embedded.
@@ -39,6 +40,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var o options
 	fl.StringVar(&o.pkg, "pkg", "./wasm", "the `package` to build, as go build names it")
 	fl.StringVar(&o.out, "out", "static", "the `directory` to write pgrad.wasm, pgrad.wasm.gz and wasm_exec.js to")
+	fl.StringVar(&o.name, "name", "pgrad.wasm", "the file `name` of the module (and, with .gz, of its gzip form)")
 	fl.BoolVar(&o.gzip, "gzip", true, "also write pgrad.wasm.gz, the form the server sends to browsers that accept gzip")
 	if err := fl.Parse(args); err != nil {
 		return 2
@@ -63,6 +65,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 type options struct {
 	pkg  string // package to build, relative to dir
 	out  string // output directory, relative to dir
+	name string // file name of the module; "" is pgrad.wasm
 	dir  string // working directory of the build; "" is the current one
 	gzip bool
 }
@@ -74,6 +77,13 @@ type result struct {
 
 func build(o options) (result, error) {
 	var res result
+	name := o.name
+	if name == "" {
+		name = "pgrad.wasm"
+	}
+	if filepath.Base(name) != name || !strings.HasSuffix(name, ".wasm") {
+		return res, fmt.Errorf("-name %q must be a plain file name ending in .wasm", name)
+	}
 	goTool := findGo()
 	goroot, err := goEnv(goTool, "GOROOT")
 	if err != nil {
@@ -118,7 +128,7 @@ func build(o options) (result, error) {
 		return res, err
 	}
 
-	res.wasm = filepath.Join(out, "pgrad.wasm")
+	res.wasm = filepath.Join(out, name)
 	res.loader = filepath.Join(out, "wasm_exec.js")
 	res.wasmSize = len(wasm)
 	gzPath := res.wasm + ".gz"

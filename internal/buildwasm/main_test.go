@@ -108,6 +108,11 @@ func TestBuildErrors(t *testing.T) {
 	if _, err := build(options{pkg: "./w", out: "nope", dir: dir}); err == nil || !strings.Contains(err.Error(), "does not exist") {
 		t.Errorf("missing output directory: error %v", err)
 	}
+	for _, name := range []string{"../x.wasm", "deep.js", "a/b.wasm"} {
+		if _, err := build(options{pkg: "./w", out: "static", dir: dir, name: name}); err == nil || !strings.Contains(err.Error(), "-name") {
+			t.Errorf("-name %q: error %v, want one naming -name", name, err)
+		}
+	}
 	var stdout, stderr bytes.Buffer
 	if code := run([]string{"stray"}, &stdout, &stderr); code != 2 {
 		t.Errorf("stray argument: exit %d, want 2", code)
