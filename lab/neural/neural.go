@@ -77,7 +77,7 @@ func Defaults(env, algo string) (Settings, error) {
 	if err != nil {
 		return Settings{}, err
 	}
-	return Settings{Env: env, Algo: algo, Seed: 1, LR: cfg.LR, Hidden: cfg.Hidden[0]}, nil
+	return Settings{Env: env, Algo: algo, Seed: 1, LR: cfg.LR, Hidden: cfg.Hidden.Widths()[0]}, nil
 }
 
 func config(env, algo string) (deep.Config, error) {
@@ -114,10 +114,11 @@ func (s Settings) Config() (deep.Config, error) {
 		return cfg, &Error{"hidden", fmt.Sprintf("must be a whole number from 1 to %d, got %d", MaxHidden, s.Hidden)}
 	}
 	cfg.LR = s.LR
-	cfg.Hidden = make([]int, len(cfg.Hidden))
-	for i := range cfg.Hidden {
-		cfg.Hidden[i] = s.Hidden
+	w := make([]int, cfg.Hidden.Len())
+	for i := range w {
+		w[i] = s.Hidden
 	}
+	cfg.Hidden = deep.MustLayers(w...)
 	if err := cfg.Validate(); err != nil {
 		return cfg, &Error{"hidden", err.Error()}
 	}
@@ -208,9 +209,9 @@ func New(s Settings) (*Session, error) {
 	junk := seeded.Rand(0)
 	var player mlp.Policy
 	if proto.Discrete() {
-		player = mlp.NewCategorical(proto.ObsDim(), proto.ActDim(), cfg.Hidden, act, junk)
+		player = mlp.NewCategorical(proto.ObsDim(), proto.ActDim(), cfg.Hidden.Widths(), act, junk)
 	} else {
-		player = mlp.NewGaussian(proto.ObsDim(), proto.ActDim(), cfg.Hidden, act, cfg.LogStd0, junk)
+		player = mlp.NewGaussian(proto.ObsDim(), proto.ActDim(), cfg.Hidden.Widths(), act, cfg.LogStd0, junk)
 	}
 	ss := &Session{set: s, cfg: cfg, tr: tr, player: player, playSnap: -1, playEnv: proto,
 		lastReturn: math.NaN()}

@@ -26,7 +26,7 @@ func TestSessionIsTheTrainer(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg, _ := deep.Defaults("cartpole", deep.PPO)
-	if s.LR != cfg.LR || s.Hidden != cfg.Hidden[0] || s.Seed != 1 {
+	if s.LR != cfg.LR || s.Hidden != cfg.Hidden.Widths()[0] || s.Seed != 1 {
 		t.Fatalf("defaults %+v, pgrad train's lr %g hidden %v", s, cfg.LR, cfg.Hidden)
 	}
 	ss := mustNew(t, s)
