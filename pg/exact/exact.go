@@ -29,7 +29,8 @@
 // pg's estimator weights each step by its return-to-go G_t = r_{t+1} +
 // γ·G_{t+1}, not by γ^t·G_t, so with γ < 1 it does not estimate ∇J: its
 // mean (EstimatorMean) is the same sum without the γ^t (Thomas 2014, "Bias
-// in natural actor-critic algorithms"). A baseline that is fixed during the
+// in natural actor-critic algorithms"); weighting every step by the whole
+// discounted return G_0 (pg.CreditReturn) does estimate ∇J. A baseline that is fixed during the
 // batch, as pg's are, leaves the mean unchanged, since Σ_a π(a|s)·∇log
 // π(a|s) = 0. With γ = 1 the two coincide. The entropy bonus β adds
 // β·Σ_t d_t(s)·∂H(π(·|s))/∂θ[s][j] to the estimator's mean.
@@ -178,9 +179,14 @@ func (e *Eval) Action(k, s, a int) float64 { return e.Q[(k*e.States+s)*4+a] }
 func (e *Eval) Grad(dst []float64) { e.sum(dst, true, 0) }
 
 // EstimatorMean writes the expectation of pg.GridTrainer's per-rollout
-// estimate Σ_t [∇log π(a_t|s_t)·(G_t − b(s_t)) + β·∇H(π(·|s_t))] into dst,
-// for any baseline fixed during the batch (see the package comment).
-func (e *Eval) EstimatorMean(dst []float64, entropy float64) { e.sum(dst, false, entropy) }
+// estimate Σ_t [∇log π(a_t|s_t)·(W_t − b(s_t)) + β·∇H(π(·|s_t))] into dst,
+// for any baseline fixed during the batch (see the package comment). W_t is
+// the return-to-go G_t (pg.CreditToGo), or with wholeReturn the rollout's
+// discounted return G_0 (pg.CreditReturn), whose rewards before t average
+// out and whose later ones carry γ^t: that estimator's mean is ∇J.
+func (e *Eval) EstimatorMean(dst []float64, wholeReturn bool, entropy float64) {
+	e.sum(dst, wholeReturn, entropy)
+}
 
 func (e *Eval) sum(dst []float64, discount bool, beta float64) {
 	n, T := e.States, e.Steps

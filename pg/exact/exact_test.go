@@ -140,7 +140,9 @@ func (m *meanSE) se(i int) float64 {
 // rollout each, the baselines moving between them as in training) at three
 // random θ per world, for every baseline (one θ with a return offset c = 2,
 // one with an entropy bonus), and checks that each entry's mean
-// is within 4 standard errors of EstimatorMean, which with γ = 1 is ∇J.
+// is within 4 standard errors of EstimatorMean, which with γ = 1 is ∇J;
+// at the first θ also with every step weighted by the whole return
+// (pg.CreditReturn), whose mean is ∇J at any γ.
 // With γ = 0.9 it also checks that the test can tell the estimator's mean
 // from ∇J on the seed's world: the two differ by more than 8 standard
 // errors somewhere. The standard error is estimated from the samples, which
@@ -156,7 +158,7 @@ func TestEstimatorUnbiased(t *testing.T) {
 		for _, gamma := range []float64{1, 0.9} {
 			for trial := range 3 {
 				p := policy.NewSoftmax(w.NumStates(), 4)
-				randomTheta(p, r, 1)
+				randomTheta(p, r, 0.7)
 				beta, offset := 0.0, 0.0
 				switch trial {
 				case 1:
@@ -167,7 +169,7 @@ func TestEstimatorUnbiased(t *testing.T) {
 				e := New(w, gamma)
 				e.Compute(w, p)
 				want := make([]float64, len(p.Theta))
-				e.EstimatorMean(want, beta)
+				e.EstimatorMean(want, false, beta)
 				grad := make([]float64, len(p.Theta))
 				e.Grad(grad)
 				if gamma == 1 && beta == 0 {
@@ -177,49 +179,60 @@ func TestEstimatorUnbiased(t *testing.T) {
 						}
 					}
 				}
+				wantWhole := make([]float64, len(p.Theta))
+				e.EstimatorMean(wantWhole, true, beta)
 				for _, b := range []pg.Baseline{pg.BaselineNone, pg.BaselineMean, pg.BaselineState} {
-					q := &policy.Softmax{States: p.States, Actions: 4, Theta: append([]float64(nil), p.Theta...)}
-					tr, err := pg.NewGridTrainer(w, q, pg.Config{LR: 1, Gamma: gamma, Batch: 1, Baseline: b, Entropy: beta, Offset: offset}, r)
-					if err != nil {
-						t.Fatal(err)
-					}
-					est := make([]float64, len(p.Theta))
-					var m meanSE
-					for range N {
-						tr.Estimate(est, 1)
-						m.add(est)
-					}
-					worst, apart := 0.0, 0.0
-					skipped, live := 0, 0
-					for i := range want {
-						if m.nonzero[i] > 0 || want[i] != 0 {
-							live++
-						}
-						if n := m.nonzero[i]; n > 0 && n < 300 {
-							skipped++
+					for _, credit := range []pg.Credit{pg.CreditToGo, pg.CreditReturn} {
+						if credit == pg.CreditReturn && (trial != 0 || b == pg.BaselineMean) {
 							continue
 						}
-						se := m.se(i)
-						if se == 0 {
-							if math.Abs(m.mean[i]-want[i]) > 1e-12 {
-								t.Errorf("%s γ=%v %v θ[%d]: every estimate is %v, exact %v", name, gamma, b, i, m.mean[i], want[i])
+						want := want
+						if credit == pg.CreditReturn {
+							want = wantWhole
+						}
+						q := &policy.Softmax{States: p.States, Actions: 4, Theta: append([]float64(nil), p.Theta...)}
+						tr, err := pg.NewGridTrainer(w, q, pg.Config{LR: 1, Gamma: gamma, Batch: 1, Baseline: b, Credit: credit, Entropy: beta, Offset: offset}, r)
+						if err != nil {
+							t.Fatal(err)
+						}
+						est := make([]float64, len(p.Theta))
+						var m meanSE
+						for range N {
+							tr.Estimate(est, 1)
+							m.add(est)
+						}
+						worst, apart := 0.0, 0.0
+						skipped, live := 0, 0
+						for i := range want {
+							if m.nonzero[i] > 0 || want[i] != 0 {
+								live++
 							}
-							continue
+							if n := m.nonzero[i]; n < 300 && (n > 0 || want[i] != 0) {
+								skipped++
+								continue
+							}
+							se := m.se(i)
+							if se == 0 {
+								if math.Abs(m.mean[i]-want[i]) > 1e-12 {
+									t.Errorf("%s γ=%v %v θ[%d]: every estimate is %v, exact %v", name, gamma, b, i, m.mean[i], want[i])
+								}
+								continue
+							}
+							z := math.Abs(m.mean[i]-want[i]) / se
+							worst = max(worst, z)
+							apart = max(apart, math.Abs(m.mean[i]-grad[i])/se)
+							if z > 4 {
+								t.Errorf("%s γ=%v β=%v %v θ[%d]: mean %.6f, exact %.6f, %.1f standard errors apart", name, gamma, beta, b, i, m.mean[i], want[i], z)
+							}
 						}
-						z := math.Abs(m.mean[i]-want[i]) / se
-						worst = max(worst, z)
-						apart = max(apart, math.Abs(m.mean[i]-grad[i])/se)
-						if z > 4 {
-							t.Errorf("%s γ=%v β=%v %v θ[%d]: mean %.6f, exact %.6f, %.1f standard errors apart", name, gamma, beta, b, i, m.mean[i], want[i], z)
+						if name == "default" && gamma < 1 && beta == 0 && credit == pg.CreditToGo && apart < 8 {
+							t.Errorf("%s γ=%v %v: the sampled mean is within %.1f SE of ∇J too; the test cannot tell them apart", name, gamma, b, apart)
 						}
+						if skipped > live/3 {
+							t.Errorf("%s γ=%v %v: %d of %d entries are too rarely sampled to test", name, gamma, b, skipped, live)
+						}
+						t.Logf("%s γ=%v β=%v %-5v %-6v trial %d: largest |mean − exact| = %.2f SE (%d of %d entries skipped as rare)", name, gamma, beta, b, credit, trial, worst, skipped, live)
 					}
-					if name == "default" && gamma < 1 && beta == 0 && apart < 8 {
-						t.Errorf("%s γ=%v %v: the sampled mean is within %.1f SE of ∇J too; the test cannot tell them apart", name, gamma, b, apart)
-					}
-					if skipped > live/3 {
-						t.Errorf("%s γ=%v %v: %d of %d entries are too rarely sampled to test", name, gamma, b, skipped, live)
-					}
-					t.Logf("%s γ=%v β=%v %-5v trial %d: largest |mean − exact| = %.2f SE (%d of %d entries skipped as rare)", name, gamma, beta, b, trial, worst, skipped, live)
 				}
 			}
 		}
