@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pgrad/pgrad/internal/ckpt"
@@ -49,6 +50,7 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	seed := fs.Uint64("seed", evalSeed(1), "seed of the environments' resets (and of the sampled actions with -sample); by default the eval_seed of the "+summaryFile+" beside the checkpoint (the seed of the evaluation that ended its training, so both report the same numbers), else that of training seed 1")
 	jsonOut := fs.Bool("json", false, "print the result as one JSON object, with every episode's return")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	obsFlag := fs.String("obs", "", "instead of episodes, print the agent's action for this one observation (comma-separated), with the action probabilities or the mean and σ")
 	// The checkpoint may come before, between or after the flags: take it
 	// out, then parse the flags alone.
 	fs.SetOutput(io.Discard)
@@ -77,6 +79,9 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	}
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		path = filepath.Join(path, checkpointFile)
+	}
+	if *obsFlag != "" {
+		return predictOne(a, *obsFlag, *jsonOut, stdout, stderr)
 	}
 	seedGiven := false
 	fs.Visit(func(f *flag.Flag) { seedGiven = seedGiven || f.Name == "seed" })
@@ -193,4 +198,61 @@ func trainedEvalSeed(b []byte) (uint64, error) {
 		return 0, errors.New("no eval_seed")
 	}
 	return *s.EvalSeed, nil
+}
+
+// predictSummary is what "pgrad eval DIR -obs …" prints with -json.
+type predictSummary struct {
+	Env    string    `json:"env"`
+	Obs    []float64 `json:"obs"`
+	Action []float64 `json:"action"`          // Agent.Predict: the index, or the mean within the bounds
+	Probs  []float64 `json:"probs,omitempty"` // discrete
+	Mean   []float64 `json:"mean,omitempty"`  // continuous, before the bounds
+	Std    []float64 `json:"std,omitempty"`
+}
+
+// predictOne prints the agent's deterministic action for one observation
+// (Agent.Predict) and its distribution (Agent.Probs or Agent.MeanStd).
+func predictOne(a *deep.Agent, list string, jsonOut bool, stdout, stderr io.Writer) int {
+	fail := func(err error) int { return usageErr(stderr, "pgrad eval", err) }
+	var obs []float64
+	for _, f := range strings.Split(list, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil {
+			return fail(fmt.Errorf("-obs: %q is not a number", f))
+		}
+		obs = append(obs, v)
+	}
+	if len(obs) != a.Space.ObsDim {
+		return fail(fmt.Errorf("-obs: %d numbers for an observation of %d", len(obs), a.Space.ObsDim))
+	}
+	act, err := a.Predict(obs)
+	if err != nil {
+		return fail(fmt.Errorf("-obs: %s", strings.TrimPrefix(err.Error(), "deep: ")))
+	}
+	s := predictSummary{Env: a.Config.Env, Obs: obs, Action: act}
+	if a.Space.Discrete {
+		s.Probs, err = a.Probs(obs)
+	} else {
+		s.Mean, s.Std, err = a.MeanStd(obs)
+	}
+	if err != nil {
+		return fail(err)
+	}
+	if jsonOut {
+		return printJSON(stdout, stderr, s)
+	}
+	if a.Space.Discrete {
+		fmt.Fprintf(stdout, "action %d (probabilities %s)\n", int(act[0]), joinFloats(s.Probs))
+	} else {
+		fmt.Fprintf(stdout, "action %s (mean %s, σ %s)\n", joinFloats(act), joinFloats(s.Mean), joinFloats(s.Std))
+	}
+	return 0
+}
+
+func joinFloats(x []float64) string {
+	s := make([]string, len(x))
+	for i, v := range x {
+		s[i] = strconv.FormatFloat(v, 'g', 6, 64)
+	}
+	return strings.Join(s, " ")
 }

@@ -457,3 +457,37 @@ func TestControlStepsNotWholeRollouts(t *testing.T) {
 		t.Errorf("-steps 1024: exit %d, stderr %q", code, errOut)
 	}
 }
+
+// pgrad eval -obs prints Agent.Predict's action and the distribution for
+// one observation: the same as the library gives for the checkpoint.
+func TestEvalObsPredicts(t *testing.T) {
+	for _, env := range []string{"cartpole", "pendulum"} {
+		dir := filepath.Join(t.TempDir(), "run")
+		if code, _, errOut := runCLI("train", env, "-steps", "4096", "-out", dir, "-eval", "0", "-quiet"); code != 0 {
+			t.Fatalf("train: %s", errOut)
+		}
+		obs := map[string]string{"cartpole": "0.1,0,-0.05,0.2", "pendulum": "1,0,0.5"}[env]
+		code, out, errOut := runCLI("eval", dir, "-obs", obs, "-json")
+		if code != 0 {
+			t.Fatalf("eval -obs: exit %d: %s", code, errOut)
+		}
+		var s predictSummary
+		if err := json.Unmarshal([]byte(out), &s); err != nil {
+			t.Fatal(err)
+		}
+		a, err := deep.Load(filepath.Join(dir, checkpointFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := a.Predict(s.Obs)
+		if !reflect.DeepEqual(s.Action, want) || len(s.Probs)+len(s.Mean) == 0 {
+			t.Errorf("%s: eval -obs %+v, Predict %v", env, s, want)
+		}
+		if code, _, _ := runCLI("eval", dir, "-obs", "1,2"); code != 2 {
+			t.Errorf("%s: an observation of the wrong length: exit %d", env, code)
+		}
+		if code, _, _ := runCLI("eval", dir, "-obs", "NaN"+obs[strings.Index(obs, ","):]); code != 2 {
+			t.Errorf("%s: NaN observation: exit %d", env, code)
+		}
+	}
+}

@@ -25,6 +25,7 @@ type Agent struct {
 	Value  *mlp.Value
 
 	newEnv func() control.Env // the task, when it is not looked up by name
+	preds  *predictors        // for Predict and its relatives
 }
 
 // Checkpoint section names.
@@ -212,6 +213,7 @@ func fromCheckpoint(path string, f *ckpt.File, newEnv func() control.Env) (*Agen
 		}
 	}
 	a := &Agent{Config: cfg, Space: sp, Value: mlp.ValueFrom(vn), newEnv: newEnv}
+	a.preds = newPredictors(a)
 	if sp.Discrete {
 		a.Policy = mlp.CategoricalFrom(pn)
 	} else {
@@ -268,10 +270,13 @@ func (a *Agent) EvaluateContext(ctx context.Context, episodes int, sample bool, 
 	if err != nil {
 		return nil, err
 	}
-	return evaluate(ctx, a.Config.Env, a.Policy, mk, episodes, sample, seed, done)
+	return a.evaluate(ctx, mk, episodes, sample, seed, done)
 }
 
-func evaluate(ctx context.Context, env string, pol mlp.Policy, mk func() control.Env, episodes int, sample bool, seed uint64, done func(int)) (returns []float64, err error) {
+// evaluate runs the episodes with the agent's Predictor: Predict's
+// actions, or Sample's with sample.
+func (a *Agent) evaluate(ctx context.Context, mk func() control.Env, episodes int, sample bool, seed uint64, done func(int)) (returns []float64, err error) {
+	env := a.Config.Env
 	// Each of k copies runs a fixed quota of episodes, so that short
 	// episodes are not over-represented as they would be by taking the
 	// first episodes to finish.
@@ -289,13 +294,12 @@ func evaluate(ctx context.Context, env string, pol mlp.Policy, mk func() control
 	if err != nil {
 		return nil, err
 	}
-	low, high := sp.Low, sp.High
-	d, aw := sp.ObsDim, pol.ActionWidth()
+	d, aw := sp.ObsDim, a.Policy.ActionWidth()
 	obs, final := make([]float64, k*d), make([]float64, k*d)
-	act, envAct, logp := make([]float64, k*aw), make([]float64, k*aw), make([]float64, k)
+	envAct := make([]float64, k*aw)
 	rewards := make([]float64, k)
 	term, trunc := make([]bool, k), make([]bool, k)
-	ws := pol.NewWorkspace(k)
+	pred := a.NewPredictor(k)
 	at := 0
 	defer func() {
 		if p := recover(); p != nil {
@@ -312,10 +316,13 @@ func evaluate(ctx context.Context, env string, pol mlp.Policy, mk func() control
 		if err := ctx.Err(); err != nil {
 			return returns, err
 		}
-		pol.Act(ws, obs, k, rng, !sample, act, logp)
-		copy(envAct, act)
-		if low != nil {
-			pol.(*mlp.Gaussian).EnvActions(envAct, act, k, low, high)
+		if sample {
+			err = pred.Sample(envAct, obs, k, rng)
+		} else {
+			err = pred.Predict(envAct, obs, k)
+		}
+		if err != nil {
+			return returns, err
 		}
 		if err := vec.CheckActions(envAct); err != nil {
 			return returns, &EnvStepError{Env: env, Step: at, What: "action", Err: err}

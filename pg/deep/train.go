@@ -217,7 +217,9 @@ func (t *Trainer) Space() Space { return t.space }
 // Agent returns the trained networks with the configuration and the task
 // (shared, not copied).
 func (t *Trainer) Agent() *Agent {
-	return &Agent{Config: t.cfg, Space: t.space, Policy: t.pol, Value: t.val, newEnv: t.newEnv}
+	a := &Agent{Config: t.cfg, Space: t.space, Policy: t.pol, Value: t.val, newEnv: t.newEnv}
+	a.preds = newPredictors(a)
+	return a
 }
 
 // Steps returns the environment steps taken so far.
