@@ -85,7 +85,7 @@ func (f *Field) Step(n int) error {
 		a, r, updated := f.tr.Rollout()
 		s, _ := f.samples.add()
 		*s = Sample{A: a, Reward: r}
-		f.hist.add(r > pg.FieldSuccess, r)
+		f.hist.add(r > pg.FieldSuccess, r, 1)
 		if updated {
 			f.hist.updated(f.tr.Rollouts())
 		}

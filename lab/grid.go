@@ -43,6 +43,8 @@ type GridSnapshot struct {
 	GreedyEnd    env.Outcome  `json:"greedy_end"`   // Goal, Pit, Capped, or Running for a loop
 	SuccessRate  float64      `json:"success_rate"` // over the last Window rollouts
 	MeanReturn   float64      `json:"mean_return"`  // over the last Window rollouts
+	MeanLength   float64      `json:"mean_length"`  // moves per rollout over the last Window rollouts
+	Baselines    []float64    `json:"baselines"`    // per state index: the baseline b(s) in use (0 for "none")
 	Settings     Settings     `json:"settings"`
 }
 
@@ -105,7 +107,7 @@ func (g *Grid) Step(n int) error {
 		rec.states = append(append(rec.states[:0], e.States...), int32(e.Final))
 		rec.actions = append(rec.actions[:0], e.Actions...)
 		rec.outcome, rec.ret = e.Outcome, e.Return
-		g.hist.add(e.Outcome == env.Goal, e.Return)
+		g.hist.add(e.Outcome == env.Goal, e.Return, len(e.Actions))
 		if e.Updated {
 			g.hist.updated(g.tr.Rollouts())
 		}
@@ -224,5 +226,13 @@ func (g *Grid) SnapshotInto(dst *GridSnapshot, k, curve int) {
 	dst.GoalMoves = append(dst.GoalMoves[:0], g.goalMoves...)
 	dst.GreedyPath, dst.GreedyEnd = pg.GreedyPath(dst.GreedyPath[:0], w, g.pol)
 	dst.SuccessRate, dst.MeanReturn = g.hist.window()
+	dst.MeanLength = g.hist.meanLength()
+	if cap(dst.Baselines) < n {
+		dst.Baselines = make([]float64, n)
+	}
+	dst.Baselines = dst.Baselines[:n]
+	for s := range n {
+		dst.Baselines[s] = g.tr.Baseline(s)
+	}
 	dst.Settings = g.set
 }

@@ -8,7 +8,9 @@ import (
 	"testing"
 
 	"github.com/pgrad/pgrad/env"
+	"github.com/pgrad/pgrad/internal/seeded"
 	"github.com/pgrad/pgrad/pg"
+	"github.com/pgrad/pgrad/policy"
 )
 
 func cell(r, c int) env.Cell { return env.Cell{Row: r, Col: c} }
@@ -396,5 +398,64 @@ func TestFieldWarning(t *testing.T) {
 	f, _ = NewField(env.DefaultField(), s, 1)
 	if w, ok := f.Warning(); !ok || w.OffPlane || !strings.Contains(w.String(), "α = 0.3 is above 0.1") {
 		t.Errorf("α = 0.3 before training: %q, %v", w, ok)
+	}
+}
+
+// TestSnapshotLengthAndBaselines: the snapshot's mean episode length is the
+// mean number of moves of the last Window rollouts (the trajectories it
+// keeps are exactly those), every curve point's is the window's at that
+// update, and Baselines are the trainer's b(s) in use: those of a twin
+// pg.GridTrainer run from the same seed, and all 0 with baseline "none".
+func TestSnapshotLengthAndBaselines(t *testing.T) {
+	g, err := NewGrid(env.DefaultGrid(), DefaultSettings(), 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := env.NewGridWorld(env.DefaultGrid())
+	c, _ := DefaultSettings().Config()
+	twin, _ := pg.NewGridTrainer(w, policy.NewSoftmax(9, 4), c, seeded.Rand(4))
+	var lastLen float64
+	for i := range 60 {
+		if err := g.Step(4); err != nil {
+			t.Fatal(err)
+		}
+		twin.Train(4, nil)
+		s := g.Snapshot(MaxTrajectories)
+		moves := 0
+		for _, tr := range s.Trajectories {
+			moves += len(tr.Actions)
+		}
+		want := float64(moves) / float64(len(s.Trajectories))
+		if math.Abs(s.MeanLength-want) > 1e-12 {
+			t.Fatalf("after %d rollouts: mean length %v, the kept trajectories give %v", s.Rollouts, s.MeanLength, want)
+		}
+		if p := s.Curve[len(s.Curve)-1]; p.Rollouts != s.Rollouts || p.MeanLength != s.MeanLength {
+			t.Fatalf("last curve point %+v, snapshot at %d rollouts has mean length %v", p, s.Rollouts, s.MeanLength)
+		}
+		for st := range 9 {
+			if s.Baselines[st] != twin.Baseline(st) {
+				t.Fatalf("after %d rollouts: b(%d) = %v, the twin trainer's %v", s.Rollouts, st, s.Baselines[st], twin.Baseline(st))
+			}
+		}
+		if i == 59 {
+			lastLen = s.MeanLength
+		}
+	}
+	// Learned: the shortest route has 4 moves.
+	if lastLen < 4 || lastLen > 6 {
+		t.Errorf("mean length %v after 240 rollouts, want the short route's 4 or a little more", lastLen)
+	}
+	if s := g.Snapshot(0); s.Baselines[6] == 0 {
+		t.Errorf("b(start) is still 0 after 240 rollouts")
+	}
+	none := DefaultSettings()
+	none.Baseline = "none"
+	if err := g.SetSettings(none); err != nil {
+		t.Fatal(err)
+	}
+	for st, b := range g.Snapshot(0).Baselines {
+		if b != 0 {
+			t.Errorf("baseline none: b(%d) = %v, want 0", st, b)
+		}
 	}
 }

@@ -76,12 +76,14 @@ const Window = 100
 // point is dropped and points come half as often.
 const MaxCurvePoints = 1024
 
-// A CurvePoint is the learning curve after an update: the success rate and
-// mean return of the last Window rollouts (fewer at the start).
+// A CurvePoint is the learning curve after an update: the success rate,
+// mean return and mean episode length (moves per rollout; 1 on the field)
+// of the last Window rollouts (fewer at the start).
 type CurvePoint struct {
 	Rollouts    int     `json:"rollouts"`
 	SuccessRate float64 `json:"success_rate"`
 	MeanReturn  float64 `json:"mean_return"`
+	MeanLength  float64 `json:"mean_length"`
 }
 
 // history keeps the sliding window and the learning curve of a session.
@@ -98,6 +100,7 @@ type history struct {
 type outcome struct {
 	success bool
 	ret     float64
+	length  int
 }
 
 func newHistory() history {
@@ -109,13 +112,13 @@ func (h *history) reset() {
 	h.hits, h.curve, h.stride, h.updates = 0, h.curve[:0], 1, 0
 }
 
-// add records one rollout in the window.
-func (h *history) add(success bool, ret float64) {
+// add records one rollout of the given length in the window.
+func (h *history) add(success bool, ret float64, length int) {
 	slot, evicted := h.recent.add()
 	if evicted && slot.success {
 		h.hits--
 	}
-	*slot = outcome{success, ret}
+	*slot = outcome{success, ret, length}
 	if success {
 		h.hits++
 	}
@@ -133,6 +136,19 @@ func (h *history) window() (successRate, meanReturn float64) {
 		sum += h.recent.at(i).ret
 	}
 	return float64(h.hits) / float64(n), sum / float64(n)
+}
+
+// meanLength returns the mean episode length of the window (0 when empty).
+func (h *history) meanLength() float64 {
+	n := h.recent.len()
+	if n == 0 {
+		return 0
+	}
+	total := 0
+	for i := range n {
+		total += h.recent.at(i).length
+	}
+	return float64(total) / float64(n)
 }
 
 // updated records an update after the given number of rollouts, adding a
@@ -156,7 +172,7 @@ func (h *history) updated(rollouts int) {
 		}
 	}
 	sr, mr := h.window()
-	h.curve = append(h.curve, CurvePoint{Rollouts: rollouts, SuccessRate: sr, MeanReturn: mr})
+	h.curve = append(h.curve, CurvePoint{Rollouts: rollouts, SuccessRate: sr, MeanReturn: mr, MeanLength: h.meanLength()})
 }
 
 // thinCurve appends to dst at most limit points of c, evenly spaced and

@@ -331,7 +331,7 @@ func (p *page) open(t *testing.T, hash string) {
 // engine's latest frame (same number, same outcomes in the same order).
 const trajDrawnJS = `(() => {
   const f = pgrad.step(0), n = f[1], want = [];
-  let at = 20 + 4 * n * n + f[5] + f[6];
+  let at = 20 + 5 * n * n + f[5] + f[6]; // π and b(s) per cell, then pits and walls
   for (let k = 0; k < f[7]; k++) {
     want.push(f[at] === 1 ? 'traj goal' : f[at] === 2 ? 'traj pit' : 'traj capped');
     at += 3 + f[at + 2];

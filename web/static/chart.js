@@ -2,6 +2,7 @@
 // rollouts, with a dashed line wherever the goal or the pit moved.
 
 import { el } from "./dom.js";
+import { CURVE_SLOTS } from "./frame.js";
 
 const VW = 400;
 const VH = 170;
@@ -65,7 +66,7 @@ export class Chart {
     let a = "";
     let b = "";
     for (let i = 0; i < nCurve; i++) {
-      const at = curve + 3 * i;
+      const at = curve + CURVE_SLOTS * i;
       const px = x(f[at]).toFixed(1);
       a += `${px},${this.y(f[at + 1]).toFixed(1)} `;
       b += `${px},${this.y(f[at + 2]).toFixed(1)} `;

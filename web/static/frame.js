@@ -11,10 +11,14 @@ export const GOAL = 1;
 export const PIT = 2;
 export const CAPPED = 3;
 
+// Slots of one learning-curve point: rollouts, success rate, mean return,
+// mean episode length.
+export const CURVE_SLOTS = 4;
+
 // newGridOffsets returns the object gridOffsets fills.
 export function newGridOffsets() {
   return { size: 0, rollouts: 0, start: 0, goal: 0, batch: 1, success: NaN, meanReturn: NaN, greedyEnd: 0,
-    probs: 0, pits: 0, nPits: 0, walls: 0, nWalls: 0, traj: 0, nTraj: 0,
+    baselineKind: 0, meanLength: NaN, probs: 0, baselines: 0, pits: 0, nPits: 0, walls: 0, nWalls: 0, traj: 0, nTraj: 0,
     curve: 0, nCurve: 0, moves: 0, nMoves: 0, greedy: 0, nGreedy: 0 };
 }
 
@@ -38,12 +42,15 @@ export function gridOffsets(f, o) {
   o.success = f[13];
   o.meanReturn = f[14];
   o.greedyEnd = f[16];
+  o.baselineKind = f[18];
+  o.meanLength = f[19];
   o.probs = HEADER;
-  o.pits = o.probs + n * n * 4;
+  o.baselines = o.probs + n * n * 4;
+  o.pits = o.baselines + n * n;
   o.walls = o.pits + o.nPits;
   o.traj = o.walls + o.nWalls;
   o.curve = o.traj + 3 * o.nTraj + f[8];
-  o.moves = o.curve + 3 * o.nCurve;
+  o.moves = o.curve + CURVE_SLOTS * o.nCurve;
   o.greedy = o.moves + o.nMoves;
   return o;
 }
@@ -52,7 +59,7 @@ export function gridOffsets(f, o) {
 export function newFieldOffsets() {
   return { rollouts: 0, muX: 0, muY: 0, sigmaX: 1, sigmaY: 1, targetX: 0, targetY: 0,
     lo: -1, hi: 1, res: 0, batch: 1, meanReward: NaN, success: NaN, width: 0,
-    samples: 0, nSamples: 0, curve: 0, nCurve: 0, moves: 0, nMoves: 0, landscape: 0 };
+    samples: 0, nSamples: 0, curve: 0, nCurve: 0, moves: 0, nMoves: 0, landscape: 0, warning: 0 };
 }
 
 // fieldOffsets reads the header of field frame f into o.
@@ -79,7 +86,8 @@ export function fieldOffsets(f, o) {
   o.width = f[18];
   o.samples = HEADER;
   o.curve = o.samples + 3 * o.nSamples;
-  o.moves = o.curve + 3 * o.nCurve;
+  o.moves = o.curve + CURVE_SLOTS * o.nCurve;
   o.landscape = o.moves + o.nMoves;
+  o.warning = f[o.landscape + o.res * o.res];
   return o;
 }

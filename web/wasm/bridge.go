@@ -96,10 +96,26 @@ func (b *bridge) setTarget(x, y float64) error {
 	return nil
 }
 
-// reset starts both sessions' learning over; the worlds stay as they are.
+// reset starts both sessions over from the seed, keeping their settings,
+// goal, pit and target, so that the page's seed and command line still
+// reproduce the run (issue 7 §4.12; lab's Reset would continue the random
+// stream instead).
 func (b *bridge) reset() {
-	b.grid.Reset()
-	b.field.Reset()
+	if err := b.restart(b.seed); err != nil {
+		// The sessions' own configurations are valid, so this cannot
+		// happen; keep the sessions and start their learning over.
+		b.grid.Reset()
+		b.field.Reset()
+	}
+}
+
+// fieldWarning returns the sentence of the field's warning, "" when there
+// is none.
+func (b *bridge) fieldWarning() string {
+	if w, ok := b.field.Warning(); ok {
+		return w.String()
+	}
+	return ""
 }
 
 // gridFrame encodes the grid's snapshot into the reused grid buffer.
@@ -112,7 +128,7 @@ func (b *bridge) gridFrame() []float64 {
 // fieldFrame encodes the field's snapshot into the reused field buffer.
 func (b *bridge) fieldFrame() []float64 {
 	b.field.SnapshotInto(&b.fieldSnap, recentDots, maxCurve)
-	b.fieldBuf = encodeField(b.fieldBuf, &b.fieldSnap, &b.view)
+	b.fieldBuf = encodeField(b.fieldBuf, &b.fieldSnap, &b.view, fieldWarningOf(b.field))
 	return b.fieldBuf
 }
 

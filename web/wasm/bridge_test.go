@@ -163,6 +163,9 @@ type decodedGrid struct {
 	success, meanReturn                float64
 	greedyEnd, updates                 int
 	probs                              [][4]float64
+	baselines                          []float64
+	baselineKind                       int
+	meanLength                         float64
 	pits, walls                        []int
 	traj                               []decodedTraj
 	curve                              []lab.CurvePoint
@@ -186,7 +189,8 @@ func decodeGrid(t *testing.T, f []float64) decodedGrid {
 	}
 	n := int(f[1])
 	d := decodedGrid{size: n, rollouts: int(f[2]), start: int(f[3]), goal: int(f[4]), batch: int(f[12]),
-		success: f[13], meanReturn: f[14], greedyEnd: int(f[16]), updates: int(f[17])}
+		success: f[13], meanReturn: f[14], greedyEnd: int(f[16]), updates: int(f[17]),
+		baselineKind: int(f[18]), meanLength: f[19]}
 	i := headerLen
 	take := func(k int) []int {
 		out := make([]int, k)
@@ -200,6 +204,8 @@ func decodeGrid(t *testing.T, f []float64) decodedGrid {
 		d.probs = append(d.probs, [4]float64{f[i], f[i+1], f[i+2], f[i+3]})
 		i += 4
 	}
+	d.baselines = append([]float64(nil), f[i:i+n*n]...)
+	i += n * n
 	d.pits = take(int(f[5]))
 	d.walls = take(int(f[6]))
 	for range int(f[7]) {
@@ -210,8 +216,8 @@ func decodeGrid(t *testing.T, f []float64) decodedGrid {
 		d.traj = append(d.traj, tr)
 	}
 	for range int(f[9]) {
-		d.curve = append(d.curve, lab.CurvePoint{Rollouts: int(f[i]), SuccessRate: f[i+1], MeanReturn: f[i+2]})
-		i += 3
+		d.curve = append(d.curve, lab.CurvePoint{Rollouts: int(f[i]), SuccessRate: f[i+1], MeanReturn: f[i+2], MeanLength: f[i+3]})
+		i += curveSlots
 	}
 	d.moves = take(int(f[10]))
 	d.greedy = take(int(f[11]))
@@ -245,6 +251,15 @@ func checkGrid(t *testing.T, d decodedGrid, s lab.GridSnapshot) {
 	}
 	if !reflect.DeepEqual(d.probs, s.Probs) {
 		t.Errorf("probs %v, snapshot %v", d.probs, s.Probs)
+	}
+	if !reflect.DeepEqual(d.baselines, s.Baselines) {
+		t.Errorf("baselines %v, snapshot %v", d.baselines, s.Baselines)
+	}
+	if want := map[string]int{"none": 0, "mean": 1, "state": 2}[s.Settings.Baseline]; d.baselineKind != want {
+		t.Errorf("baseline kind %d, settings say %q", d.baselineKind, s.Settings.Baseline)
+	}
+	if s.Rollouts > 0 && d.meanLength != s.MeanLength || s.Rollouts == 0 && !math.IsNaN(d.meanLength) {
+		t.Errorf("mean length %v, snapshot %v", d.meanLength, s.MeanLength)
 	}
 	if !reflect.DeepEqual(d.pits, cells(s.Pits)) || !reflect.DeepEqual(d.walls, cells(s.Walls)) {
 		t.Errorf("pits %v walls %v, snapshot %v %v", d.pits, d.walls, s.Pits, s.Walls)
@@ -332,7 +347,7 @@ func TestFieldFrameMatchesSnapshot(t *testing.T) {
 		}
 		i += 3
 	}
-	i += 3 * int(f[9])
+	i += curveSlots * int(f[9])
 	for k, r := range s.TargetMoves {
 		if int(f[i+k]) != r {
 			t.Errorf("target move %d: %v, snapshot %d", k, f[i+k], r)
@@ -340,8 +355,11 @@ func TestFieldFrameMatchesSnapshot(t *testing.T) {
 	}
 	i += int(f[17])
 	res := int(f[10])
-	if len(f)-i != res*res {
-		t.Fatalf("landscape has %d values, want %d", len(f)-i, res*res)
+	if len(f)-i != res*res+1 {
+		t.Fatalf("landscape and warning have %d values, want %d", len(f)-i, res*res+1)
+	}
+	if w := f[len(f)-1]; w != 0 {
+		t.Errorf("warning slot %v with the default settings, want 0", w)
 	}
 	// The landscape is the world's reward at pixel centres, top row first.
 	w, err := env.NewField(b.field.Config())
@@ -453,5 +471,73 @@ func BenchmarkFrameOnly(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		br.gridFrame()
+	}
+}
+
+// TestResetRestartsFromTheSeed (issue 7 §4.12): after a goal move, new
+// settings and some training, reset gives the run a fresh session from the
+// same seed with the same world and settings would give, bit for bit, so
+// the page's seed and its pgrad command still reproduce the run.
+func TestResetRestartsFromTheSeed(t *testing.T) {
+	b, err := newBridge(7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.grid.SetGoal(env.Cell{Row: 2, Col: 2}); err != nil {
+		t.Fatal(err)
+	}
+	s := b.grid.Settings()
+	s.LR, s.Gamma, s.Credit = 0.3, 0.8, "return"
+	if err := b.grid.SetSettings(s); err != nil {
+		t.Fatal(err)
+	}
+	must(t, b.step(137))
+	must(t, b.stepField(55))
+	b.reset()
+	must(t, b.step(300))
+	must(t, b.stepField(200))
+	g, err := lab.NewGrid(b.grid.Config(), s, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Step(300)
+	checkGrid(t, decodeGrid(t, b.gridFrame()), g.Snapshot(recentTraj))
+	f, err := lab.NewField(b.field.Config(), b.field.Settings(), 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Step(200)
+	if got, want := b.field.Snapshot(0).Mu, f.Snapshot(0).Mu; got != want {
+		t.Errorf("field after reset: μ %v, a fresh session from the seed %v", got, want)
+	}
+}
+
+// TestFieldWarningSlot (issue 7 §4.1): the field frame's last slot says 2
+// once α = 10 has thrown μ off the plane, and fieldWarning gives the
+// sentence naming the learning rate; α = 0.3 is 1; the default is 0 and "".
+func TestFieldWarningSlot(t *testing.T) {
+	b := newTestBridge(t)
+	if f := b.fieldFrame(); f[len(f)-1] != 0 || b.fieldWarning() != "" {
+		t.Errorf("default: warning slot %v, sentence %q", f[len(f)-1], b.fieldWarning())
+	}
+	s := b.field.Settings()
+	s.LR = 0.3
+	must(t, b.field.SetSettings(s))
+	if f := b.fieldFrame(); f[len(f)-1] != 1 {
+		t.Errorf("α = 0.3: warning slot %v, want 1", f[len(f)-1])
+	}
+	s.LR = 10
+	must(t, b.field.SetSettings(s))
+	must(t, b.stepField(500))
+	f := b.fieldFrame()
+	if f[len(f)-1] != 2 || !strings.Contains(b.fieldWarning(), "learning rate α = 10") {
+		t.Errorf("α = 10 after 500 samples: warning slot %v, sentence %q", f[len(f)-1], b.fieldWarning())
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
 }

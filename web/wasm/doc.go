@@ -23,12 +23,14 @@
 //	setGoal(row, col)       move the goal, keep the policy; the grid frame
 //	setPit(row, col)        move the pit, keep the policy; the grid frame
 //	setTarget(x, y)         move the field's target; the field frame
-//	setSettings(obj)        any of {lr, baseline, entropy, batch, gamma} for the grid;
+//	setSettings(obj)        any of {lr, baseline, entropy, batch, gamma, credit} for the grid;
 //	                        any other key is an Error
 //	setFieldSettings(obj)   the same for the field
 //	settings()              the grid's settings and the seed, as a plain object
 //	fieldSettings()         the field's settings and the seed
-//	reset()                 uniform policy, Gaussian back to its start, histories cleared
+//	reset()                 both sessions afresh from the seed, keeping settings,
+//	                        goal, pit and target (so the seed still reproduces the run)
+//	fieldWarning()          the sentence of the field's warning, "" for none
 //	restart(seed)           new sessions from seed (a whole number), keeping
 //	                        settings, goal, pit and target
 //	nudge(fromLab)          one rollout of the nudge session (lab.Nudge) on the
@@ -55,13 +57,15 @@
 //	[6]  walls W                 [16] where the greedy path ends (0 loop, 1 goal, 2 pit, 3 capped)
 //	[7]  trajectories K          [17] updates so far
 //	[8]  total trajectory steps T
-//	[9]  curve points C          [18], [19] zero
+//	[9]  curve points C          [18] baseline in use (0 none, 1 mean, 2 state)
+//	                             [19] mean moves per rollout, last 100 (NaN before any)
 //
-// then, in order: π as N·N·4 values (actions up, right, down, left); P pit
+// then, in order: π as N·N·4 values (actions up, right, down, left); the
+// baseline b(s) in use for each of the N·N cells (0 for none); P pit
 // cells; W wall cells; K trajectories, oldest first, each as outcome
 // (1 goal, 2 pit, 3 capped), return, its length L and L steps encoded as
-// cell·4+action; C curve points as (rollouts, success rate, mean return),
-// thinned to at most 300 with the newest kept; M rollout counts at which the
+// cell·4+action; C curve points as (rollouts, success rate, mean return,
+// mean moves per rollout), each over the last 100 rollouts, thinned to at most 300 with the newest kept; M rollout counts at which the
 // goal or the pit moved; G cells of the greedy path, from the start.
 //
 // A field frame has a header of 20 slots too:
@@ -80,7 +84,9 @@
 // then S samples as (x, y, reward), oldest first; C curve points as above;
 // M rollout counts at which the target moved; and the reward landscape as
 // R·R values, row 0 at the highest y, column 0 at the lowest x, each taken
-// at the centre of its pixel.
+// at the centre of its pixel; last, one slot: the field's warning (0 none,
+// 1 the learning rate is above lab.FieldLRLimit, 2 μ has left the plane),
+// whose sentence fieldWarning() returns.
 //
 // A nudge frame (one rollout and the update it caused) has a header of 20
 // slots:

@@ -27,8 +27,8 @@ func encodeGrid(dst []float64, s *lab.GridSnapshot) []float64 {
 	for _, t := range s.Trajectories {
 		steps += len(t.Actions)
 	}
-	n := headerLen + len(s.Probs)*4 + len(s.Pits) + len(s.Walls) +
-		3*len(s.Trajectories) + steps + 3*curve + len(s.GoalMoves) + len(s.GreedyPath)
+	n := headerLen + len(s.Probs)*5 + len(s.Pits) + len(s.Walls) +
+		3*len(s.Trajectories) + steps + curveSlots*curve + len(s.GoalMoves) + len(s.GreedyPath)
 	dst = grow(dst, n)
 	idx := func(c env.Cell) float64 { return float64(c.Row*s.Size + c.Col) }
 	h := dst[:headerLen]
@@ -52,11 +52,16 @@ func encodeGrid(dst []float64, s *lab.GridSnapshot) []float64 {
 	h[15] = float64(n)
 	h[16] = float64(s.GreedyEnd)
 	h[17] = float64(s.Updates)
-	h[18], h[19] = 0, 0
+	h[18] = baselineCode(s.Settings.Baseline)
+	h[19] = math.NaN()
+	if s.Rollouts > 0 {
+		h[19] = s.MeanLength
+	}
 	i := headerLen
 	for _, p := range s.Probs {
 		i += copy(dst[i:], p[:])
 	}
+	i += copy(dst[i:], s.Baselines)
 	for _, c := range s.Pits {
 		dst[i] = idx(c)
 		i++
@@ -97,9 +102,9 @@ type fieldView struct {
 
 // encodeField writes the field frame of s into dst, growing it only when it
 // is too small, and returns it; the curve as for encodeGrid.
-func encodeField(dst []float64, s *lab.FieldSnapshot, v *fieldView) []float64 {
+func encodeField(dst []float64, s *lab.FieldSnapshot, v *fieldView, warning fieldWarning) []float64 {
 	curve := len(s.Curve)
-	n := headerLen + 3*len(s.Samples) + 3*curve + len(s.TargetMoves) + len(v.landscape)
+	n := headerLen + 3*len(s.Samples) + curveSlots*curve + len(s.TargetMoves) + len(v.landscape) + 1
 	dst = grow(dst, n)
 	h := dst[:headerLen]
 	h[0] = kindField
@@ -130,7 +135,8 @@ func encodeField(dst []float64, s *lab.FieldSnapshot, v *fieldView) []float64 {
 		dst[i] = float64(r)
 		i++
 	}
-	copy(dst[i:], v.landscape)
+	i += copy(dst[i:], v.landscape)
+	dst[i] = float64(warning)
 	return dst
 }
 
@@ -150,13 +156,44 @@ func (v *fieldView) fill(reward func(a [2]float64) float64) {
 	}
 }
 
+// curveSlots is the number of slots of one curve point.
+const curveSlots = 4
+
 // putCurve writes the points of c and returns the next index.
 func putCurve(dst []float64, i int, c []lab.CurvePoint) int {
 	for _, p := range c {
-		dst[i], dst[i+1], dst[i+2] = float64(p.Rollouts), p.SuccessRate, p.MeanReturn
-		i += 3
+		dst[i], dst[i+1], dst[i+2], dst[i+3] = float64(p.Rollouts), p.SuccessRate, p.MeanReturn, p.MeanLength
+		i += curveSlots
 	}
 	return i
+}
+
+// baselineCode numbers a baseline name as the frame does: 0 none, 1 mean,
+// 2 state.
+func baselineCode(name string) float64 {
+	switch name {
+	case "mean":
+		return 1
+	case "state":
+		return 2
+	}
+	return 0
+}
+
+// A fieldWarning is the last slot of a field frame: 0 none, 1 the
+// learning rate is above lab.FieldLRLimit, 2 μ has left the plane. The
+// page asks fieldWarning() for the sentence when it changes.
+type fieldWarning int
+
+func fieldWarningOf(f *lab.Field) fieldWarning {
+	w, ok := f.Warning()
+	switch {
+	case !ok:
+		return 0
+	case w.OffPlane:
+		return 2
+	}
+	return 1
 }
 
 // grow returns dst resliced to n, reallocating only when its capacity is

@@ -123,6 +123,9 @@ func (b *bridge) object() js.Value {
 		"fieldSettings": func(a []js.Value) (any, error) {
 			return settingsObject(b.field.Settings(), b.seed), nil
 		},
+		"fieldWarning": func(a []js.Value) (any, error) {
+			return b.fieldWarning(), nil
+		},
 		"reset": func(a []js.Value) (any, error) {
 			b.reset()
 			return nil, nil
