@@ -24,6 +24,7 @@ func (t *GridTrainer) CopyLearning(src *GridTrainer) {
 }
 
 // Weights returns the weight of each step of the latest rollout as its
-// terms were added to the batch (the return-to-go G_t, before the baseline
-// is subtracted); a view valid until the next rollout.
+// terms were added to the batch, before the baseline is subtracted (G_t,
+// or G_0 with CreditReturn, plus Config.Offset); a view valid until the
+// next rollout.
 func (t *GridTrainer) Weights() []float64 { return t.ret[:len(t.ep.States)] }

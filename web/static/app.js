@@ -7,15 +7,18 @@ import { start } from "./engine.js";
 import { Loop } from "./loop.js";
 import { HashSchema } from "./hash.js";
 import { LabSection } from "./widgets/lab.js";
+import { NudgeWidget } from "./widgets/nudge.js";
 import { initFormula } from "./widgets/formula.js";
 
 const hash = new HashSchema();
 const loop = new Loop();
 const lab = new LabSection(hash);
+const nudge = new NudgeWidget(lab);
+lab.nudge = nudge;
 initFormula(document.getElementById("formula"), document.getElementById("eq-legend"));
 // Each widget: attach(api) → problems with the hash; frame(now) → rollouts
 // run; say(msg, warn) for an error at start-up.
-const widgets = [lab];
+const widgets = [lab, nudge];
 for (const w of widgets) {
   loop.add(w);
 }

@@ -97,13 +97,15 @@
 //	[3]  start cell              [13] entropy bonus β
 //	[4]  goal cell               [14] the nudge's rollouts so far
 //	[5]  pits P                  [15] the length of this frame in slots
-//	[6]  walls W                 [16]–[19] zero
+//	[6]  walls W                 [16] credit (0 return-to-go G_t, 1 the whole return G_0)
+//	                             [17]–[19] zero
 //	[7]  outcome (1 goal, 2 pit, 3 capped)
 //	[8]  return (undiscounted)
 //	[9]  the cell the last move led to
 //
 // then π before the update as N·N·4 values, π after it as N·N·4 values, P
 // pit cells, W wall cells, and T steps of 7 values each: cell s_t, action
-// a_t, π(a_t|s_t) before the update, reward r_{t+1}, G_t, b(s_t) and
-// G_t − b(s_t).
+// a_t, π(a_t|s_t) before the update, reward r_{t+1}, the step's weight
+// (G_t, or G_0 with the whole-return credit), b(s_t) and the weight minus
+// b(s_t).
 package main

@@ -35,6 +35,7 @@ func encodeNudge(dst []float64, r *lab.NudgeRollout) []float64 {
 	dst = grow(dst, n)
 	idx := func(c env.Cell) float64 { return float64(c.Row*r.Size + c.Col) }
 	base, _ := pg.ParseBaseline(r.Settings.Baseline) // a lab.Grid's settings are valid
+	credit, _ := pg.ParseCredit(r.Settings.Credit)
 	h := dst[:headerLen]
 	h[0] = kindNudge
 	h[1] = float64(r.Size)
@@ -52,7 +53,8 @@ func encodeNudge(dst []float64, r *lab.NudgeRollout) []float64 {
 	h[13] = r.Settings.Entropy
 	h[14] = float64(r.Rollouts)
 	h[15] = float64(n)
-	h[16], h[17], h[18], h[19] = 0, 0, 0, 0
+	h[16] = float64(credit)
+	h[17], h[18], h[19] = 0, 0, 0
 	i := headerLen
 	for _, p := range r.Before {
 		i += copy(dst[i:], p[:])

@@ -20,6 +20,7 @@ func decodeNudge(t *testing.T, f []float64) lab.NudgeRollout {
 		Final: cellOf(f[9]), Rollouts: int(f[14])}
 	r.Settings.LR, r.Settings.Gamma, r.Settings.Entropy = f[10], f[11], f[13]
 	r.Settings.Baseline = [...]string{"none", "mean", "state"}[int(f[12])]
+	r.Settings.Credit = [...]string{"", "return"}[int(f[16])]
 	i := headerLen
 	rows := func() [][4]float64 {
 		out := make([][4]float64, n*n)
@@ -58,7 +59,7 @@ func checkNudge(t *testing.T, got, want lab.NudgeRollout) {
 	if got.Size != want.Size || got.Start != want.Start || got.Goal != want.Goal || got.Outcome != want.Outcome ||
 		!bitsEqual(got.Return, want.Return) || got.Final != want.Final || got.Rollouts != want.Rollouts ||
 		got.Settings.LR != want.Settings.LR || got.Settings.Gamma != want.Settings.Gamma ||
-		got.Settings.Baseline != want.Settings.Baseline || got.Settings.Entropy != want.Settings.Entropy {
+		got.Settings.Baseline != want.Settings.Baseline || got.Settings.Credit != want.Settings.Credit || got.Settings.Entropy != want.Settings.Entropy {
 		t.Errorf("header %+v, want %+v", got, want)
 	}
 	if len(got.Pits) != len(want.Pits) || len(got.Walls) != len(want.Walls) || len(got.Steps) != len(want.Steps) {

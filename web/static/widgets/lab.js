@@ -28,6 +28,7 @@ export class LabSection {
       statNLabel: $("stat-n-label"), statALabel: $("stat-a-label"), statBLabel: $("stat-b-label"), chartWindow: $("chart-window"),
       chartA: $("chart-a"), chartB: $("chart-b"), chartC: $("chart-c"),
       status: $("status"), lab: $("lab"), stageGrid: $("stage-grid"), stageField: $("stage-field"),
+      stageNudge: $("stage-nudge"), panel: $("lab-panel"), nudgePanel: $("nudge-panel"),
       gridSvg: $("grid"),
       replay: $("replay"), replayLabel: $("replay-label"),
     };
@@ -49,6 +50,7 @@ export class LabSection {
     this.replayable = new Map(this.sessions.map((s) => [s, true]));
     this.replayShown = "";
     this.cached = null; // both sessions' settings, for the replay line
+    this.nudge = null; // the nudge view (widgets/nudge.js), set by app.js
     this.wire();
     this.addHashEntries();
     this.showSpeed();
@@ -98,6 +100,14 @@ export class LabSection {
 
   // worldChanged is called after a goal or pit move.
   worldChanged() {}
+
+  // gridKey names the grid session's state as the nudge view sees it: a
+  // rollout drawn under another key came from another policy or world.
+  gridKey() {
+    const o = this.grid.off;
+    const f = this.grid.frameBuf;
+    return f ? `${o.rollouts},${o.goal},${Array.from(f.subarray(o.pits, o.pits + o.nPits)).join(".")}` : "";
+  }
 
   // showCommon writes the stats, the chart and the replay line of the
   // session in view from its frame f with offsets o.
@@ -167,7 +177,7 @@ export class LabSection {
   // frame runs the training of the session in view for one animation
   // frame: one call into wasm, or none when there is nothing to show.
   frame() {
-    if (!this.ready()) {
+    if (!this.ready() || this.view === "nudge") {
       return 0;
     }
     const s = this.session();
@@ -243,13 +253,23 @@ export class LabSection {
     const ui = this.ui;
     this.view = v;
     const gauss = v === "gauss";
-    ui.stageGrid.hidden = gauss;
+    const nudge = v === "nudge";
+    if (nudge && this.training) {
+      this.setTraining(false);
+    }
+    ui.stageGrid.hidden = gauss || nudge;
     ui.stageField.hidden = !gauss;
+    ui.stageNudge.hidden = !nudge;
+    ui.panel.hidden = nudge;
+    ui.nudgePanel.hidden = !nudge;
     ui.lab.classList.toggle("gauss", gauss);
     ui.gridSvg.classList.toggle("show-policy", v === "policy");
     ui.gridSvg.classList.toggle("show-traj", v === "traj");
-    if (!gauss) {
+    if (!gauss && !nudge) {
       this.grid.setMode(v);
+    }
+    if (nudge && this.nudge) {
+      this.nudge.shown();
     }
     const s = this.session();
     const l = s.labels;
@@ -263,7 +283,7 @@ export class LabSection {
     this.chart.lastKey = "";
     this.showSettings();
     this.showSpeed();
-    if (this.ready() && !this.hash.restoring) {
+    if (this.ready() && !this.hash.restoring && !nudge) {
       this.say(s.statusView(v));
     }
     this.chart.setRange(l.range[0], l.range[1]);
@@ -327,7 +347,7 @@ export class LabSection {
     });
     ui.lr.addEventListener("input", () => this.applySettings());
     ui.baseline.addEventListener("change", () => this.applySettings());
-    for (const id of ["view-policy", "view-traj", "view-gauss"]) {
+    for (const id of ["view-policy", "view-traj", "view-gauss", "view-nudge"]) {
       $(id).addEventListener("change", (e) => this.setView(e.target.value));
     }
     // Shortcuts apply anywhere but in controls whose own keys they would steal.
@@ -336,6 +356,14 @@ export class LabSection {
         return;
       }
       const t = e.target;
+      if (this.view === "nudge") {
+        const native = t instanceof HTMLButtonElement || t instanceof HTMLAnchorElement || t instanceof HTMLSelectElement ||
+          (t instanceof HTMLInputElement && t.type !== "range");
+        if (this.nudge && !(e.key === " " && native) && !(t instanceof HTMLInputElement && t.type === "text") && this.nudge.key(e)) {
+          e.preventDefault();
+        }
+        return;
+      }
       const native = t instanceof HTMLButtonElement || t instanceof HTMLAnchorElement || t instanceof HTMLSelectElement ||
         (t instanceof HTMLInputElement && (t.type === "checkbox" || t.type === "radio" || t.type === "text" || t.type === "number"));
       if (e.key === " " && !native) {
@@ -420,7 +448,7 @@ export class LabSection {
       save: (p) => p.set("view", this.view),
       restore: (p) => {
         const view = p.get("view");
-        if (view === "traj" || view === "gauss" || view === "policy") {
+        if (view === "traj" || view === "gauss" || view === "policy" || view === "nudge") {
           $(`view-${view}`).checked = true;
           this.setView(view);
         }
