@@ -19,6 +19,12 @@ type CriticSettings struct {
 	Gamma    float64 `json:"gamma"`  // discount γ
 	Lambda   float64 `json:"lambda"` // GAE λ; 0 is TD(0)
 	Batch    int     `json:"batch"`  // rollouts per update
+
+	// Algo is "ac" (the default when empty) or "ppo", which adds the clip ε
+	// and the epochs K per batch.
+	Algo   string  `json:"algo,omitempty"`
+	Clip   float64 `json:"clip,omitempty"`
+	Epochs int     `json:"epochs,omitempty"`
 }
 
 // DefaultCriticSettings are the page's and `pgrad train gridworld -algo
@@ -27,13 +33,31 @@ func DefaultCriticSettings() CriticSettings {
 	return CriticSettings{LR: 0.5, CriticLR: 0.5, Gamma: 0.9, Lambda: 0.9, Batch: 4}
 }
 
+// DefaultPPOSettings are `pgrad train gridworld -algo ppo`'s: actor-critic's
+// with ε = 0.2 and 4 epochs per batch.
+func DefaultPPOSettings() CriticSettings {
+	s := DefaultCriticSettings()
+	s.Algo, s.Clip, s.Epochs = "ppo", 0.2, 4
+	return s
+}
+
 // Config returns the pg settings s stands for, or why it is invalid.
 func (s CriticSettings) Config() (pg.ACConfig, error) {
 	c := pg.ACConfig{LR: s.LR, CriticLR: s.CriticLR, Gamma: s.Gamma, Lambda: s.Lambda, Batch: s.Batch}
-	if c.LR <= 0 && c.Validate() == nil {
-		return c, &pg.SettingError{Name: "lr", Msg: fmt.Sprintf("learning rate %v must be positive", c.LR)}
+	var err error
+	switch s.Algo {
+	case "", "ac":
+		err = c.Validate()
+	case "ppo":
+		c.Clip, c.Epochs = s.Clip, s.Epochs
+		err = c.ValidatePPO()
+	default:
+		return c, &pg.SettingError{Name: "algo", Msg: fmt.Sprintf("pg: unknown algorithm %q (want reinforce, ac or ppo)", s.Algo)}
 	}
-	return c, c.Validate()
+	if err == nil && c.LR <= 0 {
+		err = &pg.SettingError{Name: "lr", Msg: fmt.Sprintf("pg: learning rate %v must be positive", c.LR)}
+	}
+	return c, err
 }
 
 // A Critic is the critic widget's session: tabular actor-critic on a
@@ -62,8 +86,14 @@ func NewCritic(cfg env.GridConfig, set CriticSettings, seed uint64) (*Critic, er
 		return nil, err
 	}
 	p := policy.NewSoftmax(w.NumStates(), env.NumActions)
-	tr, err := pg.NewACTrainer(w, p, c, seeded.Rand(seed))
-	if err != nil {
+	var tr *pg.ACTrainer
+	if set.Algo == "ppo" {
+		pt, err := pg.NewPPOTrainer(w, p, c, seeded.Rand(seed))
+		if err != nil {
+			return nil, err
+		}
+		tr = pt.ACTrainer
+	} else if tr, err = pg.NewACTrainer(w, p, c, seeded.Rand(seed)); err != nil {
 		return nil, err
 	}
 	return &Critic{world: w, pol: p, tr: tr, set: set, seed: seed, hist: newHistory(), exactV: make([]float64, w.NumStates())}, nil
@@ -76,7 +106,7 @@ func (c *Critic) Step(n int) error {
 	}
 	for range n {
 		e := c.tr.Rollout()
-		c.hist.add(e.Outcome == env.Goal, e.Return)
+		c.hist.add(e.Outcome == env.Goal, e.Return, len(e.Actions))
 		if e.Updated {
 			c.hist.updated(c.tr.Rollouts())
 			c.fresh = false
@@ -85,8 +115,10 @@ func (c *Critic) Step(n int) error {
 	return nil
 }
 
-// SetSettings changes the settings, keeping θ, V and the history.
+// SetSettings changes the settings, keeping θ, V and the history; the
+// algorithm stays the one the session was made with.
 func (c *Critic) SetSettings(s CriticSettings) error {
+	s.Algo = c.set.Algo
 	cfg, err := s.Config()
 	if err != nil {
 		return err
@@ -113,6 +145,27 @@ func (c *Critic) Reset() {
 	c.tr.ResetLearning()
 	c.hist.reset()
 	c.fresh = false
+}
+
+// Window returns the success rate and mean return of the last Window
+// rollouts.
+func (c *Critic) Window() (successRate, meanReturn float64) { return c.hist.window() }
+
+// GridSnapshot returns the session as a GridSnapshot (no trajectories),
+// for fronts that summarise every tabular learner alike; its Settings carry
+// α, γ and the batch.
+func (c *Critic) GridSnapshot() GridSnapshot {
+	w := c.world
+	start, goal, pits, walls := w.Layout()
+	s := GridSnapshot{Size: w.Size(), Start: start, Goal: goal, Pits: append([]env.Cell(nil), pits...), Walls: append([]env.Cell(nil), walls...),
+		Rollouts: c.tr.Rollouts(), Updates: c.tr.Updates(), Probs: make([][4]float64, w.NumStates()),
+		Curve: append([]CurvePoint(nil), c.hist.curve...), Settings: Settings{LR: c.set.LR, Gamma: c.set.Gamma, Batch: c.set.Batch, Baseline: "none"}}
+	for i := range s.Probs {
+		copy(s.Probs[i][:], c.tr.Probs()[i*4:])
+	}
+	s.GreedyPath, s.GreedyEnd = pg.GreedyPath(nil, w, c.pol)
+	s.SuccessRate, s.MeanReturn = c.hist.window()
+	return s
 }
 
 // A CriticSnapshot is what the critic widget draws.
