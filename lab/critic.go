@@ -153,13 +153,13 @@ func (c *Critic) Window() (successRate, meanReturn float64) { return c.hist.wind
 
 // GridSnapshot returns the session as a GridSnapshot (no trajectories),
 // for fronts that summarise every tabular learner alike; its Settings carry
-// α, γ and the batch.
+// α, γ, the batch and the baseline "critic".
 func (c *Critic) GridSnapshot() GridSnapshot {
 	w := c.world
 	start, goal, pits, walls := w.Layout()
 	s := GridSnapshot{Size: w.Size(), Start: start, Goal: goal, Pits: append([]env.Cell(nil), pits...), Walls: append([]env.Cell(nil), walls...),
 		Rollouts: c.tr.Rollouts(), Updates: c.tr.Updates(), Probs: make([][4]float64, w.NumStates()),
-		Curve: append([]CurvePoint(nil), c.hist.curve...), Settings: Settings{LR: c.set.LR, Gamma: c.set.Gamma, Batch: c.set.Batch, Baseline: "none"}}
+		Curve: append([]CurvePoint(nil), c.hist.curve...), Settings: Settings{LR: c.set.LR, Gamma: c.set.Gamma, Batch: c.set.Batch, Baseline: "critic"}}
 	for i := range s.Probs {
 		copy(s.Probs[i][:], c.tr.Probs()[i*4:])
 	}

@@ -52,7 +52,7 @@ func (c ACConfig) Validate() error {
 	case bad(c.LR) || c.LR < 0 || c.LR > 1e6:
 		return &SettingError{"lr", fmt.Sprintf("learning rate %v must be zero or positive and finite", c.LR)}
 	case bad(c.CriticLR) || c.CriticLR <= 0 || c.CriticLR > 1:
-		return &SettingError{"critic_lr", fmt.Sprintf("critic step %v must be in (0, 1]", c.CriticLR)}
+		return &SettingError{"critic-lr", fmt.Sprintf("critic step %v must be in (0, 1]", c.CriticLR)}
 	case bad(c.Gamma) || c.Gamma <= 0 || c.Gamma > 1:
 		return &SettingError{"gamma", fmt.Sprintf("discount %v must be in (0, 1]", c.Gamma)}
 	case bad(c.Lambda) || c.Lambda < 0 || c.Lambda > 1:

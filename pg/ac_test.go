@@ -171,7 +171,7 @@ func TestACConfigErrors(t *testing.T) {
 	ok := ACConfig{LR: 0.5, CriticLR: 0.5, Gamma: 0.9, Lambda: 0.9, Batch: 4, Clip: 0.2, Epochs: 4}
 	for name, mod := range map[string]func(*ACConfig){
 		"lr":        func(c *ACConfig) { c.LR = -1 },
-		"critic_lr": func(c *ACConfig) { c.CriticLR = 1.5 },
+		"critic-lr": func(c *ACConfig) { c.CriticLR = 1.5 },
 		"gamma":     func(c *ACConfig) { c.Gamma = math.NaN() },
 		"lambda":    func(c *ACConfig) { c.Lambda = 2 },
 		"batch":     func(c *ACConfig) { c.Batch = 0 },

@@ -97,6 +97,9 @@ type tabGridJSON struct {
 	GreedyEnd   env.Outcome  `json:"greedy_end"`
 	PiStart     tabPi        `json:"pi_start"`
 	Interrupted bool         `json:"interrupted,omitempty"` // Ctrl-C ended the run early
+	// Algo and Critic are set for -algo ac and ppo (train_grid_ac.go).
+	Algo   string              `json:"algo,omitempty"`
+	Critic *lab.CriticSettings `json:"critic,omitempty"`
 }
 
 // tabPi is π at one cell, its keys in the order of env's actions.
@@ -145,6 +148,7 @@ func runTrainGrid(args []string, stdout, stderr io.Writer) int {
 	stepReward := fs.Float64("step-reward", 0, "reward of every other step (e.g. -0.01)")
 	set := settingsFlags(fs, lab.DefaultSettings())
 	credit := fs.String("credit", "togo", "weight of each move's log-probability: togo (the discounted return from that move on) or return (the rollout's whole discounted return, the same for every move)")
+	ac := acFlags(fs)
 	var out tabOutput
 	out.register(fs, 2000)
 	if status, ok := parseFlags(fs, args, stdout, stderr); !ok {
@@ -170,6 +174,9 @@ func runTrainGrid(args []string, stdout, stderr io.Writer) int {
 		if !pits.Given() {
 			cfg.Pits = []env.Cell{{Row: *size / 2, Col: *size / 2}}
 		}
+	}
+	if ac.algo != "reinforce" {
+		return runTrainGridAC(fs.Name(), cfg, *set, ac, &out, stdout, stderr)
 	}
 	g, err := lab.NewGrid(cfg, *set, out.seed)
 	if err != nil {
@@ -391,6 +398,9 @@ type tabFieldJSON struct {
 	MeanReturn  float64      `json:"mean_return"`  // last 100 rollouts
 	Distractor  *tabBumpJSON `json:"distractor,omitempty"`
 	Interrupted bool         `json:"interrupted,omitempty"` // Ctrl-C ended the run early
+	// Algo and Critic are set for -algo ac and ppo (train_grid_ac.go).
+	Algo   string              `json:"algo,omitempty"`
+	Critic *lab.CriticSettings `json:"critic,omitempty"`
 }
 
 // tabBumpJSON is the field's second, lower bump.
