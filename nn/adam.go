@@ -22,6 +22,22 @@ func NewAdam(n int, lr, eps float64) *Adam {
 // Steps returns how many updates have been taken.
 func (a *Adam) Steps() int { return a.t }
 
+// Moments returns the first and second moment estimates (the optimiser's
+// storage, not copies) and the step count: what a checkpoint saves to
+// resume exactly.
+func (a *Adam) Moments() (m, v []float64, steps int) { return a.m, a.v, a.t }
+
+// SetMoments restores moment estimates and a step count returned by
+// Moments. It panics if the lengths differ from the optimiser's size.
+func (a *Adam) SetMoments(m, v []float64, steps int) {
+	if len(m) != len(a.m) || len(v) != len(a.v) {
+		panic(fmt.Sprintf("nn: Adam of size %d given moments of %d and %d", len(a.m), len(m), len(v)))
+	}
+	copy(a.m, m)
+	copy(a.v, v)
+	a.t = steps
+}
+
 // Reset forgets the moment estimates and the step count.
 func (a *Adam) Reset() {
 	clear(a.m)

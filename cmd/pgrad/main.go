@@ -92,6 +92,18 @@ func init() {
 	commands["train"] = command{
 		summary: "train an agent: pgrad train <env> [flags]",
 		run: func(args []string, stdout, stderr io.Writer) int {
+			if len(args) > 0 && (strings.TrimLeft(args[0], "-") == "resume" || strings.HasPrefix(strings.TrimLeft(args[0], "-"), "resume=")) {
+				// pgrad train -resume DIR: the run names its environment.
+				dir := scanChoice(args, "resume", "")
+				env, err := resumeEnv(dir)
+				if err != nil {
+					return usageErr(stderr, "pgrad train", fmt.Errorf("-resume: %s", strings.TrimPrefix(err.Error(), "deep: ")))
+				}
+				if _, ok := trainers[env]; !ok {
+					return usageErr(stderr, "pgrad train", fmt.Errorf("-resume: %s holds a run of %q, which pgrad train does not know", dir, env))
+				}
+				return trainers[env].run(args, stdout, stderr)
+			}
 			return dispatch(trainers, "pgrad train", "environment", trainUsage, args, stdout, stderr)
 		},
 	}

@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
+	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -63,7 +66,7 @@ type controlSummary struct {
 	EvalMean        *float64    `json:"eval_mean,omitempty"`
 	EvalStd         *float64    `json:"eval_std,omitempty"`
 	EvalSeed        uint64      `json:"eval_seed"` // evalSeed(Seed): what 'pgrad eval' uses by default
-	Stopped         string      `json:"stopped"`   // "completed", "stop-at", "iters", "interrupted" or "diverged"
+	Stopped         string      `json:"stopped"`   // "completed", "stop-at", "iters", "interrupted", "diverged" or "env-error"
 	Portable        bool        `json:"portable,omitempty"`
 	Interrupted     bool        `json:"interrupted,omitempty"`
 	Out             string      `json:"out,omitempty"`
@@ -156,9 +159,53 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	evalEps := fs.Int("eval", 100, "deterministic evaluation episodes after training (0: none)")
 	jsonOut := fs.Bool("json", false, "print the summary as one JSON object")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	saveEvery := fs.Int("save-every", 0, "with -out, write a checkpoint that -resume continues every this many iterations (0: only at the end; Ctrl-C also writes one)")
+	resume := fs.String("resume", "", "continue the run in this directory exactly where its checkpoint stopped, with the flags it was started with (-steps may raise the budget; -quiet and -json are this command's)")
 	portable, iters := portableFlags(fs)
 	if status, ok := parseFlags(fs, args, stdout, stderr); !ok {
 		return status
+	}
+	var rs resumeState
+	var resumed *deep.Trainer
+	if *resume != "" {
+		stepsGiven := false
+		var other string
+		fs.Visit(func(f *flag.Flag) {
+			switch f.Name {
+			case "resume", "quiet", "json":
+			case "steps":
+				stepsGiven = true
+			default:
+				other = f.Name
+			}
+		})
+		if other != "" {
+			return fail("-%s: with -resume the flags come from the run directory (only -steps, -quiet and -json may be given)", other)
+		}
+		var err error
+		if resumed, rs, err = loadResume(*resume); err != nil {
+			return fail("-resume: %s", strings.TrimPrefix(err.Error(), "deep: "))
+		}
+		if e := resumed.Config().Env; e != env {
+			return fail("-resume: %s holds a run of %s, not %s", *resume, e, env)
+		}
+		if stepsGiven {
+			if err := resumed.SetTotalSteps(cfg.TotalSteps); err != nil {
+				return fail("%s", configFlagError(err))
+			}
+		}
+		cfg = resumed.Config()
+		*hidden, algo, preset, *seed, *out = cfg.Hidden.String(), cfg.Algo, rs.Preset, rs.Seed, *resume
+		*evalEps, *saveEvery, *portable, *iters = rs.Eval, rs.SaveEvery, rs.Portable, 0
+		if *stopAt, err = strconv.ParseFloat(rs.StopAt, 64); err != nil {
+			return fail("-resume: bad stop-at %q in the checkpoint", rs.StopAt)
+		}
+	}
+	if *saveEvery < 0 {
+		return fail("-save-every must be 0 (only at the end) or positive, got %d", *saveEvery)
+	}
+	if *saveEvery > 0 && *out == "" {
+		return fail("-save-every needs -out")
 	}
 	if *iters < 0 {
 		return fail("-iters must be 0 (all) or positive, got %d", *iters)
@@ -186,7 +233,7 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 		// Every output path is checked now, not after the training. A
 		// directory holding another run is bad input; one that cannot be
 		// made or written is a failure of the run.
-		w, err := rundir.Begin(*out, rundir.Options{Force: *force})
+		w, err := rundir.Begin(*out, rundir.Options{Force: *force, Resume: resumed != nil})
 		if errors.Is(err, rundir.ErrHoldsRun) {
 			return fail("-out: %v", err)
 		}
@@ -200,9 +247,11 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 		rw = w
 	}
 
-	tr, err := deep.New(cfg, *seed)
-	if err != nil {
-		return fail("%v", err)
+	tr := resumed
+	if tr == nil {
+		if tr, err = deep.New(cfg, *seed); err != nil {
+			return fail("%v", err)
+		}
 	}
 	if b := tr.Budget(); b != cfg.TotalSteps {
 		fmt.Fprintf(stderr, "%s: -steps %d is not a whole number of rollouts of -envs %d × -rollout %d; running %d steps (%d rollouts)\n",
@@ -211,12 +260,34 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	sum := controlSummary{Env: env, Algo: algo, Preset: preset, Portable: *portable, Seed: *seed, EvalSeed: evalSeed(*seed), Out: *out, Stopped: "completed", Config: cfg}
 	var metrics *record.CSV
 	var metricsBuf bytes.Buffer
+	curve := &record.Curve{}
 	if *out != "" {
 		// Kept in memory and written with the other files at the end, so
-		// that a crash leaves the previous run's metrics.csv whole.
-		metrics = record.NewCSV(&metricsBuf)
+		// that a crash leaves the previous run's metrics.csv whole; a
+		// checkpoint carries the rows so far, for -resume.
+		if resumed != nil {
+			metricsBuf.WriteString(rs.Metrics)
+			metrics = record.ContinueCSV(&metricsBuf, tr.Steps())
+			*curve = curveFromCSV(rs.Metrics)
+		} else {
+			metrics = record.NewCSV(&metricsBuf)
+		}
 	}
-	curve := &record.Curve{}
+	rs = resumeState{Seed: *seed, Preset: preset, StopAt: strconv.FormatFloat(*stopAt, 'g', -1, 64), Eval: *evalEps,
+		SaveEvery: *saveEvery, Portable: *portable}
+	// checkpoint is the bytes of agent.ckpt now: the agent and the run's
+	// state, with this command's flags and the metrics so far.
+	checkpoint := func() ([]byte, error) {
+		if err := metrics.Flush(); err != nil {
+			return nil, err
+		}
+		rs.Metrics = metricsBuf.String()
+		extra, err := json.Marshal(rs)
+		if err != nil {
+			return nil, err
+		}
+		return tr.Checkpoint(extra)
+	}
 	var bar *record.Progress
 	if !*quiet {
 		bar = record.NewProgress(stderr, tr.Budget())
@@ -242,6 +313,18 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	if metrics != nil {
 		recs = append(recs, metrics)
 	}
+	if *saveEvery > 0 {
+		recs = append(recs, deep.RecorderFunc(func(s deep.Stats) error {
+			if s.Iteration%*saveEvery != 0 {
+				return nil
+			}
+			b, err := checkpoint()
+			if err == nil {
+				err = rw.Put(checkpointFile, b)
+			}
+			return err
+		}))
+	}
 	recs = append(recs, stopAtRec)
 	err = tr.Train(ctx, record.All(recs...))
 	wall := time.Since(start).Seconds()
@@ -250,6 +333,7 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	}
 	status := 0
 	var diverged *deep.DivergedError
+	var envErr *deep.EnvStepError
 	switch {
 	case err == nil:
 	case errors.Is(err, context.Canceled):
@@ -265,6 +349,16 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 		msg := fmt.Sprintf("%s at iteration %d", strings.TrimPrefix(err.Error(), "deep: "), diverged.Iteration)
 		if *out != "" {
 			msg += fmt.Sprintf("; %s holds the parameters before that update", filepath.Join(*out, checkpointFile))
+		}
+		fmt.Fprintf(stderr, "%s: %s\n", prog, msg)
+		status = 1
+	case errors.As(err, &envErr):
+		// The task misbehaved: the parameters are those of the last
+		// update, and they are written like a divergence's.
+		sum.Stopped = "env-error"
+		msg := strings.TrimPrefix(err.Error(), "deep: ")
+		if *out != "" {
+			msg += fmt.Sprintf("; %s holds the parameters of the last update", filepath.Join(*out, checkpointFile))
 		}
 		fmt.Fprintf(stderr, "%s: %s\n", prog, msg)
 		status = 1
@@ -306,7 +400,7 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if *out != "" {
-		if err := writeOutputs(rw, tr.Agent(), metrics, &metricsBuf, curve.Steps, curve.Returns, env, algo, sum); err != nil {
+		if err := writeOutputs(rw, checkpoint, metrics, &metricsBuf, curve.Steps, curve.Returns, env, algo, sum); err != nil {
 			fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 			return 1
 		}
@@ -323,7 +417,7 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 
 // writeOutputs writes the run directory through w: the data files, each
 // atomically, then summary.json naming their checksums.
-func writeOutputs(w *rundir.Writer, a *deep.Agent, metrics *record.CSV, metricsBuf *bytes.Buffer, x, y []float64, env, algo string, sum controlSummary) error {
+func writeOutputs(w *rundir.Writer, checkpoint func() ([]byte, error), metrics *record.CSV, metricsBuf *bytes.Buffer, x, y []float64, env, algo string, sum controlSummary) error {
 	if err := metrics.Flush(); err != nil {
 		return err
 	}
@@ -345,7 +439,7 @@ func writeOutputs(w *rundir.Writer, a *deep.Agent, metrics *record.CSV, metricsB
 	if err := w.Put(curveFile, svg.Bytes()); err != nil {
 		return err
 	}
-	ck, err := a.Encode()
+	ck, err := checkpoint()
 	if err != nil {
 		return err
 	}
@@ -477,4 +571,72 @@ func parseInts(s string) ([]int, error) {
 		v = append(v, x)
 	}
 	return v, nil
+}
+
+// resumeState is what pgrad train keeps in a checkpoint, beside the
+// configuration and the run's state that deep keeps, to -resume the run
+// with the flags it was started with.
+type resumeState struct {
+	Seed      uint64 `json:"seed"`
+	Preset    string `json:"preset,omitempty"`
+	StopAt    string `json:"stop_at"` // a float, "+Inf" by default
+	Eval      int    `json:"eval"`
+	SaveEvery int    `json:"save_every,omitempty"`
+	Portable  bool   `json:"portable,omitempty"`
+	Metrics   string `json:"metrics"` // metrics.csv so far
+}
+
+// loadResume reads the checkpoint of the run in dir and the flags it was
+// started with.
+func loadResume(dir string) (*deep.Trainer, resumeState, error) {
+	var rs resumeState
+	path := filepath.Join(dir, checkpointFile)
+	data, err := rundir.ReadFile(path, 512<<20)
+	if err != nil {
+		return nil, rs, err
+	}
+	tr, extra, err := deep.Resume(path, data)
+	if err != nil {
+		return nil, rs, err
+	}
+	if err := json.Unmarshal(extra, &rs); err != nil {
+		return nil, rs, fmt.Errorf("%s: not written by pgrad train (%v)", path, err)
+	}
+	return tr, rs, nil
+}
+
+// resumeEnv returns the environment of the run a 'pgrad train -resume DIR'
+// continues, so that the command can be given without it.
+func resumeEnv(dir string) (string, error) {
+	path := filepath.Join(dir, checkpointFile)
+	data, err := rundir.ReadFile(path, 512<<20)
+	if err != nil {
+		return "", err
+	}
+	a, err := deep.Decode(path, data)
+	if err != nil {
+		return "", err
+	}
+	return a.Config.Env, nil
+}
+
+// curveFromCSV returns the learning curve of metrics.csv's rows.
+func curveFromCSV(s string) record.Curve {
+	var c record.Curve
+	rows, _ := csv.NewReader(strings.NewReader(s)).ReadAll()
+	for i, r := range rows {
+		if i == 0 || len(r) < 3 {
+			continue
+		}
+		x, err := strconv.ParseFloat(r[0], 64)
+		if err != nil {
+			continue
+		}
+		y := math.NaN()
+		if r[2] != "" {
+			y, _ = strconv.ParseFloat(r[2], 64)
+		}
+		c.Steps, c.Returns = append(c.Steps, x), append(c.Returns, y)
+	}
+	return c
 }

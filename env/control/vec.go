@@ -1,8 +1,11 @@
 package control
 
 import (
+	"encoding"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/pgrad/pgrad/internal/seeded"
 )
@@ -26,6 +29,7 @@ type Episode struct {
 type Vec struct {
 	envs     []Env
 	rngs     []*rand.Rand
+	pcgs     []*rand.PCG // the sources of rngs, whose state State saves
 	obsDim   int
 	actDim   int // values per action in the actions slice: 1 for discrete tasks
 	ret      []float64
@@ -70,7 +74,9 @@ func NewVec(newEnv func() Env, n int, seed uint64) *Vec {
 		// Distinct, well-spread streams per copy (the golden-ratio step
 		// of SplitMix), so neighbouring copies do not share resets.
 		s := seed + uint64(i)*0x9e3779b97f4a7c15
-		v.rngs = append(v.rngs, seeded.Rand(s))
+		p := seeded.PCG(s)
+		v.pcgs = append(v.pcgs, p)
+		v.rngs = append(v.rngs, rand.New(p))
 	}
 	return v
 }
@@ -233,4 +239,69 @@ func (v *Vec) checkLen(s []float64, per int, what string) {
 	if len(s) < len(v.envs)*per {
 		panic(fmt.Sprintf("control: Vec: %s has %d values, want %d×%d", what, len(s), len(v.envs), per))
 	}
+}
+
+// VecState is what a Vec needs to continue exactly where it was: each
+// copy's task state, random stream and running episode totals. Episodes
+// finished but not yet drained with Finished are not part of it.
+type VecState struct {
+	Envs    [][]byte  `json:"envs"`    // each copy's state: MarshalBinary's bytes, or its exported fields as JSON
+	Streams [][]byte  `json:"streams"` // each copy's rand.PCG state
+	Return  []float64 `json:"return"`  // undiscounted return of each running episode so far
+	Length  []int     `json:"length"`
+}
+
+// State returns the Vec's state. A task's state is what its
+// MarshalBinary returns if it implements encoding.BinaryMarshaler (and
+// encoding.BinaryUnmarshaler), else its exported fields as JSON, which is
+// the whole state of the tasks in this package; a task with unexported
+// state must implement the two methods to be restored exactly.
+func (v *Vec) State() (VecState, error) {
+	s := VecState{Return: slices.Clone(v.ret), Length: slices.Clone(v.length)}
+	for i, e := range v.envs {
+		var b []byte
+		var err error
+		if m, ok := e.(encoding.BinaryMarshaler); ok {
+			b, err = m.MarshalBinary()
+		} else {
+			b, err = json.Marshal(e)
+		}
+		if err != nil {
+			return VecState{}, fmt.Errorf("control: state of copy %d: %w", i, err)
+		}
+		p, err := v.pcgs[i].MarshalBinary()
+		if err != nil {
+			return VecState{}, err
+		}
+		s.Envs, s.Streams = append(s.Envs, b), append(s.Streams, p)
+	}
+	return s, nil
+}
+
+// SetState restores a state returned by State of a Vec of the same task and
+// size. A state that does not fit is an error, and the Vec may then be
+// partly restored: make a new one.
+func (v *Vec) SetState(s VecState) error {
+	n := len(v.envs)
+	if len(s.Envs) != n || len(s.Streams) != n || len(s.Return) != n || len(s.Length) != n {
+		return fmt.Errorf("control: a state of %d copies for a Vec of %d", len(s.Envs), n)
+	}
+	for i, e := range v.envs {
+		var err error
+		if u, ok := e.(encoding.BinaryUnmarshaler); ok {
+			err = u.UnmarshalBinary(s.Envs[i])
+		} else {
+			err = json.Unmarshal(s.Envs[i], e)
+		}
+		if err != nil {
+			return fmt.Errorf("control: state of copy %d: %w", i, err)
+		}
+		if err := v.pcgs[i].UnmarshalBinary(s.Streams[i]); err != nil {
+			return fmt.Errorf("control: random stream of copy %d: %w", i, err)
+		}
+	}
+	copy(v.ret, s.Return)
+	copy(v.length, s.Length)
+	v.finished = v.finished[:0]
+	return nil
 }

@@ -55,6 +55,7 @@ type Trainer struct {
 	pol    mlp.Policy
 	val    *mlp.Value
 	rng    *rand.Rand // actions, minibatch shuffles
+	pcg    *rand.PCG  // rng's source, whose state Checkpoint saves
 
 	opt   optimiser   // Adam per parameter group and the last good parameters
 	roll  rollout     // the environments and the rollout's buffers
@@ -154,7 +155,8 @@ func NewWithEnv(cfg Config, newEnv func() control.Env, seed uint64) (*Trainer, e
 		return nil, err
 	}
 	act, _ := cfg.activation()
-	rng := seeded.Rand(seed)
+	pcg := seeded.PCG(seed)
+	rng := rand.New(pcg)
 	hidden := cfg.Hidden.Widths()
 	var pol mlp.Policy
 	if sp.Discrete {
@@ -163,7 +165,7 @@ func NewWithEnv(cfg Config, newEnv func() control.Env, seed uint64) (*Trainer, e
 		pol = mlp.NewGaussianWith(sp.ObsDim, sp.ActDim, hidden, act, cfg.LogStd0, cfg.gaussianOptions(), rng)
 	}
 	val := mlp.NewValue(sp.ObsDim, hidden, act, rng)
-	return newTrainer(cfg, sp, newEnv, pol, val, rng)
+	return newTrainer(cfg, sp, newEnv, pol, val, pcg)
 }
 
 // FromAgent returns a trainer that continues from a loaded agent's
@@ -177,11 +179,12 @@ func FromAgent(a *Agent, seed uint64) (*Trainer, error) {
 	if err := a.Config.validate(a.Space); err != nil {
 		return nil, err
 	}
-	return newTrainer(a.Config, a.Space, mk, a.Policy, a.Value, seeded.Rand(seed))
+	return newTrainer(a.Config, a.Space, mk, a.Policy, a.Value, seeded.PCG(seed))
 }
 
-func newTrainer(cfg Config, sp Space, newEnv func() control.Env, pol mlp.Policy, val *mlp.Value, rng *rand.Rand) (*Trainer, error) {
-	t := &Trainer{cfg: cfg, space: sp, newEnv: newEnv, pol: pol, val: val, rng: rng}
+func newTrainer(cfg Config, sp Space, newEnv func() control.Env, pol mlp.Policy, val *mlp.Value, pcg *rand.PCG) (*Trainer, error) {
+	rng := rand.New(pcg)
+	t := &Trainer{cfg: cfg, space: sp, newEnv: newEnv, pol: pol, val: val, rng: rng, pcg: pcg}
 	vec, err := newVec(cfg.Env, newEnv, sp, cfg.Envs, rng.Uint64())
 	if err != nil {
 		return nil, err

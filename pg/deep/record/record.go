@@ -49,6 +49,7 @@ type CSV struct {
 	w     *csv.Writer
 	start time.Time
 	now   func() time.Time
+	from  int // steps before start (a resumed run)
 }
 
 // NewCSV returns a CSV recorder writing to w, and writes the header.
@@ -59,12 +60,21 @@ func NewCSV(w io.Writer) *CSV {
 	return c
 }
 
+// ContinueCSV returns a CSV recorder that appends rows to a log already
+// holding the header and the rows of a run resumed at fromSteps (whose
+// steps per second count from now and from there).
+func ContinueCSV(w io.Writer, fromSteps int) *CSV {
+	c := &CSV{w: csv.NewWriter(w), now: time.Now, from: fromSteps}
+	c.start = c.now()
+	return c
+}
+
 // Record writes the row of s.
 func (c *CSV) Record(s deep.Stats) error {
 	el := c.now().Sub(c.start).Seconds()
 	rate := ""
 	if el > 0 {
-		rate = strconv.FormatFloat(float64(s.Steps)/el, 'f', 0, 64)
+		rate = strconv.FormatFloat(float64(s.Steps-c.from)/el, 'f', 0, 64)
 	}
 	return c.w.Write([]string{strconv.Itoa(s.Steps), strconv.Itoa(s.Episodes), Format(s.Recent), Format(s.PolicyLoss),
 		Format(s.ValueLoss), Format(s.Entropy), Format(s.ApproxKL), Format(s.ClipFrac), Format(s.ExplainedVar), rate})

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/pgrad/pgrad/pg/deep"
+)
+
+func agentParams(t *testing.T, dir string) []float64 {
+	t.Helper()
+	a, err := deep.Load(filepath.Join(dir, checkpointFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p []float64
+	for _, g := range a.Policy.Params() {
+		p = append(p, g...)
+	}
+	return append(p, a.Value.Net().Params()...)
+}
+
+// A run killed after a periodic save (-save-every 1; the process ends at
+// the n-th write point of internal/rundir, as kill -9 would, some saves in)
+// and continued with 'pgrad train -resume DIR' in a new process ends with
+// exactly the parameters, bit for bit, and the same metrics as the same run
+// never stopped: PPO on CartPole and on Pendulum.
+func TestResumeAfterKillIsExact(t *testing.T) {
+	for _, c := range []struct {
+		env   string
+		steps string
+		crash []int
+	}{{"cartpole", "3584", []int{9, 18}}, {"pendulum", "8192", []int{10}}} {
+		base := []string{"train", c.env, "-steps", c.steps, "-seed", "4", "-eval", "3", "-quiet"}
+		ref := filepath.Join(t.TempDir(), "ref")
+		if st, _, errOut := pgradBinary(t, append(base, "-out", ref)...); st != 0 {
+			t.Fatalf("%s reference: exit %d: %s", c.env, st, errOut)
+		}
+		want := agentParams(t, ref)
+		wantCSV, _ := os.ReadFile(filepath.Join(ref, metricsFile))
+		for _, n := range c.crash {
+			dir := filepath.Join(t.TempDir(), "run")
+			cmd := exec.Command(os.Args[0], append(base, "-out", dir, "-save-every", "1")...)
+			cmd.Env = append(os.Environ(), "PGRAD_AS_MAIN=1", "PGRAD_CRASH_AT="+strconv.Itoa(n))
+			out, _ := cmd.CombinedOutput()
+			t.Logf("%s: %s", c.env, strings.TrimSpace(string(out)))
+			if cmd.ProcessState.ExitCode() != 3 {
+				t.Fatalf("%s crash at %d: exit %d: %s", c.env, n, cmd.ProcessState.ExitCode(), out)
+			}
+			if _, err := os.Stat(filepath.Join(dir, checkpointFile)); err != nil {
+				t.Fatalf("%s crash at %d (%s): no checkpoint yet", c.env, n, out)
+			}
+			st, stdout, errOut := pgradBinary(t, "train", "-resume", dir, "-quiet", "-json")
+			if st != 0 {
+				t.Fatalf("%s resume after crash at %d: exit %d: %s", c.env, n, st, errOut)
+			}
+			if !strings.Contains(stdout, `"steps":`+c.steps) {
+				t.Errorf("%s: resumed summary %s", c.env, stdout)
+			}
+			if got := agentParams(t, dir); !slices.Equal(got, want) {
+				t.Errorf("%s killed at write %d and resumed: parameters differ from the uninterrupted run's", c.env, n)
+			}
+			// The metrics agree but for the last column, steps per second.
+			gotCSV, _ := os.ReadFile(filepath.Join(dir, metricsFile))
+			if dropRate(string(gotCSV)) != dropRate(string(wantCSV)) {
+				t.Errorf("%s: metrics differ:\n%s\nwant\n%s", c.env, gotCSV, wantCSV)
+			}
+		}
+	}
+}
+
+func dropRate(csv string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(csv, "\n") {
+		if i := strings.LastIndexByte(l, ','); i >= 0 {
+			l = l[:i]
+		}
+		b.WriteString(l + "\n")
+	}
+	return b.String()
+}
+
+// -resume takes no flag but -steps, -quiet and -json; -steps raises the
+// budget and the run continues to it; a finished run resumes too.
+func TestResumeFlags(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	if code, _, errOut := runCLI("train", "cartpole", "-steps", "1024", "-out", dir, "-eval", "0", "-quiet"); code != 0 {
+		t.Fatal(errOut)
+	}
+	if code, _, errOut := runCLI("train", "-resume", dir, "-lr", "0.1"); code != 2 || !strings.Contains(errOut, "-lr") {
+		t.Errorf("-resume with -lr: exit %d, %q", code, errOut)
+	}
+	if code, _, errOut := runCLI("train", "pendulum", "-resume", dir); code != 2 || !strings.Contains(errOut, "cartpole") {
+		t.Errorf("-resume of a cartpole run as pendulum: exit %d, %q", code, errOut)
+	}
+	if code, _, _ := runCLI("train", "-resume", filepath.Join(dir, "nothing")); code != 2 {
+		t.Errorf("-resume of nothing: exit %d", code)
+	}
+	code, out, errOut := runCLI("train", "-resume", dir, "-steps", "2048", "-quiet", "-json")
+	if code != 0 || !strings.Contains(out, `"steps":2048`) {
+		t.Errorf("-resume -steps 2048: exit %d, %s %s", code, out, errOut)
+	}
+	csv, _ := os.ReadFile(filepath.Join(dir, metricsFile))
+	if rows := strings.Count(strings.TrimSpace(string(csv)), "\n"); rows != 4 {
+		t.Errorf("metrics.csv has %d rows after the raised budget, want 4:\n%s", rows, csv)
+	}
+}
