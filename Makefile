@@ -58,6 +58,7 @@ fuzz:
 	$(GO) test -run=NONE -fuzz=FuzzStep -fuzztime=$(FUZZTIME) ./env/control/
 	$(GO) test -run=NONE -fuzz=FuzzUnmarshal -fuzztime=$(FUZZTIME) ./nn/
 	$(GO) test -run=NONE -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) ./internal/ckpt/
+	$(GO) test -run=NONE -fuzz=FuzzArgs -fuzztime=$(FUZZTIME) ./web/wasm/
 
 clean:
 	rm -rf bin web/static/pgrad.wasm web/static/pgrad.wasm.gz web/static/pgrad-deep.wasm web/static/pgrad-deep.wasm.gz web/static/wasm_exec.js

@@ -18,8 +18,20 @@ type (
 // defaultSeed is the seed of a page opened without one in its URL.
 const defaultSeed = 1
 
-// maxStep bounds one call's rollouts so that a typo cannot freeze the tab.
-const maxStep = 1_000_000
+// One call's work is bounded by size, not by time (a time slice would make
+// a run depend on the machine's speed and break replay from the seed):
+// stepBudget bounds the environment steps of one step(n) call, n times the
+// world's step cap, and maxStepField the samples of one stepField(n). Both
+// are set so that the slowest call takes about 100 ms or less in
+// Chromium on the machine in the README (see TestCallBound).
+const (
+	stepBudget   = 300_000
+	maxStepField = 25_000
+)
+
+// maxStep is the most rollouts one step(n) call may ask for on the
+// current world: stepBudget over the step cap, at least 1.
+func (b *bridge) maxStep() int { return max(1, stepBudget/b.grid.Config().Steps()) }
 
 // bridge holds the two sessions the page drives and the buffers their
 // frames are written to. It knows nothing of JavaScript, so that it can be
@@ -73,16 +85,16 @@ func (b *bridge) restart(seed uint64) error {
 
 // step runs n rollouts on the grid.
 func (b *bridge) step(n int) error {
-	if n > maxStep {
-		return errorf("step: n = %d is more than %d rollouts in one call", n, maxStep)
+	if m := b.maxStep(); n > m {
+		return errorf("step: n must be a whole number from 0 to %d (%d steps of work over a step cap of %d), not %d", m, stepBudget, b.grid.Config().Steps(), n)
 	}
 	return b.grid.Step(n)
 }
 
 // stepField draws n samples on the field.
 func (b *bridge) stepField(n int) error {
-	if n > maxStep {
-		return errorf("stepField: n = %d is more than %d samples in one call", n, maxStep)
+	if n > maxStepField {
+		return errorf("stepField: n must be a whole number from 0 to %d, not %d", maxStepField, n)
 	}
 	return b.field.Step(n)
 }

@@ -127,7 +127,7 @@ func TestJSBadInput(t *testing.T) {
 		{"step", []any{2.5}},
 		{"step", []any{nan}},
 		{"step", []any{"10"}},
-		{"step", []any{maxStep + 1}},
+		{"step", []any{stepBudget + 1}},
 		{"stepField", []any{math.Inf(1)}},
 		{"setGoal", []any{3, 0}},
 		{"setGoal", []any{0, -1}},

@@ -395,8 +395,8 @@ func TestBadInputLeavesStateUnchanged(t *testing.T) {
 	before := append([]float64(nil), b.gridFrame()...)
 	beforeField := append([]float64(nil), b.fieldFrame()...)
 	bad := map[string]error{
-		"step too many":    b.step(maxStep + 1),
-		"field too many":   b.stepField(maxStep + 1),
+		"step too many":    b.step(b.maxStep() + 1),
+		"field too many":   b.stepField(maxStepField + 1),
 		"goal outside":     b.grid.SetGoal(env.Cell{Row: 3, Col: 0}),
 		"goal on start":    b.grid.SetGoal(env.Cell{Row: 2, Col: 0}),
 		"goal on pit":      b.grid.SetGoal(env.Cell{Row: 1, Col: 1}),

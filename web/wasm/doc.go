@@ -18,8 +18,26 @@
 // so every pgradCore method returns a JS Error object instead of its result
 // when its input is bad; the session is then left exactly as it was.
 //
-//	step(n)                 n ≥ 0 rollouts on the grid, then the grid frame
-//	stepField(n)            n ≥ 0 samples on the field, then the field frame
+// No value passed from JavaScript ends the Go program or changes a session
+// when it is rejected: every method reads its arguments through one
+// decoder (args.go) that turns a BigInt, a Symbol, a Proxy or getter that
+// throws, a frozen object or a value of the wrong type into an Error
+// naming the method and the argument ("pgrad: step: n must be a number,
+// not a BigInt"), and every call runs under recover. Objects are read by
+// their own enumerable data properties only (Object.keys and
+// Object.getOwnPropertyDescriptor): an inherited key is neither an
+// unknown key nor applied, and a getter is refused, never run.
+//
+// One call's work is bounded by size (a time slice would make a run
+// depend on the machine and break replay from the seed): step(n) takes
+// at most 300,000 environment steps of work, n × the world's step cap
+// (8,333 rollouts on the 3×3 world, whose cap is 36), and stepField(n) at
+// most 25,000 samples. In headless Chromium on the README's machine the
+// largest calls took about 60 and 65 ms (TestBrowserHostileArguments logs
+// them); a larger n is an Error that states the bound.
+//
+//	step(n)                 0 ≤ n ≤ 300,000 / step cap rollouts on the grid, then the grid frame
+//	stepField(n)            0 ≤ n ≤ 25,000 samples on the field, then the field frame
 //	setGoal(row, col)       move the goal, keep the policy; the grid frame
 //	setPit(row, col)        move the pit, keep the policy; the grid frame
 //	setTarget(x, y)         move the field's target; the field frame
@@ -31,8 +49,9 @@
 //	reset()                 both sessions afresh from the seed, keeping settings,
 //	                        goal, pit and target (so the seed still reproduces the run)
 //	fieldWarning()          the sentence of the field's warning, "" for none
-//	restart(seed)           new sessions from seed (a whole number), keeping
-//	                        settings, goal, pit and target
+//	restart(seed)           new sessions from seed, a whole number from 0 to 2^53
+//	                        or its decimal text (the URL hash's; "" is an Error),
+//	                        keeping settings, goal, pit and target
 //	nudge(fromLab)          one rollout of the nudge session (lab.Nudge) on the
 //	                        grid's world with the grid's settings and a batch
 //	                        of one; fromLab (default false) first copies the

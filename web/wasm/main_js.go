@@ -3,8 +3,7 @@
 package main
 
 import (
-	"slices"
-	"strings"
+	"fmt"
 	"syscall/js"
 )
 
@@ -51,34 +50,39 @@ type jsMethod = func(args []js.Value) (any, error)
 // function, so that adding a widget does not edit this one.
 var widgets []func(b *bridge) map[string]jsMethod
 
-// object builds the pgradCore object, one js.Func per method.
+// object builds the pgradCore object, one js.Func per method. Every method
+// reads its arguments through args (args.go), which never panics and names
+// the argument in its Error; and every call runs under recover, so that no
+// value from JavaScript ends the Go program.
 func (b *bridge) object() js.Value {
 	var grid, field jsFrame
 	gridFrame := func() any { return grid.send(b.gridFrame()) }
 	fieldFrame := func() any { return field.send(b.fieldFrame()) }
 	methods := map[string]jsMethod{
-		"step": func(a []js.Value) (any, error) {
-			n, err := intArg(a, 0, "step", "n")
-			if err != nil {
-				return nil, err
+		"step": func(raw []js.Value) (any, error) {
+			a := jsArgs("step", raw)
+			n := a.count(0, "n", b.maxStep())
+			if a.err != nil {
+				return nil, a.err
 			}
 			if err := b.step(n); err != nil {
 				return nil, err
 			}
 			return gridFrame(), nil
 		},
-		"stepField": func(a []js.Value) (any, error) {
-			n, err := intArg(a, 0, "stepField", "n")
-			if err != nil {
-				return nil, err
+		"stepField": func(raw []js.Value) (any, error) {
+			a := jsArgs("stepField", raw)
+			n := a.count(0, "n", maxStepField)
+			if a.err != nil {
+				return nil, a.err
 			}
 			if err := b.stepField(n); err != nil {
 				return nil, err
 			}
 			return fieldFrame(), nil
 		},
-		"setGoal": func(a []js.Value) (any, error) {
-			c, err := cellArgs(a, "setGoal")
+		"setGoal": func(raw []js.Value) (any, error) {
+			c, err := cellArgs(raw, "setGoal")
 			if err != nil {
 				return nil, err
 			}
@@ -87,8 +91,8 @@ func (b *bridge) object() js.Value {
 			}
 			return gridFrame(), nil
 		},
-		"setPit": func(a []js.Value) (any, error) {
-			c, err := cellArgs(a, "setPit")
+		"setPit": func(raw []js.Value) (any, error) {
+			c, err := cellArgs(raw, "setPit")
 			if err != nil {
 				return nil, err
 			}
@@ -97,45 +101,43 @@ func (b *bridge) object() js.Value {
 			}
 			return gridFrame(), nil
 		},
-		"setTarget": func(a []js.Value) (any, error) {
-			x, err := floatArg(a, 0, "setTarget", "x")
-			if err != nil {
-				return nil, err
-			}
-			y, err := floatArg(a, 1, "setTarget", "y")
-			if err != nil {
-				return nil, err
+		"setTarget": func(raw []js.Value) (any, error) {
+			a := jsArgs("setTarget", raw)
+			x, y := a.float(0, "x"), a.float(1, "y")
+			if a.err != nil {
+				return nil, a.err
 			}
 			if err := b.setTarget(x, y); err != nil {
 				return nil, err
 			}
 			return fieldFrame(), nil
 		},
-		"setSettings": func(a []js.Value) (any, error) {
-			return nil, setSettings(a, "setSettings", b.grid.Settings(), b.grid.SetSettings)
+		"setSettings": func(raw []js.Value) (any, error) {
+			return nil, setSettings(raw, "setSettings", b.grid.Settings(), b.grid.SetSettings)
 		},
-		"setFieldSettings": func(a []js.Value) (any, error) {
-			return nil, setSettings(a, "setFieldSettings", b.field.Settings(), b.field.SetSettings)
+		"setFieldSettings": func(raw []js.Value) (any, error) {
+			return nil, setSettings(raw, "setFieldSettings", b.field.Settings(), b.field.SetSettings)
 		},
-		"settings": func(a []js.Value) (any, error) {
+		"settings": func([]js.Value) (any, error) {
 			return settingsObject(b.grid.Settings(), b.seed), nil
 		},
-		"fieldSettings": func(a []js.Value) (any, error) {
+		"fieldSettings": func([]js.Value) (any, error) {
 			return settingsObject(b.field.Settings(), b.seed), nil
 		},
-		"fieldWarning": func(a []js.Value) (any, error) {
+		"fieldWarning": func([]js.Value) (any, error) {
 			return b.fieldWarning(), nil
 		},
-		"reset": func(a []js.Value) (any, error) {
+		"reset": func([]js.Value) (any, error) {
 			b.reset()
 			return nil, nil
 		},
-		"restart": func(a []js.Value) (any, error) {
-			seed, err := intArg(a, 0, "restart", "seed")
-			if err != nil {
-				return nil, err
+		"restart": func(raw []js.Value) (any, error) {
+			a := jsArgs("restart", raw)
+			seed := a.seed(0, "seed")
+			if a.err != nil {
+				return nil, a.err
 			}
-			return nil, b.restart(uint64(seed))
+			return nil, b.restart(seed)
 		},
 	}
 	for _, w := range widgets {
@@ -146,9 +148,16 @@ func (b *bridge) object() js.Value {
 			methods[name] = m
 		}
 	}
-	obj := js.Global().Get("Object").New()
+	obj := jsObject.New()
 	for name, m := range methods {
-		obj.Set(name, js.FuncOf(func(this js.Value, args []js.Value) any {
+		obj.Set(name, js.FuncOf(func(this js.Value, args []js.Value) (result any) {
+			defer func() {
+				// The last line of defence: a panic here is a bug of the
+				// bridge, and it must not end the program the page needs.
+				if r := recover(); r != nil {
+					result = js.Global().Get("Error").New(fmt.Sprintf("pgrad: %s: internal error: %v", name, r))
+				}
+			}()
 			v, err := m(args)
 			if err != nil {
 				return js.Global().Get("Error").New(err.Error())
@@ -159,41 +168,30 @@ func (b *bridge) object() js.Value {
 	return obj
 }
 
-// intArg reads args[i] as a non-negative integer that a float64 holds exactly.
-func intArg(args []js.Value, i int, method, name string) (int, error) {
-	if i >= len(args) || args[i].Type() != js.TypeNumber {
-		return 0, errorf("%s: %s must be a number", method, name)
-	}
-	return checkCount(method, name, args[i].Float())
+// intArg reads args[i] as a whole number from 0 to 2^53 (through args).
+func intArg(raw []js.Value, i int, method, name string) (int, error) {
+	a := jsArgs(method, raw)
+	n := a.count(i, name, 1<<53)
+	return n, a.err
 }
 
-// floatArg reads args[i] as a finite number.
-func floatArg(args []js.Value, i int, method, name string) (float64, error) {
-	if i >= len(args) || args[i].Type() != js.TypeNumber {
-		return 0, errorf("%s: %s must be a number", method, name)
-	}
-	return checkFinite(method, name, args[i].Float())
+// floatArg reads args[i] as a finite number (through args).
+func floatArg(raw []js.Value, i int, method, name string) (float64, error) {
+	a := jsArgs(method, raw)
+	x := a.float(i, name)
+	return x, a.err
 }
 
 // cellArgs reads (row, col).
-func cellArgs(args []js.Value, method string) (cell, error) {
-	r, err := intArg(args, 0, method, "row")
-	if err != nil {
-		return cell{}, err
-	}
-	c, err := intArg(args, 1, method, "col")
-	if err != nil {
-		return cell{}, err
-	}
-	return cell{Row: r, Col: c}, nil
+func cellArgs(raw []js.Value, method string) (cell, error) {
+	a := jsArgs(method, raw)
+	r, c := a.count(0, "row", 1<<53), a.count(1, "col", 1<<53)
+	return cell{Row: r, Col: c}, a.err
 }
 
 // setSettings overlays the object in args[0] on cur and applies it.
-func setSettings(args []js.Value, method string, cur settings, apply func(settings) error) error {
-	if len(args) < 1 || args[0].Type() != js.TypeObject {
-		return errorf("%s needs an object such as {lr: 0.5}", method)
-	}
-	s, err := settingsFrom(args[0], method, cur)
+func setSettings(raw []js.Value, method string, cur settings, apply func(settings) error) error {
+	s, err := settingsFrom(jsArgs(method, raw), cur)
 	if err != nil {
 		return err
 	}
@@ -205,68 +203,4 @@ func settingsObject(s settings, seed uint64) map[string]any {
 		"lr": s.LR, "baseline": s.Baseline, "entropy": s.Entropy,
 		"batch": s.Batch, "gamma": s.Gamma, "credit": s.CreditName(), "seed": float64(seed),
 	}
-}
-
-// settingKeys are the keys setSettings and setFieldSettings take.
-var settingKeys = []string{"lr", "baseline", "entropy", "batch", "gamma", "credit"}
-
-// settingsFrom overlays the keys present in o on cur. A key it does not
-// know is an error, not ignored: {learningRate: 1} would otherwise change
-// nothing and say nothing.
-func settingsFrom(o js.Value, method string, cur settings) (settings, error) {
-	keys := js.Global().Get("Object").Call("keys", o)
-	for i := range keys.Length() {
-		k := keys.Index(i).String()
-		if !slices.Contains(settingKeys, k) {
-			hint := ""
-			if k == "seed" {
-				hint = "; the seed changes with restart(seed)"
-			}
-			return cur, errorf("%s: unknown setting %q (known: %s)%s", method, k, strings.Join(settingKeys, ", "), hint)
-		}
-	}
-	s := cur
-	num := func(key string, dst *float64) error {
-		v := o.Get(key)
-		if v.IsUndefined() {
-			return nil
-		}
-		if v.Type() != js.TypeNumber {
-			return errorf("%s: %s must be a number", method, key)
-		}
-		*dst = v.Float()
-		return nil
-	}
-	if err := num("lr", &s.LR); err != nil {
-		return cur, err
-	}
-	if err := num("entropy", &s.Entropy); err != nil {
-		return cur, err
-	}
-	if err := num("gamma", &s.Gamma); err != nil {
-		return cur, err
-	}
-	if v := o.Get("batch"); !v.IsUndefined() {
-		if v.Type() != js.TypeNumber {
-			return cur, errorf("%s: batch must be a number", method)
-		}
-		n, err := checkCount(method, "batch", v.Float())
-		if err != nil {
-			return cur, err
-		}
-		s.Batch = n
-	}
-	if v := o.Get("baseline"); !v.IsUndefined() {
-		if v.Type() != js.TypeString {
-			return cur, errorf(`%s: baseline must be "none", "mean" or "state"`, method)
-		}
-		s.Baseline = v.String()
-	}
-	if v := o.Get("credit"); !v.IsUndefined() {
-		if v.Type() != js.TypeString {
-			return cur, errorf(`%s: credit must be "togo" or "return"`, method)
-		}
-		s.Credit = v.String()
-	}
-	return s, nil
 }

@@ -10,13 +10,11 @@ func init() { widgets = append(widgets, nudgeMethods) }
 func nudgeMethods(b *bridge) map[string]jsMethod {
 	var frame jsFrame
 	return map[string]jsMethod{
-		"nudge": func(a []js.Value) (any, error) {
-			fromLab := false
-			if len(a) > 0 && !a[0].IsUndefined() {
-				if a[0].Type() != js.TypeBoolean {
-					return nil, errorf("nudge: fromLab must be true or false")
-				}
-				fromLab = a[0].Bool()
+		"nudge": func(raw []js.Value) (any, error) {
+			a := jsArgs("nudge", raw)
+			fromLab := a.optBool(0, "fromLab", false)
+			if a.err != nil {
+				return nil, a.err
 			}
 			f, err := b.nudgeRollout(fromLab)
 			if err != nil {

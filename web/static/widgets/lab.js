@@ -389,7 +389,7 @@ export class LabSection {
       restore: (p, bad) => {
         if (p.has("seed")) {
           try {
-            this.grid.api.restart(num(p, "seed"));
+            this.grid.api.restart(p.get("seed")); // the text itself: Go rejects "" and seeds above 2^53, which Number() would make 0 or round
           } catch (err) {
             bad("seed", err.message);
           }
