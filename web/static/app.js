@@ -9,6 +9,7 @@ import { HashSchema } from "./hash.js";
 import { LabSection } from "./widgets/lab.js";
 import { NudgeWidget } from "./widgets/nudge.js";
 import { initFormula } from "./widgets/formula.js";
+import { CartPoleSection } from "./widgets/cartpole.js";
 
 const hash = new HashSchema();
 const loop = new Loop();
@@ -18,7 +19,8 @@ lab.nudge = nudge;
 initFormula(document.getElementById("formula"), document.getElementById("eq-legend"));
 // Each widget: attach(api) → problems with the hash; frame(now) → rollouts
 // run; say(msg, warn) for an error at start-up.
-const widgets = [lab, nudge];
+const cartpole = new CartPoleSection(hash);
+const widgets = [lab, nudge, cartpole];
 for (const w of widgets) {
   loop.add(w);
 }
