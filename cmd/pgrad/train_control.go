@@ -136,7 +136,11 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&cfg.Gamma, "gamma", cfg.Gamma, "discount factor γ")
 	fs.Float64Var(&cfg.Lambda, "lambda", cfg.Lambda, "GAE λ (REINFORCE always uses 1)")
 	fs.Float64Var(&cfg.LR, "lr", cfg.LR, "Adam learning rate")
-	fs.BoolVar(&cfg.Anneal, "anneal", cfg.Anneal, "decay the learning rate linearly to 0 over the run")
+	fs.BoolVar(&cfg.Anneal, "anneal", cfg.Anneal, "decay the learning rate linearly to 0 over the run (-lr-schedule linear)")
+	fs.StringVar(&cfg.LRSchedule, "lr-schedule", cfg.LRSchedule, "learning-rate schedule: constant, linear or cosine (give -anneal=false with constant or cosine); empty: linear with -anneal, else constant")
+	fs.Float64Var(&cfg.TargetKL, "target-kl", cfg.TargetKL, "end an update's epochs once the approximate KL of the epoch's last minibatch exceeds this (0: off)")
+	fs.BoolVar(&cfg.NormObs, "norm-obs", cfg.NormObs, "normalise observations by their running mean and variance (saved in the checkpoint, frozen at evaluation)")
+	fs.BoolVar(&cfg.NormReward, "norm-reward", cfg.NormReward, "divide rewards by the running standard deviation of the discounted return (instead of -reward-scale, whose effect it cancels)")
 	fs.Float64Var(&cfg.AdamEps, "adam-eps", cfg.AdamEps, "Adam ε")
 	fs.IntVar(&cfg.Epochs, "epochs", cfg.Epochs, "passes over each rollout")
 	fs.IntVar(&cfg.Minibatches, "minibatches", cfg.Minibatches, "minibatches per pass")
@@ -458,6 +462,7 @@ var configFlags = map[string]string{
 	"Minibatches": "-minibatches", "Clip": "-clip", "EntCoef": "-ent", "VFCoef": "-vf",
 	"MaxGradNorm": "-max-grad-norm", "Hidden": "-hidden", "Activation": "-activation", "LogStd0": "-log-std",
 	"RewardScale": "-reward-scale", "StateStd": "-state-std", "Squash": "-squash",
+	"LRSchedule": "-lr-schedule", "TargetKL": "-target-kl", "NormObs": "-norm-obs", "NormReward": "-norm-reward",
 }
 
 // configFlagError says an error of deep.Config.Validate in the words of

@@ -98,6 +98,9 @@ func TestControlErrorsNameTheFlag(t *testing.T) {
 		{[]string{"-activation", "gelu"}, `: -activation "gelu": want tanh or relu`},
 		{[]string{"-algo", "reinforce", "-lambda", "0.9"}, ": -lambda 0.9: must be 1 with REINFORCE"},
 		{[]string{"-algo", "dqn"}, `: -algo "dqn": want reinforce, a2c or ppo`},
+		{[]string{"-lr-schedule", "step"}, `: -lr-schedule "step": want constant, linear or cosine`},
+		{[]string{"-lr-schedule", "cosine"}, `: -lr-schedule "cosine": conflicts with Anneal`},
+		{[]string{"-target-kl", "-1"}, ": -target-kl -1: must be a number"},
 	}
 	for _, tc := range cases {
 		code, _, errOut := runCLI(append([]string{"train", "pendulum"}, tc.args...)...)
@@ -123,7 +126,8 @@ func TestControlHelpListsEveryFlag(t *testing.T) {
 	}
 	for _, f := range []string{"-algo", "-steps", "-envs", "-rollout", "-gamma", "-lambda", "-lr", "-anneal", "-epochs", "-minibatches",
 		"-clip", "-clip-value", "-ent", "-vf", "-max-grad-norm", "-hidden", "-log-std", "-reward-scale", "-no-trunc-bootstrap",
-		"-stop-at", "-out", "-json", "-seed", "-preset", "(default 0.9)"} {
+		"-stop-at", "-out", "-json", "-seed", "-preset", "(default 0.9)", "-lr-schedule", "-target-kl", "-norm-obs", "-norm-reward",
+		"-save-every", "-resume"} {
 		if !strings.Contains(out, f) {
 			t.Errorf("help lacks %s", f)
 		}
@@ -489,5 +493,32 @@ func TestEvalObsPredicts(t *testing.T) {
 		if code, _, _ := runCLI("eval", dir, "-obs", "NaN"+obs[strings.Index(obs, ","):]); code != 2 {
 			t.Errorf("%s: NaN observation: exit %d", env, code)
 		}
+	}
+}
+
+// The practitioners' options reach the trainer from their flags: a run
+// with -norm-obs -norm-reward -target-kl -lr-schedule cosine records them,
+// its checkpoint holds the observation statistics, and eval uses them.
+func TestControlNormalisationFlags(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	code, out, errOut := runCLI("train", "pendulum", "-steps", "4096", "-norm-obs", "-norm-reward", "-target-kl", "0.01",
+		"-anneal=false", "-lr-schedule", "cosine", "-out", dir, "-eval", "2", "-quiet", "-json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{`"norm_obs":true`, `"norm_reward":true`, `"target_kl":0.01`, `"lr_schedule":"cosine"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %s: %s", want, out)
+		}
+	}
+	a, err := deep.Load(filepath.Join(dir, checkpointFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.ObsNorm == nil || a.ObsNorm.Count < 4096 {
+		t.Errorf("checkpoint's observation statistics: %+v", a.ObsNorm)
+	}
+	if code, _, errOut := runCLI("eval", dir, "-episodes", "2", "-quiet"); code != 0 {
+		t.Errorf("eval: exit %d: %s", code, errOut)
 	}
 }

@@ -24,6 +24,12 @@ type Agent struct {
 	Policy mlp.Policy
 	Value  *mlp.Value
 
+	// ObsNorm holds, with Config.NormObs, the observation statistics the
+	// networks' inputs are normalised with: (obs − Mean)/√(Var + NormEps),
+	// clipped to ±NormClip (RunningStats.Normalize). Predict and Evaluate
+	// apply it and never change it. It is nil without NormObs.
+	ObsNorm *RunningStats
+
 	newEnv func() control.Env // the task, when it is not looked up by name
 	preds  *predictors        // for Predict and its relatives
 }
@@ -33,7 +39,8 @@ const (
 	secPolicy = "policy"
 	secLogStd = "policy.log_std"
 	secValue  = "value"
-	secSpace  = "space" // JSON of the Space
+	secSpace  = "space"    // JSON of the Space
+	secNorm   = "obs_norm" // JSON of the observation statistics, with NormObs
 )
 
 // envConstructor returns the agent's task: the constructor it was made
@@ -101,6 +108,16 @@ func (a *Agent) checkpoint() (*ckpt.File, error) {
 	}
 	f.Sections = append(f.Sections, ckpt.Section{Name: secPolicy, Data: pb}, ckpt.Section{Name: secValue, Data: vb},
 		ckpt.Section{Name: secSpace, Data: sb})
+	if a.Config.NormObs {
+		if a.ObsNorm == nil {
+			return nil, errors.New("deep: an agent with NormObs has no observation statistics")
+		}
+		nb, err := json.Marshal(a.ObsNorm)
+		if err != nil {
+			return nil, err
+		}
+		f.Sections = append(f.Sections, ckpt.Section{Name: secNorm, Data: nb})
+	}
 	return f, nil
 }
 
@@ -214,6 +231,20 @@ func fromCheckpoint(path string, f *ckpt.File, newEnv func() control.Env) (*Agen
 	}
 	a := &Agent{Config: cfg, Space: sp, Value: mlp.ValueFrom(vn), newEnv: newEnv}
 	a.preds = newPredictors(a)
+	if cfg.NormObs {
+		b, ok := f.Section(secNorm)
+		var st RunningStats
+		if !ok {
+			return nil, fmt.Errorf("deep: %s: NormObs but no %q section", path, secNorm)
+		}
+		if err := json.Unmarshal(b, &st); err != nil {
+			return nil, fmt.Errorf("deep: %s: bad %q section: %v", path, secNorm, err)
+		}
+		if err := st.check(sp.ObsDim); err != nil {
+			return nil, fmt.Errorf("deep: %s: %q section: %v", path, secNorm, err)
+		}
+		a.ObsNorm = &st
+	}
 	if sp.Discrete {
 		a.Policy = mlp.CategoricalFrom(pn)
 	} else {

@@ -59,8 +59,33 @@ type Config struct {
 	Lambda float64 `json:"lambda"`
 
 	LR      float64 `json:"lr"`
-	Anneal  bool    `json:"anneal"` // linear decay of LR to 0 over the run
+	Anneal  bool    `json:"anneal"` // linear decay of LR to 0 over the run (LRSchedule "linear")
 	AdamEps float64 `json:"adam_eps"`
+
+	// LRSchedule is the learning rate's course over the run: "constant",
+	// "linear" (to 0 at the end, CleanRL's anneal) or "cosine"
+	// (LR·½(1 + cos(π·i/I)) at iteration i of I). Empty means "linear"
+	// with Anneal, else "constant"; Anneal with another schedule is an
+	// error.
+	LRSchedule string `json:"lr_schedule,omitempty"`
+
+	// TargetKL, when positive, ends an update's epochs early once the
+	// approximate KL divergence of the epoch's last minibatch exceeds it
+	// (CleanRL's target_kl).
+	TargetKL float64 `json:"target_kl,omitempty"`
+
+	// NormObs normalises observations by their running mean and variance
+	// (as SB3's VecNormalize and CleanRL's NormalizeObservation do):
+	// updated with every observation of training, clipped to ±10, saved
+	// in the checkpoint (Agent.ObsNorm) and frozen when the agent
+	// evaluates or predicts.
+	NormObs bool `json:"norm_obs,omitempty"`
+
+	// NormReward divides rewards by the running standard deviation of
+	// each copy's discounted return (VecNormalize's rule, clipped to
+	// ±10), after RewardScale, whose effect it then cancels: set one or
+	// the other.
+	NormReward bool `json:"norm_reward,omitempty"`
 
 	Epochs      int     `json:"epochs"`
 	Minibatches int     `json:"minibatches"`
@@ -337,6 +362,19 @@ func (c Config) validate(sp Space) error {
 			return &ConfigError{Field: p.field, Value: strconv.FormatFloat(p.v, 'g', -1, 64), Err: ErrRange,
 				Rule: fmt.Sprintf("must be a number in %s%g, %g%s", lb, p.lo, p.hi, rb)}
 		}
+	}
+	switch c.LRSchedule {
+	case "", "linear", "constant", "cosine":
+	default:
+		return &ConfigError{Field: "LRSchedule", Value: strconv.Quote(c.LRSchedule), Err: ErrUnknownValue, Rule: "want constant, linear or cosine"}
+	}
+	if c.Anneal && c.LRSchedule != "" && c.LRSchedule != "linear" {
+		return &ConfigError{Field: "LRSchedule", Value: strconv.Quote(c.LRSchedule), Err: ErrRange,
+			Rule: "conflicts with Anneal, which is the linear schedule"}
+	}
+	if math.IsNaN(c.TargetKL) || math.IsInf(c.TargetKL, 0) || c.TargetKL < 0 {
+		return &ConfigError{Field: "TargetKL", Value: strconv.FormatFloat(c.TargetKL, 'g', -1, 64), Err: ErrRange,
+			Rule: "must be a number in [0, ∞) (0: off)"}
 	}
 	if c.Algo == Reinforce && c.Lambda != 1 {
 		return &ConfigError{Field: "Lambda", Value: strconv.FormatFloat(c.Lambda, 'g', -1, 64), Err: ErrRange,

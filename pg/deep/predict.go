@@ -26,6 +26,7 @@ type Predictor struct {
 	net  *nn.Workspace // categorical probabilities
 	logp []float64
 	raw  []float64 // continuous: raw actions before the bounds
+	norm []float64 // normalised observations, with Agent.ObsNorm
 }
 
 // NewPredictor returns a Predictor for batches of up to maxBatch rows (at
@@ -33,6 +34,9 @@ type Predictor struct {
 func (a *Agent) NewPredictor(maxBatch int) *Predictor {
 	maxBatch = max(maxBatch, 1)
 	p := &Predictor{a: a, max: maxBatch, ws: a.Policy.NewWorkspace(maxBatch), logp: make([]float64, maxBatch)}
+	if a.ObsNorm != nil {
+		p.norm = make([]float64, maxBatch*a.Space.ObsDim)
+	}
 	switch pol := a.Policy.(type) {
 	case *mlp.Categorical:
 		p.net = pol.Net().NewWorkspace(maxBatch)
@@ -75,6 +79,17 @@ func (p *Predictor) check(obs []float64, n int, dst []float64, width int) error 
 	return nil
 }
 
+// input returns the n observations as the networks take them: normalised
+// with the agent's frozen statistics, if it has them.
+func (p *Predictor) input(obs []float64, n int) []float64 {
+	if p.a.ObsNorm == nil {
+		return obs
+	}
+	x := p.norm[:n*p.a.Space.ObsDim]
+	p.a.ObsNorm.Normalize(x, obs, n)
+	return x
+}
+
 // Predict writes into dst (n×ActionWidth) the deterministic action for
 // each of the n observations in obs (n×ObsDim): the most likely index, as
 // a float, for a discrete task; the Gaussian's mean mapped into the task's
@@ -98,6 +113,7 @@ func (p *Predictor) act(dst, obs []float64, n int, r *rand.Rand) error {
 	if err := p.check(obs, n, dst, aw); err != nil {
 		return err
 	}
+	obs = p.input(obs, n)
 	if g, ok := p.a.Policy.(*mlp.Gaussian); ok {
 		raw := p.raw[:n*aw]
 		g.Act(p.ws, obs, n, r, r == nil, raw, p.logp)
@@ -120,6 +136,7 @@ func (p *Predictor) Probs(dst, obs []float64, n int) error {
 	if err := p.check(obs, n, dst, k); err != nil {
 		return err
 	}
+	obs = p.input(obs, n)
 	logits := c.Net().Forward(p.net, obs, n)
 	for i := range n {
 		z, q := logits[i*k:i*k+k], dst[i*k:i*k+k]
@@ -155,6 +172,7 @@ func (p *Predictor) MeanStd(mean, std, obs []float64, n int) error {
 	if len(std) != n*d {
 		return &PredictError{What: "destination", Got: len(std), Want: n * d}
 	}
+	obs = p.input(obs, n)
 	g.Dist(p.ws, obs, n, mean, std)
 	for i, l := range std {
 		std[i] = math.Exp(l)

@@ -3,6 +3,7 @@ package deep
 import (
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -30,7 +31,9 @@ type trainerState struct {
 	Adam     []adamState      `json:"adam"`
 	Perm     []int            `json:"perm"`
 	Vec      control.VecState `json:"vec"`
-	Obs      []byte           `json:"obs"` // the copies' current observations, float64 bits
+	Obs      []byte           `json:"obs"`                // the copies' current observations, float64 bits
+	RetNorm  *RunningStats    `json:"ret_norm,omitempty"` // NormReward: statistics of the discounted return
+	Returns  []float64        `json:"returns,omitempty"`  // NormReward: each copy's discounted return so far
 	Extra    json.RawMessage  `json:"extra,omitempty"`
 }
 
@@ -72,6 +75,9 @@ func (t *Trainer) Checkpoint(extra []byte) ([]byte, error) {
 		Iter: t.count.iter, Steps: t.count.steps, Episodes: t.count.episodes,
 		Recent: t.count.recent[:], RecentN: t.count.recentN,
 		Perm: t.mb.perm, Obs: floatBytes(t.roll.cur), Extra: extra,
+	}
+	if t.rewNorm != nil {
+		st.RetNorm, st.Returns = t.rewNorm.stats, t.rewNorm.ret
 	}
 	if st.RNG, err = t.pcg.MarshalBinary(); err != nil {
 		return nil, err
@@ -131,12 +137,25 @@ func ResumeWithEnv(path string, data []byte, newEnv func() control.Env) (*Traine
 	if err := pcg.UnmarshalBinary(st.RNG); err != nil {
 		return nil, nil, bad("random source", err)
 	}
-	t, err := newTrainer(a.Config, a.Space, mk, a.Policy, a.Value, pcg)
+	var savedNorm *RunningStats
+	if a.ObsNorm != nil {
+		savedNorm = a.ObsNorm.clone()
+	}
+	t, err := newTrainer(a.Config, a.Space, mk, a.Policy, a.Value, a.ObsNorm, pcg)
 	if err != nil {
 		return nil, nil, err
 	}
-	// Building the trainer drew from the source and reset the copies;
-	// both are overwritten now.
+	// Building the trainer drew from the source, reset the copies and
+	// counted their observations; all three are overwritten now.
+	if savedNorm != nil {
+		*t.obsNorm = *savedNorm
+	}
+	if t.rewNorm != nil {
+		if st.RetNorm == nil || st.RetNorm.check(1) != nil || len(st.Returns) != t.cfg.Envs {
+			return nil, nil, bad("reward normalisation", errors.New("missing or malformed"))
+		}
+		t.rewNorm.stats, t.rewNorm.ret = st.RetNorm, st.Returns
+	}
 	if err := pcg.UnmarshalBinary(st.RNG); err != nil {
 		return nil, nil, bad("random source", err)
 	}

@@ -22,9 +22,12 @@ func paramsOf(a *Agent) []float64 {
 // bit for bit, and the same statistics as the run never stopped: PPO on
 // CartPole and on Pendulum, A2C on CartPole.
 func TestResumeIsExact(t *testing.T) {
-	for _, c := range []struct{ env, algo string }{{"cartpole", PPO}, {"pendulum", PPO}, {"cartpole", A2C}} {
+	for _, c := range []struct{ env, algo string }{{"cartpole", PPO}, {"pendulum", PPO}, {"cartpole", A2C}, {"pendulum", "ppo+norm"}} {
 		cfg := short(c.env)
-		if c.algo != PPO {
+		if c.algo == "ppo+norm" {
+			// Every option whose state crosses iterations.
+			cfg.NormObs, cfg.NormReward, cfg.TargetKL, cfg.Anneal, cfg.LRSchedule = true, true, 0.002, false, "cosine"
+		} else if c.algo != PPO {
 			cfg, _ = Defaults(c.env, c.algo)
 			cfg.TotalSteps = cfg.Envs * cfg.Steps * 6
 		}

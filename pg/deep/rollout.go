@@ -19,18 +19,19 @@ type rollout struct {
 	term, trunc                     []bool
 	truncValues, adv, ret           []float64
 
-	cur, final, envAct, last []float64 // per step: N rows
+	cur, final, envAct, last []float64 // per step: N rows (cur as the networks see it)
+	raw                      []float64 // the task's observations: cur itself without NormObs
 	truncObs                 []float64 // final observations of truncated steps
 	truncIdx                 []int
 
 	polWS, valWS *mlp.Workspace
 }
 
-func newRollout(vec *control.Vec, sp Space, pol mlp.Policy, val *mlp.Value, T int) rollout {
+func newRollout(vec *control.Vec, sp Space, pol mlp.Policy, val *mlp.Value, T int, normObs bool) rollout {
 	n, d, aw := vec.Len(), sp.ObsDim, sp.ActionWidth()
 	nT := n * T
 	f := func(k int) []float64 { return make([]float64, k) }
-	return rollout{
+	r := rollout{
 		vec: vec, n: n, T: T, d: d, aw: aw, low: sp.Low, high: sp.High,
 		obs: f(nT * d), act: f(nT * aw), logp: f(nT), values: f(nT), rewards: f(nT),
 		term: make([]bool, nT), trunc: make([]bool, nT),
@@ -39,18 +40,30 @@ func newRollout(vec *control.Vec, sp Space, pol mlp.Policy, val *mlp.Value, T in
 		truncObs: f(nT * d), truncIdx: make([]int, 0, nT),
 		polWS: pol.NewWorkspace(n), valWS: val.NewWorkspace(nT),
 	}
+	r.raw = r.cur
+	if normObs {
+		r.raw = f(n * d)
+	}
+	return r
 }
 
 // reset starts an episode in every copy, checking what the task returns.
-func (r *rollout) reset(env string) (err error) {
+func (r *rollout) reset(env string, norm *RunningStats) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = envPanic(env, "Reset", 0, p)
 		}
 	}()
-	poison(r.cur)
-	r.vec.Reset(r.cur)
-	return checkObs(env, 0, r.cur, r.d)
+	poison(r.raw)
+	r.vec.Reset(r.raw)
+	if err := checkObs(env, 0, r.raw, r.d); err != nil {
+		return err
+	}
+	if norm != nil {
+		norm.Update(r.raw, r.n)
+		norm.Normalize(r.cur, r.raw, r.n)
+	}
+	return nil
 }
 
 // collect runs the policy for T steps in every copy, storing the
@@ -86,10 +99,14 @@ func (t *Trainer) collect() (err error) {
 		}
 		rw := r.rewards[k : k+n]
 		term, trunc := r.term[k:k+n], r.trunc[k:k+n]
-		poison(r.cur)
-		r.vec.Step(envAct, r.cur, rw, term, trunc, r.final)
-		if err := checkObs(env, t.count.steps+k, r.cur, d); err != nil {
+		poison(r.raw)
+		r.vec.Step(envAct, r.raw, rw, term, trunc, r.final)
+		if err := checkObs(env, t.count.steps+k, r.raw, d); err != nil {
 			return err
+		}
+		if t.obsNorm != nil {
+			t.obsNorm.Update(r.raw, n)
+			t.obsNorm.Normalize(r.cur, r.raw, n)
 		}
 		for i := range rw {
 			if math.IsNaN(rw[i]) || math.IsInf(rw[i], 0) {
@@ -97,10 +114,18 @@ func (t *Trainer) collect() (err error) {
 			}
 			rw[i] *= t.cfg.RewardScale
 		}
+		if t.rewNorm != nil {
+			t.rewNorm.apply(rw, term, trunc)
+		}
 		if bootstrap {
 			for i := range n {
 				if trunc[i] && !term[i] {
-					copy(r.truncObs[len(r.truncIdx)*d:], r.final[i*d:(i+1)*d])
+					dst, src := r.truncObs[len(r.truncIdx)*d:][:d], r.final[i*d:(i+1)*d]
+					if t.obsNorm != nil {
+						t.obsNorm.Normalize(dst, src, 1)
+					} else {
+						copy(dst, src)
+					}
 					r.truncIdx = append(r.truncIdx, k+i)
 				}
 			}

@@ -20,6 +20,7 @@ type Stats struct {
 	Episodes  int     // finished episodes so far
 	Recent    float64 // mean return of the last 20 finished episodes (NaN before the first)
 	LR        float64 // learning rate used by this update
+	Epochs    int     // epochs the update ran (fewer than Config.Epochs when TargetKL stopped it)
 
 	PolicyLoss   float64 // mean over minibatches
 	ValueLoss    float64
@@ -56,6 +57,9 @@ type Trainer struct {
 	val    *mlp.Value
 	rng    *rand.Rand // actions, minibatch shuffles
 	pcg    *rand.PCG  // rng's source, whose state Checkpoint saves
+
+	obsNorm *RunningStats // with NormObs: updated by collect, shared with the Agent
+	rewNorm *rewardNorm   // with NormReward
 
 	opt   optimiser   // Adam per parameter group and the last good parameters
 	roll  rollout     // the environments and the rollout's buffers
@@ -165,7 +169,7 @@ func NewWithEnv(cfg Config, newEnv func() control.Env, seed uint64) (*Trainer, e
 		pol = mlp.NewGaussianWith(sp.ObsDim, sp.ActDim, hidden, act, cfg.LogStd0, cfg.gaussianOptions(), rng)
 	}
 	val := mlp.NewValue(sp.ObsDim, hidden, act, rng)
-	return newTrainer(cfg, sp, newEnv, pol, val, pcg)
+	return newTrainer(cfg, sp, newEnv, pol, val, nil, pcg)
 }
 
 // FromAgent returns a trainer that continues from a loaded agent's
@@ -179,20 +183,31 @@ func FromAgent(a *Agent, seed uint64) (*Trainer, error) {
 	if err := a.Config.validate(a.Space); err != nil {
 		return nil, err
 	}
-	return newTrainer(a.Config, a.Space, mk, a.Policy, a.Value, seeded.PCG(seed))
+	return newTrainer(a.Config, a.Space, mk, a.Policy, a.Value, a.ObsNorm, seeded.PCG(seed))
 }
 
-func newTrainer(cfg Config, sp Space, newEnv func() control.Env, pol mlp.Policy, val *mlp.Value, pcg *rand.PCG) (*Trainer, error) {
+// newTrainer assembles a trainer; obsNorm, if not nil, holds the
+// observation statistics so far (a loaded agent's).
+func newTrainer(cfg Config, sp Space, newEnv func() control.Env, pol mlp.Policy, val *mlp.Value, obsNorm *RunningStats, pcg *rand.PCG) (*Trainer, error) {
 	rng := rand.New(pcg)
 	t := &Trainer{cfg: cfg, space: sp, newEnv: newEnv, pol: pol, val: val, rng: rng, pcg: pcg}
+	if cfg.NormObs {
+		if obsNorm == nil {
+			obsNorm = NewRunningStats(sp.ObsDim)
+		}
+		t.obsNorm = obsNorm
+	}
+	if cfg.NormReward {
+		t.rewNorm = newRewardNorm(cfg.Envs, cfg.Gamma)
+	}
 	vec, err := newVec(cfg.Env, newEnv, sp, cfg.Envs, rng.Uint64())
 	if err != nil {
 		return nil, err
 	}
-	t.roll = newRollout(vec, sp, pol, val, cfg.Steps)
+	t.roll = newRollout(vec, sp, pol, val, cfg.Steps, t.obsNorm != nil)
 	t.mb = newMinibatches(t)
 	t.opt = newOptimiser(pol, val, cfg.LR, cfg.AdamEps)
-	if err := t.roll.reset(cfg.Env); err != nil {
+	if err := t.roll.reset(cfg.Env, t.obsNorm); err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -220,7 +235,7 @@ func (t *Trainer) Space() Space { return t.space }
 // Agent returns the trained networks with the configuration and the task
 // (shared, not copied).
 func (t *Trainer) Agent() *Agent {
-	a := &Agent{Config: t.cfg, Space: t.space, Policy: t.pol, Value: t.val, newEnv: t.newEnv}
+	a := &Agent{Config: t.cfg, Space: t.space, Policy: t.pol, Value: t.val, ObsNorm: t.obsNorm, newEnv: t.newEnv}
 	a.preds = newPredictors(a)
 	return a
 }
@@ -301,13 +316,30 @@ func (t *Trainer) Iterate() (Stats, error) {
 	return s, nil
 }
 
-// learningRate is the schedule's rate for the coming iteration.
+// learningRate is the schedule's rate for the coming iteration, the
+// (iter+1)-th of Iterations: linear reaches LR/I at the last, cosine
+// ½(1 + cos(π·(I−1)/I))·LR.
 func (t *Trainer) learningRate() float64 {
 	lr := t.cfg.LR
-	if t.cfg.Anneal {
-		lr *= 1 - float64(t.count.iter)/float64(t.Iterations())
+	frac := float64(t.count.iter) / float64(t.Iterations())
+	switch t.cfg.schedule() {
+	case "linear":
+		lr *= 1 - frac
+	case "cosine":
+		lr *= 0.5 * (1 + math.Cos(math.Pi*frac))
 	}
 	return lr
+}
+
+// schedule is the learning-rate schedule in effect.
+func (c Config) schedule() string {
+	switch {
+	case c.LRSchedule != "":
+		return c.LRSchedule
+	case c.Anneal:
+		return "linear"
+	}
+	return "constant"
 }
 
 func (t *Trainer) stats(s Stats) Stats {

@@ -56,6 +56,8 @@ func (t *Trainer) update() Stats {
 	var s Stats
 	var updates float64
 	for range cfg.Epochs {
+		s.Epochs++
+		var lastKL float64
 		if cfg.Epochs > 1 || cfg.Minibatches > 1 {
 			t.rng.Shuffle(nT, func(i, j int) { m.perm[i], m.perm[j] = m.perm[j], m.perm[i] })
 		}
@@ -78,6 +80,10 @@ func (t *Trainer) update() Stats {
 			s.ApproxKL += st.ApproxKL
 			s.ClipFrac += st.ClipFrac
 			updates++
+			lastKL = st.ApproxKL
+		}
+		if cfg.TargetKL > 0 && lastKL > cfg.TargetKL {
+			break
 		}
 	}
 	s.PolicyLoss /= updates
