@@ -11,6 +11,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -74,7 +75,14 @@ type controlSummary struct {
 	// Files names the size and SHA-256 of every file of -out; summary.json
 	// is written last, so a reader can tell a complete run from a torn one.
 	Files rundir.Files `json:"files,omitempty"`
+	// With -eval-every: the best periodic evaluation and its iteration
+	// (its agent is best.ckpt).
+	BestEvalMean      *float64 `json:"best_eval_mean,omitempty"`
+	BestEvalIteration int      `json:"best_eval_iteration,omitempty"`
 }
+
+// bestFile is the agent of the best periodic evaluation, with -eval-every.
+const bestFile = "best.ckpt"
 
 // scanChoice returns the value of -name or --name (either "-name v" or
 // "-name=v") in args, or def. The defaults of the other flags depend on
@@ -163,6 +171,8 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	evalEps := fs.Int("eval", 100, "deterministic evaluation episodes after training (0: none)")
 	jsonOut := fs.Bool("json", false, "print the summary as one JSON object")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	evalEvery := fs.Int("eval-every", 0, "evaluate the agent every this many iterations (deterministic, the evaluation seed) and keep the best one as best.ckpt in -out (0: off)")
+	evalEveryEps := fs.Int("eval-every-episodes", 10, "episodes of each -eval-every evaluation")
 	saveEvery := fs.Int("save-every", 0, "with -out, write a checkpoint that -resume continues every this many iterations (0: only at the end; Ctrl-C also writes one)")
 	resume := fs.String("resume", "", "continue the run in this directory exactly where its checkpoint stopped, with the flags it was started with (-steps may raise the budget; -quiet and -json are this command's)")
 	portable, iters := portableFlags(fs)
@@ -201,9 +211,13 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 		cfg = resumed.Config()
 		*hidden, algo, preset, *seed, *out = cfg.Hidden.String(), cfg.Algo, rs.Preset, rs.Seed, *resume
 		*evalEps, *saveEvery, *portable, *iters = rs.Eval, rs.SaveEvery, rs.Portable, 0
+		*evalEvery, *evalEveryEps = rs.EvalEvery, max(rs.EvalEps, 1)
 		if *stopAt, err = strconv.ParseFloat(rs.StopAt, 64); err != nil {
 			return fail("-resume: bad stop-at %q in the checkpoint", rs.StopAt)
 		}
+	}
+	if *evalEvery < 0 || *evalEveryEps < 1 || *evalEveryEps > maxEvalEpisodes {
+		return fail("-eval-every %d -eval-every-episodes %d: want 0 or more iterations and 1 to %d episodes", *evalEvery, *evalEveryEps, maxEvalEpisodes)
 	}
 	if *saveEvery < 0 {
 		return fail("-save-every must be 0 (only at the end) or positive, got %d", *saveEvery)
@@ -237,7 +251,11 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 		// Every output path is checked now, not after the training. A
 		// directory holding another run is bad input; one that cannot be
 		// made or written is a failure of the run.
-		w, err := rundir.Begin(*out, rundir.Options{Force: *force, Resume: resumed != nil})
+		opt := rundir.Options{Force: *force, Resume: resumed != nil}
+		if *evalEvery > 0 {
+			opt.Files = append(slices.Clone(rundir.DataFiles), bestFile)
+		}
+		w, err := rundir.Begin(*out, opt)
 		if errors.Is(err, rundir.ErrHoldsRun) {
 			return fail("-out: %v", err)
 		}
@@ -278,7 +296,7 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	rs = resumeState{Seed: *seed, Preset: preset, StopAt: strconv.FormatFloat(*stopAt, 'g', -1, 64), Eval: *evalEps,
-		SaveEvery: *saveEvery, Portable: *portable}
+		SaveEvery: *saveEvery, Portable: *portable, EvalEvery: *evalEvery, EvalEps: *evalEveryEps}
 	// checkpoint is the bytes of agent.ckpt now: the agent and the run's
 	// state, with this command's flags and the metrics so far.
 	checkpoint := func() ([]byte, error) {
@@ -316,6 +334,11 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	}
 	if metrics != nil {
 		recs = append(recs, metrics)
+	}
+	var best *record.Best
+	if *evalEvery > 0 {
+		best = record.NewBest(tr.Agent, *evalEvery, *evalEveryEps, sum.EvalSeed)
+		recs = append(recs, best)
 	}
 	if *saveEvery > 0 {
 		recs = append(recs, deep.RecorderFunc(func(s deep.Stats) error {
@@ -369,6 +392,16 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	default:
 		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 		return 1
+	}
+	if best != nil && best.Checkpoint != nil {
+		m := best.Mean
+		sum.BestEvalMean, sum.BestEvalIteration = &m, best.Iteration
+		if rw != nil {
+			if err := rw.Put(bestFile, best.Checkpoint); err != nil {
+				fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+				return 1
+			}
+		}
 	}
 	// Milliseconds and whole steps per second: the clock gives no more.
 	sum.Steps, sum.Episodes, sum.WallSeconds = tr.Steps(), tr.Episodes(), math.Round(wall*1000)/1000
@@ -500,6 +533,9 @@ func printControlSummary(w io.Writer, s controlSummary) {
 	} else if s.Interrupted && s.Stopped != "interrupted" {
 		fmt.Fprintf(w, "evaluation   interrupted\n")
 	}
+	if s.BestEvalMean != nil {
+		fmt.Fprintf(w, "best         %.1f at iteration %d (periodic evaluation; %s)\n", *s.BestEvalMean, s.BestEvalIteration, bestFile)
+	}
 	if s.Out != "" {
 		fmt.Fprintf(w, "written      %s/{%s,%s,%s,%s}\n", s.Out, metricsFile, checkpointFile, curveFile, summaryFile)
 	}
@@ -587,6 +623,8 @@ type resumeState struct {
 	StopAt    string `json:"stop_at"` // a float, "+Inf" by default
 	Eval      int    `json:"eval"`
 	SaveEvery int    `json:"save_every,omitempty"`
+	EvalEvery int    `json:"eval_every,omitempty"` // the best agent so far is not kept: a resumed run starts it afresh
+	EvalEps   int    `json:"eval_every_episodes,omitempty"`
 	Portable  bool   `json:"portable,omitempty"`
 	Metrics   string `json:"metrics"` // metrics.csv so far
 }

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pgrad/pgrad/internal/rundir"
 	"github.com/pgrad/pgrad/pg/deep"
 )
 
@@ -520,5 +521,32 @@ func TestControlNormalisationFlags(t *testing.T) {
 	}
 	if code, _, errOut := runCLI("eval", dir, "-episodes", "2", "-quiet"); code != 0 {
 		t.Errorf("eval: exit %d: %s", code, errOut)
+	}
+}
+
+// -eval-every keeps the agent of the best periodic evaluation as
+// best.ckpt: it evaluates (same seed, same episodes) to the best mean the
+// summary reports.
+func TestControlEvalEveryKeepsBest(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	code, out, errOut := runCLI("train", "cartpole", "-steps", "8192", "-eval-every", "4", "-eval-every-episodes", "5",
+		"-out", dir, "-eval", "0", "-quiet", "-json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var s controlSummary
+	if err := json.Unmarshal([]byte(out), &s); err != nil || s.BestEvalMean == nil || s.BestEvalIteration%4 != 0 {
+		t.Fatalf("summary %s (%v)", out, err)
+	}
+	a, err := deep.Load(filepath.Join(dir, bestFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rets, _ := a.Evaluate(5, false, s.EvalSeed)
+	if m, _ := meanStd(rets); math.Abs(m-*s.BestEvalMean) > 1e-9 {
+		t.Errorf("best.ckpt evaluates to %v, the summary says %v", m, *s.BestEvalMean)
+	}
+	if _, err := rundir.Open(dir); err != nil {
+		t.Errorf("the run directory with best.ckpt does not open: %v", err)
 	}
 }

@@ -126,3 +126,52 @@ func (c *Curve) Record(s deep.Stats) error {
 	c.Steps, c.Returns = append(c.Steps, float64(s.Steps)), append(c.Returns, s.Recent)
 	return nil
 }
+
+// Best evaluates the agent every Every iterations and keeps the best one:
+// the checkpoint bytes (deep.Agent.Encode) of the agent whose evaluation
+// mean was the highest so far, with that mean and its iteration. It is
+// the "evaluate every N, keep the best" callback of SB3's EvalCallback.
+type Best struct {
+	Agent    func() *deep.Agent // the agent in training, e.g. Trainer.Agent
+	Every    int                // iterations between evaluations (at least 1)
+	Episodes int                // deterministic episodes per evaluation (at least 1)
+	Seed     uint64             // the evaluations' seed: the same episodes each time
+
+	// Set by Record.
+	Mean       float64 // best evaluation mean so far (NaN before the first)
+	Iteration  int     // its iteration (0 before the first)
+	Checkpoint []byte  // the agent then, as Agent.Encode wrote it
+	Last       float64 // the last evaluation's mean
+}
+
+// NewBest returns a Best recorder for agent with no evaluation yet.
+func NewBest(agent func() *deep.Agent, every, episodes int, seed uint64) *Best {
+	return &Best{Agent: agent, Every: max(every, 1), Episodes: max(episodes, 1), Seed: seed, Mean: math.NaN(), Last: math.NaN()}
+}
+
+// Record evaluates the agent when s.Iteration is a multiple of Every and
+// keeps it if it is the best so far (ties keep the earlier).
+func (b *Best) Record(s deep.Stats) error {
+	if s.Iteration%b.Every != 0 {
+		return nil
+	}
+	a := b.Agent()
+	rets, err := a.Evaluate(b.Episodes, false, b.Seed)
+	if err != nil {
+		return err
+	}
+	var m float64
+	for _, r := range rets {
+		m += r
+	}
+	m /= float64(len(rets))
+	b.Last = m
+	if math.IsNaN(b.Mean) || m > b.Mean {
+		ck, err := a.Encode()
+		if err != nil {
+			return err
+		}
+		b.Mean, b.Iteration, b.Checkpoint = m, s.Iteration, ck
+	}
+	return nil
+}
