@@ -30,7 +30,7 @@ test-go:
 	$(GO) test -count=1 ./...
 
 test-wasm:
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" ./internal/fmath/ ./lab/ ./web/wasm/ ./nn/ ./env/control/ ./policy/mlp/ ./lab/neural/ ./web/wasmdeep/
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" ./internal/fmath/ ./lab/ ./web/wasm/ ./nn/ ./env/control/ ./policy/mlp/ ./lab/neural/ ./web/wasmdeep/ ./web/jsargs/
 	# pg/deep's portable golden only: its convergence tests would take minutes in Node.
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" -run 'Portable' ./pg/deep/
 
@@ -58,7 +58,8 @@ fuzz:
 	$(GO) test -run=NONE -fuzz=FuzzStep -fuzztime=$(FUZZTIME) ./env/control/
 	$(GO) test -run=NONE -fuzz=FuzzUnmarshal -fuzztime=$(FUZZTIME) ./nn/
 	$(GO) test -run=NONE -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) ./internal/ckpt/
-	$(GO) test -run=NONE -fuzz=FuzzArgs -fuzztime=$(FUZZTIME) ./web/wasm/
+	$(GO) test -run=NONE -fuzz=FuzzArgs -fuzztime=$(FUZZTIME) ./web/jsargs/
+	$(GO) test -run=NONE -fuzz=FuzzSettings -fuzztime=$(FUZZTIME) ./web/wasm/
 
 clean:
 	rm -rf bin web/static/pgrad.wasm web/static/pgrad.wasm.gz web/static/pgrad-deep.wasm web/static/pgrad-deep.wasm.gz web/static/wasm_exec.js

@@ -7,40 +7,9 @@ import (
 	"strings"
 	"syscall/js"
 	"testing"
-)
 
-// hostileValues are the values of issue 9 that ended the Go program: each
-// must come back as an Error naming the argument, with the session as it
-// was. thrower is a JS function that throws; it needs Function (Node has
-// no CSP), which the browser test replaces with literal JS.
-func hostileValues() map[string]js.Value {
-	g := js.Global()
-	thrower := g.Get("Function").New("throw new Error('trap')")
-	throwBig := g.Get("Function").New("throw 1n")
-	handler := g.Get("Object").New()
-	for _, trap := range []string{"ownKeys", "get", "getOwnPropertyDescriptor", "has"} {
-		handler.Set(trap, thrower)
-	}
-	bigHandler := g.Get("Object").New()
-	bigHandler.Set("ownKeys", throwBig)
-	getter := g.Get("Object").New()
-	desc := g.Get("Object").New()
-	desc.Set("get", thrower)
-	desc.Set("enumerable", true)
-	g.Get("Object").Call("defineProperty", getter, "lr", desc)
-	frozen := g.Get("Object").New()
-	frozen.Set("lr", g.Call("BigInt", 1))
-	frozen.Set("batch", g.Call("BigInt", 1))
-	g.Get("Object").Call("freeze", frozen)
-	return map[string]js.Value{
-		"BigInt":          g.Call("BigInt", 10),
-		"Symbol":          g.Call("Symbol", "x"),
-		"throwing Proxy":  g.Get("Proxy").New(g.Get("Object").New(), handler),
-		"Proxy throw 1n":  g.Get("Proxy").New(g.Get("Object").New(), bigHandler),
-		"throwing getter": getter,
-		"frozen object":   frozen,
-	}
-}
+	"github.com/pgrad/pgrad/web/jsargs"
+)
 
 // argNames are the argument names each method's Errors must use.
 var argNames = map[string][]string{
@@ -80,7 +49,7 @@ func TestJSHostileArguments(t *testing.T) {
 		if slices.Contains(noArgs, m) {
 			continue
 		}
-		for vname, v := range hostileValues() {
+		for vname, v := range jsargs.Hostile() {
 			for pos := range 3 {
 				args := make([]any, 3)
 				for k := range args {

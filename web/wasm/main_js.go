@@ -3,8 +3,9 @@
 package main
 
 import (
-	"fmt"
 	"syscall/js"
+
+	"github.com/pgrad/pgrad/web/jsargs"
 )
 
 func main() {
@@ -51,19 +52,19 @@ type jsMethod = func(args []js.Value) (any, error)
 var widgets []func(b *bridge) map[string]jsMethod
 
 // object builds the pgradCore object, one js.Func per method. Every method
-// reads its arguments through args (args.go), which never panics and names
-// the argument in its Error; and every call runs under recover, so that no
-// value from JavaScript ends the Go program.
+// reads its arguments through package jsargs, which never panics and names
+// the argument in its Error, and is exported through jsargs.Func, which
+// runs it under recover: no value from JavaScript ends the Go program.
 func (b *bridge) object() js.Value {
 	var grid, field jsFrame
 	gridFrame := func() any { return grid.send(b.gridFrame()) }
 	fieldFrame := func() any { return field.send(b.fieldFrame()) }
 	methods := map[string]jsMethod{
 		"step": func(raw []js.Value) (any, error) {
-			a := jsArgs("step", raw)
-			n := a.count(0, "n", b.maxStep())
-			if a.err != nil {
-				return nil, a.err
+			a := jsargs.New("step", raw)
+			n := a.Count(0, "n", b.maxStep())
+			if a.Err != nil {
+				return nil, a.Err
 			}
 			if err := b.step(n); err != nil {
 				return nil, err
@@ -71,10 +72,10 @@ func (b *bridge) object() js.Value {
 			return gridFrame(), nil
 		},
 		"stepField": func(raw []js.Value) (any, error) {
-			a := jsArgs("stepField", raw)
-			n := a.count(0, "n", maxStepField)
-			if a.err != nil {
-				return nil, a.err
+			a := jsargs.New("stepField", raw)
+			n := a.Count(0, "n", maxStepField)
+			if a.Err != nil {
+				return nil, a.Err
 			}
 			if err := b.stepField(n); err != nil {
 				return nil, err
@@ -102,10 +103,10 @@ func (b *bridge) object() js.Value {
 			return gridFrame(), nil
 		},
 		"setTarget": func(raw []js.Value) (any, error) {
-			a := jsArgs("setTarget", raw)
-			x, y := a.float(0, "x"), a.float(1, "y")
-			if a.err != nil {
-				return nil, a.err
+			a := jsargs.New("setTarget", raw)
+			x, y := a.Float(0, "x"), a.Float(1, "y")
+			if a.Err != nil {
+				return nil, a.Err
 			}
 			if err := b.setTarget(x, y); err != nil {
 				return nil, err
@@ -132,10 +133,10 @@ func (b *bridge) object() js.Value {
 			return nil, nil
 		},
 		"restart": func(raw []js.Value) (any, error) {
-			a := jsArgs("restart", raw)
-			seed := a.seed(0, "seed")
-			if a.err != nil {
-				return nil, a.err
+			a := jsargs.New("restart", raw)
+			seed := a.Seed(0, "seed")
+			if a.Err != nil {
+				return nil, a.Err
 			}
 			return nil, b.restart(seed)
 		},
@@ -148,50 +149,37 @@ func (b *bridge) object() js.Value {
 			methods[name] = m
 		}
 	}
-	obj := jsObject.New()
+	obj := js.Global().Get("Object").New()
 	for name, m := range methods {
-		obj.Set(name, js.FuncOf(func(this js.Value, args []js.Value) (result any) {
-			defer func() {
-				// The last line of defence: a panic here is a bug of the
-				// bridge, and it must not end the program the page needs.
-				if r := recover(); r != nil {
-					result = js.Global().Get("Error").New(fmt.Sprintf("pgrad: %s: internal error: %v", name, r))
-				}
-			}()
-			v, err := m(args)
-			if err != nil {
-				return js.Global().Get("Error").New(err.Error())
-			}
-			return v
-		}))
+		obj.Set(name, jsargs.Func(name, m))
 	}
 	return obj
 }
 
 // intArg reads args[i] as a whole number from 0 to 2^53 (through args).
 func intArg(raw []js.Value, i int, method, name string) (int, error) {
-	a := jsArgs(method, raw)
-	n := a.count(i, name, 1<<53)
-	return n, a.err
+	a := jsargs.New(method, raw)
+	n := a.Count(i, name, 1<<53)
+	return n, a.Err
 }
 
 // floatArg reads args[i] as a finite number (through args).
 func floatArg(raw []js.Value, i int, method, name string) (float64, error) {
-	a := jsArgs(method, raw)
-	x := a.float(i, name)
-	return x, a.err
+	a := jsargs.New(method, raw)
+	x := a.Float(i, name)
+	return x, a.Err
 }
 
 // cellArgs reads (row, col).
 func cellArgs(raw []js.Value, method string) (cell, error) {
-	a := jsArgs(method, raw)
-	r, c := a.count(0, "row", 1<<53), a.count(1, "col", 1<<53)
-	return cell{Row: r, Col: c}, a.err
+	a := jsargs.New(method, raw)
+	r, c := a.Count(0, "row", 1<<53), a.Count(1, "col", 1<<53)
+	return cell{Row: r, Col: c}, a.Err
 }
 
 // setSettings overlays the object in args[0] on cur and applies it.
 func setSettings(raw []js.Value, method string, cur settings, apply func(settings) error) error {
-	s, err := settingsFrom(jsArgs(method, raw), cur)
+	s, err := settingsFrom(jsargs.New(method, raw), cur)
 	if err != nil {
 		return err
 	}

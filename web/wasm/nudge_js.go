@@ -2,7 +2,11 @@
 
 package main
 
-import "syscall/js"
+import (
+	"syscall/js"
+
+	"github.com/pgrad/pgrad/web/jsargs"
+)
 
 func init() { widgets = append(widgets, nudgeMethods) }
 
@@ -11,10 +15,10 @@ func nudgeMethods(b *bridge) map[string]jsMethod {
 	var frame jsFrame
 	return map[string]jsMethod{
 		"nudge": func(raw []js.Value) (any, error) {
-			a := jsArgs("nudge", raw)
-			fromLab := a.optBool(0, "fromLab", false)
-			if a.err != nil {
-				return nil, a.err
+			a := jsargs.New("nudge", raw)
+			fromLab := a.OptBool(0, "fromLab", false)
+			if a.Err != nil {
+				return nil, a.Err
 			}
 			f, err := b.nudgeRollout(fromLab)
 			if err != nil {

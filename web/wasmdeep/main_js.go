@@ -3,11 +3,10 @@
 package main
 
 import (
-	"slices"
-	"strings"
 	"syscall/js"
 
 	"github.com/pgrad/pgrad/lab/neural"
+	"github.com/pgrad/pgrad/web/jsargs"
 )
 
 func main() {
@@ -93,11 +92,13 @@ func (b *bridge) object() js.Value {
 			}
 			return frame(k, w, from)
 		},
-		"defaults": func(a []js.Value) (any, error) {
-			if len(a) < 2 || a[0].Type() != js.TypeString || a[1].Type() != js.TypeString {
-				return nil, errorf("defaults needs two strings: env and algo")
+		"defaults": func(raw []js.Value) (any, error) {
+			a := jsargs.New("defaults", raw)
+			env, algo := a.String(0, "env"), a.String(1, "algo")
+			if a.Err != nil {
+				return nil, a.Err
 			}
-			s, err := neural.Defaults(a[0].String(), a[1].String())
+			s, err := neural.Defaults(env, algo)
 			if err != nil {
 				return nil, errorf("defaults: %v", err)
 			}
@@ -110,77 +111,44 @@ func (b *bridge) object() js.Value {
 	}
 	obj := js.Global().Get("Object").New()
 	for name, m := range methods {
-		obj.Set(name, js.FuncOf(func(this js.Value, args []js.Value) any {
-			v, err := m(args)
-			if err != nil {
-				return js.Global().Get("Error").New(err.Error())
-			}
-			return v
-		}))
+		// jsargs.Func: an error is a JS Error, a panic too (never the end
+		// of the Go program).
+		obj.Set(name, jsargs.Func(name, m))
 	}
 	return obj
 }
 
-func wholeArg(a []js.Value, i int, method, name string, lo, hi int) (int, error) {
-	if i >= len(a) || a[i].Type() != js.TypeNumber {
-		return 0, errorf("%s: %s must be a number", method, name)
-	}
-	return checkWhole(method, name, a[i].Float(), lo, hi)
+// wholeArg reads a[i] as a whole number from lo to hi, through jsargs
+// (which no JS value makes panic).
+func wholeArg(raw []js.Value, i int, method, name string, lo, hi int) (int, error) {
+	a := jsargs.New(method, raw)
+	n := a.Whole(i, name, lo, hi)
+	return n, a.Err
 }
 
 var settingKeys = []string{"env", "algo", "seed", "lr", "hidden"}
 
-// settingsArg reads {env, algo, seed, lr, hidden}: all five, nothing else.
-func settingsArg(a []js.Value) (neural.Settings, error) {
+// settingsArg reads {env, algo, seed, lr, hidden}: all five, nothing else,
+// own enumerable data properties only (through jsargs).
+func settingsArg(raw []js.Value) (neural.Settings, error) {
 	var s neural.Settings
-	if len(a) < 1 || a[0].Type() != js.TypeObject {
-		return s, errorf("configure needs an object {env, algo, seed, lr, hidden}")
+	a := jsargs.New("configure", raw)
+	o := a.Object(0, "settings", settingKeys, nil)
+	o.Require(settingKeys...)
+	o.Str("env", &s.Env)
+	o.Str("algo", &s.Algo)
+	var seed int
+	o.Count("seed", &seed, jsargs.MaxSeed)
+	s.Seed = uint64(seed)
+	o.Float("lr", &s.LR)
+	var h float64
+	o.Float("hidden", &h)
+	if a.Err != nil {
+		return s, a.Err
 	}
-	o := a[0]
-	keys := js.Global().Get("Object").Call("keys", o)
-	for i := range keys.Length() {
-		if k := keys.Index(i).String(); !slices.Contains(settingKeys, k) {
-			return s, errorf("configure: unknown setting %q (known: %s)", k, strings.Join(settingKeys, ", "))
-		}
-	}
-	str := func(k string) (string, error) {
-		if v := o.Get(k); v.Type() == js.TypeString {
-			return v.String(), nil
-		}
-		return "", errorf("configure: %s must be a string", k)
-	}
-	numb := func(k string) (float64, error) {
-		if v := o.Get(k); v.Type() == js.TypeNumber {
-			return v.Float(), nil
-		}
-		return 0, errorf("configure: %s must be a number", k)
-	}
-	var err error
-	if s.Env, err = str("env"); err != nil {
-		return s, err
-	}
-	if s.Algo, err = str("algo"); err != nil {
-		return s, err
-	}
-	seed, err := numb("seed")
-	if err != nil {
-		return s, err
-	}
-	sd, err := checkWhole("configure", "seed", seed, 0, 1<<53)
-	if err != nil {
-		return s, err
-	}
-	s.Seed = uint64(sd)
-	if s.LR, err = numb("lr"); err != nil {
-		return s, err
-	}
-	h, err := numb("hidden")
-	if err != nil {
-		return s, err
-	}
-	// Range errors (a negative or huge width, NaN) come from neural with
-	// the field's name; here only what an int cannot hold.
-	if h != h || h < -1<<31 || h > 1<<31 {
+	// Range errors (a negative or huge width) come from neural with the
+	// field's name; here only what an int cannot hold.
+	if h < -1<<31 || h > 1<<31 {
 		return s, errorf("configure: hidden must be a whole number from 1 to %d, not %v", neural.MaxHidden, h)
 	}
 	if h != float64(int(h)) {
