@@ -109,6 +109,20 @@ func TestJSBadInput(t *testing.T) {
 			t.Errorf("frame%v did not return an Error", args)
 		}
 	}
+	// Values syscall/js cannot read return an Error too, and the engine
+	// keeps running.
+	big := js.Global().Call("BigInt", 3)
+	sym := js.Global().Call("Symbol", "x")
+	for _, args := range [][]any{{big, 0}, {sym, 0}} {
+		if v := obj.Call("iterate", args...); !v.InstanceOf(js.Global().Get("Error")) {
+			t.Errorf("iterate(%v) did not return an Error", args[0])
+		}
+	}
+	m := good()
+	m["hidden"] = big
+	if v := obj.Call("configure", m); !v.InstanceOf(js.Global().Get("Error")) {
+		t.Error("configure with a BigInt width did not return an Error")
+	}
 	if v := obj.Call("defaults", "cartpole", "dqn"); !v.InstanceOf(js.Global().Get("Error")) {
 		t.Error("defaults(cartpole, dqn) did not return an Error")
 	}
