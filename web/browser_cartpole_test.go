@@ -276,6 +276,58 @@ const contrastJS = `(() => {
   return bad;
 })()`
 
+// buildPgrad builds cmd/pgrad from this tree into a temporary directory.
+func buildPgrad(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "pgrad")
+	build := exec.Command("go", "build", "-o", bin, "../cmd/pgrad")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build ../cmd/pgrad: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestBrowserEpisodeSVG opens what pgrad eval -render wrote, offline from
+// a file: the browser parses it as SVG and plays it at the task's time
+// step (at 1.01 s the cart stands where the 51st state puts it).
+func TestBrowserEpisodeSVG(t *testing.T) {
+	p := newPage(t)
+	bin := buildPgrad(t)
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"train", "cartpole", "-steps", "20480", "-quiet", "-eval", "0", "-out", dir},
+		{"eval", dir, "-episodes", "1", "-quiet", "-render", filepath.Join(dir, "episode.svg")},
+	} {
+		if b, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
+			t.Fatalf("pgrad %v: %v\n%s", args, err, b)
+		}
+	}
+	p.run(t, chromedp.Navigate("file://"+filepath.Join(dir, "episode.svg")))
+	type probe struct {
+		Root   string  `json:"root"`
+		Frames int     `json:"frames"`
+		Values int     `json:"values"`
+		Want   float64 `json:"want"`
+		Got    float64 `json:"got"`
+	}
+	r := eval[probe](t, p, `(() => { const s = document.documentElement;
+	  const a = s.querySelector('animateTransform[type=translate]'), vals = a.getAttribute('values').split(';');
+	  s.pauseAnimations(); s.setCurrentTime(1.01);
+	  return {root: s.namespaceURI + ' ' + s.localName, frames: Number(s.dataset.frames), values: vals.length,
+	    want: Number(vals[50].split(' ')[0]), got: a.parentNode.transform.animVal[0].matrix.e}; })()`)
+	if r.Root != "http://www.w3.org/2000/svg svg" {
+		t.Fatalf("the browser opened %q, not an SVG document", r.Root)
+	}
+	if r.Values != r.Frames || r.Frames < 2 {
+		t.Errorf("%d values for %d frames", r.Values, r.Frames)
+	}
+	// The browser keeps transforms in float32.
+	if r.Frames > 50 && math.Abs(r.Got-r.Want) > 1e-3 {
+		t.Errorf("at 1.01 s the cart is at x = %v, the 51st state's %v: not the 0.02 s time step", r.Got, r.Want)
+	}
+	p.screenshot(t, "episode.png", "svg")
+}
+
 // runPrinted runs the command line the page printed with pgrad built from
 // this tree and returns the mean_return column of its metrics.csv.
 func runPrinted(t *testing.T, line string) []string {
@@ -285,11 +337,7 @@ func runPrinted(t *testing.T, line string) []string {
 		t.Fatalf("the page's command %q is not a pgrad line", line)
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "pgrad")
-	build := exec.Command("go", "build", "-o", bin, "../cmd/pgrad")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build ../cmd/pgrad: %v\n%s", err, out)
-	}
+	bin := buildPgrad(t)
 	out := filepath.Join(dir, "run")
 	cmd := exec.Command(bin, append(args[1:], "-quiet", "-eval", "0", "-out", out)...)
 	if b, err := cmd.CombinedOutput(); err != nil {

@@ -50,6 +50,7 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	seed := fs.Uint64("seed", evalSeed(1), "seed of the environments' resets (and of the sampled actions with -sample); by default the eval_seed of the "+summaryFile+" beside the checkpoint (the seed of the evaluation that ended its training, so both report the same numbers), else that of training seed 1")
 	jsonOut := fs.Bool("json", false, "print the result as one JSON object, with every episode's return")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	renderTo := fs.String("render", "", "also write one deterministic episode (its start state drawn from the evaluation seed) to this file as an animated SVG, drawn like the page's canvas at the task's time step")
 	obsFlag := fs.String("obs", "", "instead of episodes, print the agent's action for this one observation (comma-separated), with the action probabilities or the mean and σ")
 	// The checkpoint may come before, between or after the flags: take it
 	// out, then parse the flags alone.
@@ -91,6 +92,17 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 		} else {
 			*seed = s
 		}
+	}
+	if *renderTo != "" {
+		if _, ok := sceneGeometry[a.Config.Env]; !ok {
+			return fail("-render draws cartpole, pendulum, acrobot and mountaincar, not %s", a.Config.Env)
+		}
+		ep, err := renderEpisode(a, *seed, *renderTo)
+		if err != nil {
+			fmt.Fprintf(stderr, "pgrad eval: -render: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(stderr, "pgrad eval: wrote %s: one %d-step episode (return %.1f, seed %d)\n", *renderTo, len(ep.obs), ep.ret, *seed)
 	}
 	var bar *progress.Bar
 	if !*quiet {

@@ -148,19 +148,19 @@ export class Scene {
     ctx.beginPath();
     ctx.arc(ox, oy, 0.05 * g.scale, 0, 2 * Math.PI);
     ctx.fill();
-    // torque: an arc around the pivot, its length ∝ |u| (at most 2)
+    // torque: a bar under the pivot, its length ∝ u (at most 2), as in
+    // pgrad eval -render's SVG
     const u = action === null ? 0 : action;
-    if (Math.abs(u) > 1e-3) {
-      const r = 0.35 * g.scale;
-      const sweep = (Math.abs(u) / 2) * Math.PI;
-      const start = -Math.PI / 2;
-      const ccw = u > 0; // positive torque turns θ counter-clockwise
-      ctx.strokeStyle = this.c.accent;
-      ctx.lineWidth = 5;
-      ctx.beginPath();
-      ctx.arc(ox, oy, r, start, ccw ? start - sweep : start + sweep, ccw);
-      ctx.stroke();
+    this.bar(ox, oy + 0.6 * g.scale, -0.25 * g.scale * u);
+  }
+
+  // bar draws the torque indicator: from x, width w (either sign), 8 high.
+  bar(x, y, w) {
+    if (Math.abs(w) < 0.5) {
+      return;
     }
+    this.ctx.fillStyle = this.c.accent;
+    this.ctx.fillRect(Math.min(x, x + w), y, Math.abs(w), 8);
   }
 
   acrobot(g, obs, action, ended) {
@@ -195,14 +195,10 @@ export class Scene {
       ctx.arc(p[0], p[1], 0.06 * s, 0, 2 * Math.PI);
       ctx.fill();
     }
-    // torque on the middle joint: −1, 0, +1 (action index 0, 1, 2)
-    if (action !== null && action !== 1) {
-      const ccw = action === 2;
-      ctx.strokeStyle = this.c.accent;
-      ctx.lineWidth = 5;
-      ctx.beginPath();
-      ctx.arc(p1[0], p1[1], 0.25 * s, 0, Math.PI, ccw);
-      ctx.stroke();
+    // torque on the middle joint: −1, 0, +1 (action index 0, 1, 2), as a
+    // bar at the bottom
+    if (action !== null) {
+      this.bar(g.width / 2, g.height - 20, 0.5 * s * (action - 1));
     }
   }
 }
