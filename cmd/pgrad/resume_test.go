@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pgrad/pgrad/env/control"
 	"github.com/pgrad/pgrad/pg/deep"
 )
 
@@ -108,5 +110,63 @@ func TestResumeFlags(t *testing.T) {
 	csv, _ := os.ReadFile(filepath.Join(dir, metricsFile))
 	if rows := strings.Count(strings.TrimSpace(string(csv)), "\n"); rows != 4 {
 		t.Errorf("metrics.csv has %d rows after the raised budget, want 4:\n%s", rows, csv)
+	}
+}
+
+// brokenTask is CartPole until its copy's step 300, where Step panics.
+type brokenTask struct {
+	*control.CartPole
+	n int
+}
+
+func (b *brokenTask) Step(a, obs []float64) (float64, bool, bool) {
+	if b.n++; b.n == 301 {
+		panic("the simulator broke")
+	}
+	return b.CartPole.Step(a, obs)
+}
+
+// A task that breaks during pgrad train: exit 1, one line naming the task
+// and the step, and -out keeps a checkpoint of the last good update (the
+// periodic saves are not lost): exactly the parameters of the same run
+// stopped before the bad iteration.
+func TestControlBrokenEnvKeepsCheckpoint(t *testing.T) {
+	mk := func() control.Env { return &brokenTask{CartPole: control.NewCartPole()} }
+	if err := deep.Register("test-broken", mk); err != nil {
+		t.Fatal(err)
+	}
+	trainers["test-broken"] = command{run: func(args []string, stdout, stderr io.Writer) int {
+		return runControl("test-broken", args, stdout, stderr)
+	}}
+	defer delete(trainers, "test-broken")
+	dir := filepath.Join(t.TempDir(), "run")
+	code, _, errOut := runCLI("train", "test-broken", "-steps", "4096", "-envs", "4", "-rollout", "64", "-save-every", "1",
+		"-out", dir, "-eval", "0", "-quiet")
+	if code != 1 || !strings.Contains(errOut, `"test-broken"`) || !strings.Contains(errOut, "panicked near step 1200") ||
+		strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	cfg, _ := deep.Defaults("test-broken", deep.PPO)
+	cfg.TotalSteps, cfg.Envs, cfg.Steps = 4096, 4, 64
+	tr, err := deep.New(cfg, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 4 { // copy steps 0–255; the 5th iteration breaks at copy step 300
+		if _, err := tr.Iterate(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var want []float64
+	for _, g := range tr.Agent().Policy.Params() {
+		want = append(want, g...)
+	}
+	want = append(want, tr.Agent().Value.Net().Params()...)
+	if got := agentParams(t, dir); !slices.Equal(got, want) {
+		t.Error("the checkpoint does not hold the last good update's parameters")
+	}
+	sum, err := os.ReadFile(filepath.Join(dir, summaryFile))
+	if err != nil || !strings.Contains(string(sum), `"stopped": "env-error"`) {
+		t.Errorf("summary %s (%v)", sum, err)
 	}
 }

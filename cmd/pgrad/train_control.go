@@ -298,8 +298,14 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	rs = resumeState{Seed: *seed, Preset: preset, StopAt: strconv.FormatFloat(*stopAt, 'g', -1, 64), Eval: *evalEps,
 		SaveEvery: *saveEvery, Portable: *portable, EvalEvery: *evalEvery, EvalEps: *evalEveryEps}
 	// checkpoint is the bytes of agent.ckpt now: the agent and the run's
-	// state, with this command's flags and the metrics so far.
+	// state, with this command's flags and the metrics so far; after a
+	// divergence or a task's error, whose iteration was cut short, the
+	// agent (the last good update's parameters) alone.
+	stateOK := true
 	checkpoint := func() ([]byte, error) {
+		if !stateOK {
+			return tr.Agent().Encode()
+		}
 		if err := metrics.Flush(); err != nil {
 			return nil, err
 		}
@@ -372,7 +378,7 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: %s\n", prog, msg)
 		status = exitInterrupted
 	case errors.As(err, &diverged):
-		sum.Stopped = "diverged"
+		sum.Stopped, stateOK = "diverged", false
 		msg := fmt.Sprintf("%s at iteration %d", strings.TrimPrefix(err.Error(), "deep: "), diverged.Iteration)
 		if *out != "" {
 			msg += fmt.Sprintf("; %s holds the parameters before that update", filepath.Join(*out, checkpointFile))
@@ -382,7 +388,7 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	case errors.As(err, &envErr):
 		// The task misbehaved: the parameters are those of the last
 		// update, and they are written like a divergence's.
-		sum.Stopped = "env-error"
+		sum.Stopped, stateOK = "env-error", false
 		msg := strings.TrimPrefix(err.Error(), "deep: ")
 		if *out != "" {
 			msg += fmt.Sprintf("; %s holds the parameters of the last update", filepath.Join(*out, checkpointFile))

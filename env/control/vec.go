@@ -135,7 +135,7 @@ func (v *Vec) Close() {
 func (v *Vec) Reset(obs []float64) {
 	v.checkLen(obs, v.obsDim, "obs")
 	for i, e := range v.envs {
-		e.Reset(v.rngs[i], obs[i*v.obsDim:(i+1)*v.obsDim])
+		e.Reset(v.rngs[i], obs[i*v.obsDim:(i+1)*v.obsDim:(i+1)*v.obsDim])
 		v.ret[i], v.length[i] = 0, 0
 	}
 }
@@ -200,7 +200,9 @@ func (v *Vec) Step(actions []float64, obs, rewards []float64, term, trunc []bool
 func (v *Vec) stepRange(lo, hi int, actions, obs, rewards []float64, term, trunc []bool, finalObs []float64) {
 	d, a := v.obsDim, v.actDim
 	for i := lo; i < hi; i++ {
-		o := obs[i*d : (i+1)*d]
+		// A full slice: a task that appends or writes past its observation
+		// cannot reach the next copy's.
+		o := obs[i*d : (i+1)*d : (i+1)*d]
 		r, te, tr := v.envs[i].Step(actions[i*a:(i+1)*a], o)
 		rewards[i], term[i], trunc[i] = r, te, tr
 		if finalObs != nil {
