@@ -13,8 +13,18 @@
 //
 // Time-limit truncations are bootstrapped from V of the final observation
 // unless Config.NoTruncationBootstrap is set. Progress is reported to a
-// Recorder, so the command line, tests and benchmarks watch a run without
-// the loop knowing them.
+// Recorder (package record has a CSV log, a progress bar and a keep-the-best
+// evaluator), so the command line, tests and benchmarks watch a run without
+// the loop knowing them. Options: observation and reward normalisation
+// (Config.NormObs, NormReward), target-KL early stopping (TargetKL), the
+// learning-rate schedule (LRSchedule).
+//
+// Any control.Env trains: Register gives it a name that Defaults, New, Load
+// and Agent.Evaluate accept like "cartpole", or NewWithEnv and LoadWithEnv
+// take its constructor. A checkpoint records the task's spaces, and one
+// written by Trainer.Checkpoint also the run's state, from which Resume
+// continues it bit for bit. Agent.Predict and Predictor give the policy's
+// actions for observations of one's own.
 package deep
 
 import (

@@ -29,6 +29,8 @@ type ConfigError struct {
 	Err        error  // ErrRange or ErrUnknownValue
 }
 
+// Error returns "deep: Field Value: Rule" (with "× Other OtherValue" when
+// two fields are involved).
 func (e *ConfigError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "deep: %s %s", e.Field, e.Value)

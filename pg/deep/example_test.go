@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/pgrad/pgrad/env/control"
 	"github.com/pgrad/pgrad/pg/deep"
@@ -118,4 +119,43 @@ func ExampleNewWithEnv() {
 	// Output:
 	// my-coin 1 2 [5 5 5]
 	// true
+}
+
+// A run stopped between two iterations and continued from its
+// checkpoint's bytes ends exactly where the uninterrupted run does.
+func ExampleResume() {
+	cfg, _ := deep.Defaults("cartpole", deep.PPO)
+	cfg.TotalSteps = 4 * 512
+	whole, _ := deep.New(cfg, 3)
+	whole.Train(context.Background(), nil)
+
+	half, _ := deep.New(cfg, 3)
+	half.Iterate()
+	half.Iterate()
+	b, _ := half.Checkpoint(nil) // what pgrad train -save-every writes
+	rest, _, err := deep.Resume("in memory", b)
+	if err != nil {
+		panic(err)
+	}
+	rest.Train(context.Background(), nil)
+	p, q := whole.Agent().Policy.Params()[0], rest.Agent().Policy.Params()[0]
+	fmt.Println(rest.Steps(), slices.Equal(p, q))
+	// Output:
+	// 2048 true
+}
+
+// Predict gives the deterministic action for one observation: an index for
+// CartPole; Probs the probabilities it comes from.
+func ExampleAgent_Predict() {
+	cfg, _ := deep.Defaults("cartpole", deep.PPO)
+	cfg.TotalSteps = 20_480
+	tr, _ := deep.New(cfg, 1)
+	tr.Train(context.Background(), nil)
+	a := tr.Agent()
+	obs := []float64{0, 0, 0.1, 0.5} // the pole falling to the right
+	act, _ := a.Predict(obs)
+	p, _ := a.Probs(obs)
+	fmt.Println(act, p[1] > 0.5)
+	// Output:
+	// [1] true
 }

@@ -54,6 +54,7 @@ type PredictError struct {
 	Value float64 // for an element: its value
 }
 
+// Error says what was wrong with the input.
 func (e *PredictError) Error() string {
 	if e.What == "observation element" {
 		return fmt.Sprintf("deep: predict: observation element %d is %g", e.Got, e.Value)

@@ -65,6 +65,8 @@ type EnvError struct {
 	Value string // the offending value, formatted
 }
 
+// Error names the task, the problem and, for a bad space, the field and
+// its value.
 func (e *EnvError) Error() string {
 	var b strings.Builder
 	b.WriteString("deep: ")

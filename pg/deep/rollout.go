@@ -177,6 +177,7 @@ type EnvStepError struct {
 	Err   error   // action: the task's error
 }
 
+// Error names the task, the step, the copy and the bad value.
 func (e *EnvStepError) Error() string {
 	switch e.What {
 	case "panic":
