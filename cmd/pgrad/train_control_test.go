@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -360,6 +361,23 @@ func TestSignal(t *testing.T) {
 				}
 			}
 		}},
+		{"train cartpole, then -resume", func(dir string) []string {
+			return append([]string{"train"}, interruptedRun(dir)...)
+		}, func(t *testing.T, dir string, out map[string]any) {
+			// Ctrl-C at whatever moment the signal came, then -resume in a
+			// new process: the parameters are those of the run never
+			// stopped, bit for bit.
+			if st, _, errOut := pgradBinary(t, "train", "-resume", dir, "-quiet"); st != 0 {
+				t.Fatalf("-resume: exit %d: %s", st, errOut)
+			}
+			ref := filepath.Join(t.TempDir(), "ref")
+			if code, _, errOut := runCLI(append([]string{"train"}, interruptedRun(ref)[:len(interruptedRun(ref))-1]...)...); code != 0 {
+				t.Fatalf("reference: %s", errOut)
+			}
+			if !slices.Equal(agentParams(t, dir), agentParams(t, ref)) {
+				t.Errorf("interrupted after %v steps and resumed: the parameters differ from the uninterrupted run's", out["steps"])
+			}
+		}},
 		{"train gridworld", func(dir string) []string {
 			return []string{"train", "gridworld", "-rollouts", "1000000000", "-json", "-csv", filepath.Join(dir, "curve.csv")}
 		}, func(t *testing.T, dir string, out map[string]any) {
@@ -549,4 +567,11 @@ func TestControlEvalEveryKeepsBest(t *testing.T) {
 	if _, err := rundir.Open(dir); err != nil {
 		t.Errorf("the run directory with best.ckpt does not open: %v", err)
 	}
+}
+
+// interruptedRun is the run TestSignal interrupts and resumes: long
+// enough to be running when the signal comes (small networks keep the
+// remainder short), -json last.
+func interruptedRun(dir string) []string {
+	return []string{"cartpole", "-steps", "400000", "-hidden", "16,16", "-seed", "6", "-out", dir, "-eval", "0", "-quiet", "-json"}
 }
