@@ -244,3 +244,24 @@ func TestLoadUnregisteredEnvNamesIt(t *testing.T) {
 		t.Errorf("LoadWithEnv with another task's spaces: %v", err)
 	}
 }
+
+// Validate's memory estimate uses the task's real sizes: networks and a
+// rollout that CartPole's 4 observations fit in are refused for a task of
+// 4,000.
+func TestMemoryEstimateUsesSpaces(t *testing.T) {
+	wide := func() control.Env { return &badSpace{obs: 4000, act: 2, discrete: true} }
+	if err := deep.Register("test-wide-obs", wide); err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ := deep.Defaults("cartpole", deep.PPO)
+	cfg.Envs, cfg.Steps, cfg.TotalSteps, cfg.Minibatches = 256, 64, 256*64, 4
+	cfg.Hidden = deep.MustLayers(1024, 1024)
+	if err := cfg.Validate(); err != nil {
+		t.Fatalf("CartPole: %v", err)
+	}
+	cfg.Env = "test-wide-obs"
+	var ce *deep.ConfigError
+	if err := cfg.Validate(); !errors.As(err, &ce) || ce.Field != "Hidden" || !strings.Contains(ce.Rule, "GB") {
+		t.Errorf("4,000 observations: %v, want the memory limit", err)
+	}
+}
