@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/pgrad/pgrad/internal/rules"
 )
 
 // A Baseline selects what is subtracted from the return-to-go.
@@ -130,8 +132,8 @@ func bad(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }
 // Validate reports the first setting out of range.
 func (c Config) Validate() error {
 	switch {
-	case bad(c.LR) || c.LR <= 0 || c.LR > 1e6:
-		return &SettingError{"lr", fmt.Sprintf("learning rate %v must be positive and finite", c.LR)}
+	case !rules.ValidLR(c.LR):
+		return &SettingError{"lr", fmt.Sprintf("learning rate %v %s", c.LR, rules.LRRule)}
 	case bad(c.Gamma) || c.Gamma <= 0 || c.Gamma > 1:
 		return &SettingError{"gamma", fmt.Sprintf("discount %v must be in (0, 1]", c.Gamma)}
 	case c.Batch < 1 || c.Batch > MaxBatch:

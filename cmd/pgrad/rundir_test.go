@@ -234,3 +234,25 @@ func TestTrainCrashAtEveryWrite(t *testing.T) {
 		t.Errorf("%d crash points, want 17 (4 per file and the summary's removal)", crashes)
 	}
 }
+
+// TestOneLRRule: the tabular and the neural trainers refuse the same
+// learning rates with the same stated rule, and accept the limit itself.
+func TestOneLRRule(t *testing.T) {
+	short := map[string][]string{
+		"gridworld": {"-rollouts", "8"}, "field": {"-rollouts", "8"},
+		"cartpole": {"-steps", "512", "-eval", "0", "-quiet"}, "pendulum": {"-steps", "2048", "-eval", "0", "-quiet"},
+	}
+	for env, extra := range short {
+		for _, lr := range []string{"1e18", "1000000.1", "0", "-1", "NaN", "Inf"} {
+			code, _, errOut := runCLI(append([]string{"train", env, "-lr", lr}, extra...)...)
+			if code != 2 || !strings.Contains(errOut, "-lr") || !strings.Contains(errOut, "must be a number in (0, 1e6]") {
+				t.Errorf("%s -lr %s: exit %d, %q", env, lr, code, errOut)
+			}
+		}
+		// The limit itself passes validation (a neural run may then
+		// diverge, exit 1, which is a run-time failure, not bad input).
+		if code, _, errOut := runCLI(append([]string{"train", env, "-lr", "1e6"}, extra...)...); code == 2 {
+			t.Errorf("%s -lr 1e6: exit 2, %q", env, errOut)
+		}
+	}
+}

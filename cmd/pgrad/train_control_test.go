@@ -280,7 +280,7 @@ func TestControlTextSummary(t *testing.T) {
 
 func TestControlDivergenceKeepsGoodCheckpoint(t *testing.T) {
 	dir := t.TempDir()
-	code, _, errOut := runCLI("train", "cartpole", "-lr", "1e300", "-max-grad-norm", "0", "-anneal=false", "-steps", "20000", "-out", dir, "-quiet")
+	code, _, errOut := runCLI("train", "cartpole", "-reward-scale", "1e300", "-max-grad-norm", "0", "-anneal=false", "-steps", "20000", "-out", dir, "-quiet")
 	if code != 1 || !strings.Contains(errOut, "diverged") {
 		t.Fatalf("exit %d, stderr %q; want exit 1 and a divergence message", code, errOut)
 	}
@@ -298,7 +298,7 @@ func TestControlDivergenceKeepsGoodCheckpoint(t *testing.T) {
 	if sum.Stopped != "diverged" || sum.Steps == 0 || sum.Episodes == 0 || sum.FinalMeanReturn == nil {
 		t.Errorf("summary after divergence: stopped %q, %d steps, %d episodes, mean return %v", sum.Stopped, sum.Steps, sum.Episodes, sum.FinalMeanReturn)
 	}
-	code, _, errOut = runCLI("train", "cartpole", "-lr", "1e300", "-max-grad-norm", "0", "-anneal=false", "-steps", "20000", "-quiet")
+	code, _, errOut = runCLI("train", "cartpole", "-reward-scale", "1e300", "-max-grad-norm", "0", "-anneal=false", "-steps", "20000", "-quiet")
 	if code != 1 || !strings.Contains(errOut, "at iteration 1\n") || strings.Contains(errOut, "checkpoint") {
 		t.Errorf("without -out: exit %d, stderr %q; want exit 1 and no word of a checkpoint", code, errOut)
 	}

@@ -33,6 +33,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/pgrad/pgrad/internal/rules"
 	"github.com/pgrad/pgrad/nn"
 	"github.com/pgrad/pgrad/policy/mlp"
 )
@@ -340,6 +341,10 @@ func (c Config) validate(sp Space) error {
 		return &ConfigError{Field: "Hidden", Value: c.Hidden.String(), Err: ErrRange,
 			Rule: fmt.Sprintf("with rollouts of %d steps would need about %.1f GB (at most %d GB)", c.Envs*c.Steps, float64(b)/1e9, maxMemory>>30)}
 	}
+	// One rule for every trainer, tabular and neural, in the same words.
+	if !rules.ValidLR(c.LR) {
+		return &ConfigError{Field: "LR", Value: strconv.FormatFloat(c.LR, 'g', -1, 64), Err: ErrRange, Rule: rules.LRRule}
+	}
 	floats := []struct {
 		field    string
 		v        float64
@@ -349,7 +354,6 @@ func (c Config) validate(sp Space) error {
 	}{
 		{"Gamma", c.Gamma, 0, 1, true, false},
 		{"Lambda", c.Lambda, 0, 1, false, false},
-		{"LR", c.LR, 0, math.Inf(1), true, true},
 		{"AdamEps", c.AdamEps, 0, math.Inf(1), true, true},
 		{"Clip", c.Clip, 0, math.Inf(1), true, true},
 		{"EntCoef", c.EntCoef, 0, math.Inf(1), false, true},

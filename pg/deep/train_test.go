@@ -366,7 +366,7 @@ func TestCheckpointRoundTrip(t *testing.T) {
 
 func TestDivergenceKeepsLastGoodParameters(t *testing.T) {
 	cfg := short("cartpole")
-	cfg.LR = 1e300 // the first update overflows
+	cfg.RewardScale = 1e300 // the first update overflows (an lr above 1e6 is refused)
 	cfg.MaxGradNorm = 0
 	cfg.Anneal = false
 	tr, err := New(cfg, 1)
