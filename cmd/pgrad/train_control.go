@@ -246,6 +246,9 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	if err := cfg.Validate(); err != nil {
 		return fail("%s", configFlagError(err))
 	}
+	if probeTrain(stdout, fs, newControlProbe(env, algo, preset, *evalEps, *stopAt, cfg)) {
+		return 0
+	}
 	var rw *rundir.Writer
 	if *out != "" {
 		// Every output path is checked now, not after the training. A

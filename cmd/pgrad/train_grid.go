@@ -182,6 +182,9 @@ func runTrainGrid(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageErr(stderr, fs.Name(), settingFlagErr(err))
 	}
+	if probeTrain(stdout, fs, gridProbe{World: cfg, Settings: *set, Rollouts: out.rollouts}) {
+		return 0
+	}
 	return out.run(fs.Name(), stdout, stderr, g.Step, func() string {
 		sr, mr := g.Window()
 		return fmt.Sprintf("success %.2f  return %.3f", sr, mr)
@@ -503,6 +506,9 @@ func runTrainField(args []string, stdout, stderr io.Writer) int {
 	f, err := lab.NewField(cfg, *set, out.seed)
 	if err != nil {
 		return usageErr(stderr, fs.Name(), settingFlagErr(err))
+	}
+	if probeTrain(stdout, fs, fieldProbe{Field: cfg, Settings: *set, Rollouts: out.rollouts}) {
+		return 0
 	}
 	defer func() {
 		if w, ok := f.Warning(); ok {

@@ -20,6 +20,9 @@ type Series struct {
 	// Markers draws a dot at every point, for sparse series such as
 	// periodic evaluations; a single point is always drawn as a dot.
 	Markers bool
+	// Lo and Hi, when both have the length of X, are a band around the
+	// line (a confidence interval), filled in the series' colour, lightly.
+	Lo, Hi []float64
 }
 
 // A Chart is a titled plot of one or more series.
@@ -75,6 +78,14 @@ func WriteSVG(w io.Writer, c Chart) error {
 	fmt.Fprintf(b, `<rect x="%d" y="%d" width="%.1f" height="%.1f" fill="none" stroke="#333"/>`+"\n", marginL, marginT, pw, ph)
 	fmt.Fprintf(b, `<text x="%.1f" y="%d" text-anchor="middle">%s</text>`+"\n", marginL+pw/2, height-12, html.EscapeString(c.XLabel))
 	fmt.Fprintf(b, `<text x="16" y="%.1f" text-anchor="middle" transform="rotate(-90 16 %.1f)">%s</text>`+"\n", marginT+ph/2, marginT+ph/2, html.EscapeString(c.YLabel))
+	// Bands first, so that every line is drawn over them.
+	for i, s := range c.Series {
+		col := s.Color
+		if col == "" {
+			col = palette[i%len(palette)]
+		}
+		writeBand(b, s, col, px, py)
+	}
 	for i, s := range c.Series {
 		col := s.Color
 		if col == "" {
@@ -131,6 +142,45 @@ func WriteSVG(w io.Writer, c Chart) error {
 	return b.Flush()
 }
 
+// bandOf returns b if s has a band, nil otherwise.
+func bandOf(s Series, b []float64) []float64 {
+	if len(s.Lo) == len(s.X) && len(s.Hi) == len(s.X) {
+		return b
+	}
+	return nil
+}
+
+// writeBand fills the band of s, one polygon per run of finite points.
+func writeBand(b *bufio.Writer, s Series, col string, px, py func(float64) float64) {
+	if bandOf(s, s.Lo) == nil {
+		return
+	}
+	ok := func(j int) bool { return finite(s.X[j]) && finite(s.Lo[j]) && finite(s.Hi[j]) }
+	for j := 0; j < len(s.X); {
+		if !ok(j) {
+			j++
+			continue
+		}
+		k := j
+		for k < len(s.X) && ok(k) {
+			k++
+		}
+		fmt.Fprintf(b, `<path fill="%s" fill-opacity="0.18" stroke="none" d="`, html.EscapeString(col))
+		for i := j; i < k; i++ {
+			cmd := "L"
+			if i == j {
+				cmd = "M"
+			}
+			fmt.Fprintf(b, "%s%.1f %.1f ", cmd, px(s.X[i]), py(s.Hi[i]))
+		}
+		for i := k - 1; i >= j; i-- {
+			fmt.Fprintf(b, "L%.1f %.1f ", px(s.X[i]), py(s.Lo[i]))
+		}
+		fmt.Fprint(b, `Z"/>`+"\n")
+		j = k
+	}
+}
+
 // dotOnly reports whether s is drawn as a single dot: one finite point.
 func dotOnly(s Series) bool {
 	return len(s.X) == 1 && len(s.Y) >= 1 && finite(s.X[0]) && finite(s.Y[0])
@@ -143,13 +193,15 @@ func bounds(ss []Series) (x0, x1, y0, y1 float64) {
 	x0, y0 = math.Inf(1), math.Inf(1)
 	x1, y1 = math.Inf(-1), math.Inf(-1)
 	for _, s := range ss {
-		for j := range min(len(s.X), len(s.Y)) {
-			x, y := s.X[j], s.Y[j]
-			if !finite(x) || !finite(y) {
-				continue
+		for _, ys := range [][]float64{s.Y, bandOf(s, s.Lo), bandOf(s, s.Hi)} {
+			for j := range min(len(s.X), len(ys)) {
+				x, y := s.X[j], ys[j]
+				if !finite(x) || !finite(y) {
+					continue
+				}
+				x0, x1 = math.Min(x0, x), math.Max(x1, x)
+				y0, y1 = math.Min(y0, y), math.Max(y1, y)
 			}
-			x0, x1 = math.Min(x0, x), math.Max(x1, x)
-			y0, y1 = math.Min(y0, y), math.Max(y1, y)
 		}
 	}
 	if x0 > x1 {
@@ -182,7 +234,10 @@ func ticks(lo, hi float64, n int) []float64 {
 	}
 	var t []float64
 	for k := first; k <= last && len(t) < 100; k++ {
-		t = append(t, k*step)
+		// Twelve significant digits drop the float error of k·step (0.6,
+		// not 0.6000000000000001), which would show in the label.
+		v, _ := strconv.ParseFloat(strconv.FormatFloat(k*step, 'g', 12, 64), 64)
+		t = append(t, v)
 	}
 	return t
 }

@@ -28,6 +28,11 @@ func TestTicksAreRoundAndCover(t *testing.T) {
 			t.Errorf("ticks(%v, %v): %d ticks", c.lo, c.hi, len(tk))
 		}
 	}
+	for _, v := range ticks(0, 1, 6) {
+		if l := label(v); len(l) > 3 {
+			t.Errorf("ticks(0, 1): label %q carries float error", l)
+		}
+	}
 	if got := label(250000); got != "250k" {
 		t.Errorf("label(250000) = %q", got)
 	}
@@ -128,5 +133,33 @@ func TestSinglePointIsAWholeDotKeyedAsADot(t *testing.T) {
 	}
 	if plotDot.Cx+plotDot.R > frameRight {
 		t.Errorf("the dot at x %v with radius %v crosses the frame's right edge at %v", plotDot.Cx, plotDot.R, frameRight)
+	}
+}
+
+// A band is one filled path per run of finite points, drawn before the
+// lines, and widens the axes to hold it.
+func TestBand(t *testing.T) {
+	c := Chart{Series: []Series{{Name: "mean", X: []float64{0, 1, 2, 3, 4}, Y: []float64{1, 2, 3, 4, 5},
+		Lo: []float64{0, 1, math.NaN(), 3, 4}, Hi: []float64{2, 3, 4, 5, 50}}}}
+	var b bytes.Buffer
+	if err := WriteSVG(&b, c); err != nil {
+		t.Fatal(err)
+	}
+	s := b.String()
+	if n := strings.Count(s, `fill-opacity="0.18"`); n != 2 {
+		t.Errorf("%d band polygons, want 2 (the NaN splits the band)", n)
+	}
+	if strings.Index(s, `fill-opacity`) > strings.Index(s, `stroke-width="1.5"`) {
+		t.Error("the band is drawn over the line")
+	}
+	if !strings.Contains(s, ">50<") {
+		t.Error("the y axis does not reach the band's top, 50")
+	}
+	// Without both bounds of the right length there is no band.
+	c.Series[0].Hi = c.Series[0].Hi[:2]
+	b.Reset()
+	WriteSVG(&b, c)
+	if strings.Contains(b.String(), "fill-opacity") {
+		t.Error("a band drawn from bounds of the wrong length")
 	}
 }
