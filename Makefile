@@ -38,7 +38,7 @@ test-purego:
 	$(GO) test -count=1 -tags purego -short ./nn/ ./pg/deep/
 
 test-race:
-	$(GO) test -count=1 -race -short ./env/... ./pg/... ./policy/... ./lab/ ./nn/ ./web/ ./cmd/pgrad/
+	$(GO) test -count=1 -race -short ./env/... ./pg/... ./policy/... ./lab/ ./nn/ ./web/ ./cmd/pgrad/ ./sweep/ ./stats/
 
 # Every benchmark once, so that a benchmark broken by a change fails the suite.
 test-bench:

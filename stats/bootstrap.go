@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -224,4 +225,22 @@ func (b Bootstrap) band(point []float64, reps [][]float64) Band {
 		out.Lo[j], out.Hi[j] = Quantile(col, lo), Quantile(col, hi)
 	}
 	return out
+}
+
+// MarshalJSON writes NaN (no value) as null, which JSON can hold.
+func (b Band) MarshalJSON() ([]byte, error) {
+	conv := func(x []float64) []*float64 {
+		out := make([]*float64, len(x))
+		for i := range x {
+			if !math.IsNaN(x[i]) && !math.IsInf(x[i], 0) {
+				out[i] = &x[i]
+			}
+		}
+		return out
+	}
+	return json.Marshal(struct {
+		Point []*float64 `json:"point"`
+		Lo    []*float64 `json:"lo"`
+		Hi    []*float64 `json:"hi"`
+	}{conv(b.Point), conv(b.Lo), conv(b.Hi)})
 }

@@ -58,6 +58,9 @@ func floats(t *testing.T, raw json.RawMessage) []float64 {
 // 5·√(2p(1−p)/R). The strata differ in location so that a bootstrap that
 // mixed them would give visibly wider intervals.
 func TestAgainstNumpy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the numpy comparison runs in the full suite")
+	}
 	py := python(t)
 	const R = 5000
 	rng := rand.New(rand.NewPCG(11, 12))

@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 	"testing"
@@ -212,4 +213,14 @@ func formatG(v float64) string {
 		return "0.5"
 	}
 	return "1"
+}
+
+func TestBandJSONWritesNaNAsNull(t *testing.T) {
+	b, err := json.Marshal(Band{Point: []float64{1, math.NaN()}, Lo: []float64{0, math.NaN()}, Hi: []float64{2, math.Inf(1)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"point":[1,null],"lo":[0,null],"hi":[2,null]}`; string(b) != want {
+		t.Errorf("got %s, want %s", b, want)
+	}
 }

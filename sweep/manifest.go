@@ -68,7 +68,9 @@ type ResolveError struct {
 	Err    error
 }
 
-func (e *ResolveError) Error() string { return fmt.Sprintf("sweep: configuration %s: %v", e.Config, e.Err) }
+func (e *ResolveError) Error() string {
+	return fmt.Sprintf("sweep: configuration %s: %v", e.Config, e.Err)
+}
 func (e *ResolveError) Unwrap() error { return e.Err }
 
 // NewManifest expands params × seeds into a manifest, asking resolve for

@@ -28,7 +28,9 @@ type Runner interface {
 type RunnerFunc func(ctx context.Context, t Task, dir string) (Result, error)
 
 // Run calls f.
-func (f RunnerFunc) Run(ctx context.Context, t Task, dir string) (Result, error) { return f(ctx, t, dir) }
+func (f RunnerFunc) Run(ctx context.Context, t Task, dir string) (Result, error) {
+	return f(ctx, t, dir)
+}
 
 // A Result is what the report needs of a finished task.
 type Result struct {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/pgrad/pgrad/env"
+	"github.com/pgrad/pgrad/internal/rundir"
 	"github.com/pgrad/pgrad/lab"
 	"github.com/pgrad/pgrad/pg/deep"
 	"github.com/pgrad/pgrad/sweep"
@@ -135,8 +136,12 @@ func newCLIRunner(env string) (*cliRunner, error) {
 
 func (r *cliRunner) Run(ctx context.Context, t sweep.Task, dir string) (sweep.Result, error) {
 	args := append([]string{"train", r.env}, trainArgs(t)...)
+	// The tabular trainers have no -out: their curve goes to a temporary
+	// file and their -json summary to stdout, and the sweep writes the two
+	// as a run directory through rundir, as -out would.
+	tmpCSV := filepath.Join(dir, rundir.TempPrefix+"curve.csv")
 	if tabular(r.env) {
-		args = append(args, "-json", "-csv", filepath.Join(dir, metricsFile))
+		args = append(args, "-json", "-csv", tmpCSV)
 	} else {
 		args = append(args, "-out", dir, "-json", "-quiet")
 	}
@@ -156,21 +161,44 @@ func (r *cliRunner) Run(ctx context.Context, t sweep.Task, dir string) (sweep.Re
 		return sweep.Result{}, errors.New(msg)
 	}
 	if tabular(r.env) {
-		// train prints the summary; the run directory keeps it.
-		if err := os.WriteFile(filepath.Join(dir, summaryFile), stdout.Bytes(), 0o644); err != nil {
+		if err := writeTabularRun(dir, tmpCSV, stdout.Bytes()); err != nil {
 			return sweep.Result{}, err
 		}
 	}
 	return readTaskResult(r.env, t, dir)
 }
 
+// writeTabularRun writes the run directory of a tabular task: its curve
+// as metrics.csv and its summary, naming the curve's checksum, last.
+func writeTabularRun(dir, csvPath string, summary []byte) error {
+	csvBytes, err := os.ReadFile(csvPath)
+	if err != nil {
+		return err
+	}
+	os.Remove(csvPath)
+	w, err := rundir.Begin(dir, rundir.Options{Force: true})
+	if err != nil {
+		return err
+	}
+	if err := w.Put(rundir.Metrics, csvBytes); err != nil {
+		return err
+	}
+	var sum map[string]any
+	if err := json.Unmarshal(summary, &sum); err != nil {
+		return fmt.Errorf("the summary printed by train: %v", err)
+	}
+	sum["files"] = w.Files()
+	return w.Finish(sum)
+}
+
 // readTaskResult reads the score and the learning curve of a finished
-// run directory.
+// run directory, checked against its summary's checksums.
 func readTaskResult(envName string, t sweep.Task, dir string) (sweep.Result, error) {
-	b, err := os.ReadFile(filepath.Join(dir, summaryFile))
+	run, err := rundir.Open(dir)
 	if err != nil {
 		return sweep.Result{}, err
 	}
+	b := run.Summary
 	var res sweep.Result
 	switch envName {
 	case "gridworld":
@@ -218,7 +246,11 @@ func readTaskResult(envName string, t sweep.Task, dir string) (sweep.Result, err
 	if tabular(envName) {
 		x = "rollouts"
 	}
-	res.Curve, err = readCurve(filepath.Join(dir, metricsFile), x, y)
+	csvBytes, err := run.ReadFile(rundir.Metrics)
+	if err != nil {
+		return res, err
+	}
+	res.Curve, err = readCurve(csvBytes, x, y)
 	return res, err
 }
 
@@ -235,14 +267,10 @@ func greedyReturn(w env.GridConfig, moves int, end env.Outcome) float64 {
 	return w.StepReward * float64(w.Steps())
 }
 
-// readCurve reads columns x and y of a CSV; an empty y is NaN.
-func readCurve(path, x, y string) (sweep.Curve, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return sweep.Curve{}, err
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
+// readCurve reads columns x and y of metrics.csv; an empty y is NaN.
+func readCurve(b []byte, x, y string) (sweep.Curve, error) {
+	path := metricsFile
+	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
 	if err != nil || len(rows) == 0 {
 		return sweep.Curve{}, fmt.Errorf("%s: not a CSV with a header (%v)", filepath.Base(path), err)
 	}
