@@ -847,7 +847,7 @@ func TestBrowser(t *testing.T) {
 		  return {Seed: s.seed, LR: s.lr, Baseline: s.baseline, Speed: document.getElementById('speed').value,
 		    Goal: document.querySelector('.cell.goal').dataset.index, Pit: document.querySelector('.cell.pit').dataset.index,
 		    Traj: document.getElementById('view-traj').checked, TargetX: f[6], TargetY: f[7],
-		    LRShown: document.getElementById('lr-out').textContent, BaselineShown: document.getElementById('baseline').checked}; })()`)
+		    LRShown: document.getElementById('lr-out').textContent, BaselineShown: document.getElementById('baseline').value !== 'none'}; })()`)
 		want := restored{Seed: 7, LR: 0.2, Baseline: "none", Speed: "3", Goal: "5", Pit: "1", Traj: true, TargetX: -0.5, TargetY: 0.25, LRShown: "0.2"}
 		if got != want {
 			t.Errorf("restored %+v\nwant     %+v", got, want)

@@ -16,7 +16,7 @@ const loop = new Loop();
 const lab = new LabSection(hash);
 const nudge = new NudgeWidget(lab);
 lab.nudge = nudge;
-initFormula(document.getElementById("formula"), document.getElementById("eq-legend"));
+initFormula(document.getElementById("formulas"), document.getElementById("eq-legend"));
 // Each widget: attach(api) → problems with the hash; frame(now) → rollouts
 // run; say(msg, warn) for an error at start-up.
 const cartpole = new CartPoleSection(hash);

@@ -12,7 +12,6 @@ export class GaussianWidget {
     this.host = host;
     this.name = "field";
     this.unit = "sample";
-    this.baselineOn = "mean";
     // The Gaussian needs thousands of samples (its learning rate suits a
     // mean, not a table of logits), so it starts at 20 a frame: μ reaches
     // the target in about a second and follows a moved target within a few.
@@ -78,12 +77,32 @@ export class GaussianWidget {
       flags(s, d.settings);
   }
 
+  baselineHint(s) {
+    return s.baseline === "none"
+      ? "b = 0: every sample is weighted by its reward, which is never negative here."
+      : "b = the running mean (rate 0.1) of the rewards so far, updated after each batch; the plane has one state, so “per state” is the same mean.";
+  }
+
+  // sigmaNote says what the entropy bonus β does to σ.
+  sigmaNote() {
+    const beta = this.api.fieldSettings().entropy;
+    return beta > 0
+      ? ` The entropy bonus β = ${beta} keeps σ from collapsing: at the target σ settles near 0.13, and it grows again when no sample finds reward.`
+      : " With no entropy bonus (β = 0) nothing stops σ from shrinking.";
+  }
+
   statusTraining() {
-    return "Training: each sample nudges μ toward the points that scored well, and σ shrinks as it closes in.";
+    const s = this.api.fieldSettings();
+    return (s.baseline === "none"
+      ? "Training: each sample's log-probability is pushed up by α times its reward, so every sample pulls μ toward itself, the better ones harder."
+      : "Training: each sample's log-probability is pushed by α·(r − b): samples that scored above the running mean b pull μ toward them, those below push it away.") + this.sigmaNote();
   }
 
   statusView() {
-    return "Continuous: each sample is a point drawn around μ. Samples that score above the average pull μ toward them, and σ narrows as they agree.";
+    const s = this.api.fieldSettings();
+    return "Continuous: each sample is a 2-D action drawn from a Gaussian with mean μ and spread σ. " +
+      (s.baseline === "none" ? "Every sample pulls μ toward itself in proportion to its reward." : "Samples that score above the running mean of rewards pull μ toward them; the others push it away.") +
+      this.sigmaNote();
   }
 
   // stepped tells what the batch of n samples just drawn did.
@@ -95,7 +114,7 @@ export class GaussianWidget {
     for (let i = o.nSamples - k; i < o.nSamples; i++) {
       sum += f[o.samples + 3 * i + 2];
     }
-    return `One batch: ${k} sample${k === 1 ? "" : "s"} with mean reward ${(sum / Math.max(1, k)).toFixed(2)}, then one update: μ moved toward the better ones.`;
+    return `One batch: ${k} sample${k === 1 ? "" : "s"} with mean reward ${(sum / Math.max(1, k)).toFixed(2)}, then one update of μ and σ.`;
   }
 
   moveTarget(x, y) {

@@ -23,7 +23,7 @@ export class LabSection {
     this.ui = {
       train: $("train"), step: $("step"), reset: $("reset"),
       speed: $("speed"), speedOut: $("speed-out"), lr: $("lr"), lrOut: $("lr-out"),
-      baseline: $("baseline"),
+      baseline: $("baseline"), baselineHint: $("baseline-hint"),
       rollouts: $("rollouts"), statA: $("stat-a"), statB: $("stat-b"),
       statNLabel: $("stat-n-label"), statALabel: $("stat-a-label"), statBLabel: $("stat-b-label"), chartWindow: $("chart-window"),
       chartA: $("chart-a"), chartB: $("chart-b"), chartC: $("chart-c"),
@@ -307,10 +307,8 @@ export class LabSection {
   }
 
   // The grid and the field keep their own settings: a learning rate that
-  // suits a table of logits is ten times too large for a Gaussian's mean.
-  // The sliders show and change those of the session in view. "On" is the
-  // session's own default baseline: per-state for the grid, the running
-  // mean for the field.
+  // suits a table of logits (0.5) is fifty times the Gaussian's (0.01).
+  // The controls show and change those of the session in view.
   showSettings() {
     if (!this.ready() && !this.hash.restoring) {
       return;
@@ -319,7 +317,8 @@ export class LabSection {
     if (s) {
       this.ui.lr.value = String(Math.log10(s.lr));
       this.ui.lrOut.textContent = String(+s.lr.toPrecision(2));
-      this.ui.baseline.checked = s.baseline !== "none";
+      this.ui.baseline.value = s.baseline;
+      this.ui.baselineHint.textContent = this.session().baselineHint(s);
     }
   }
 
@@ -328,7 +327,11 @@ export class LabSection {
     this.ui.lrOut.textContent = String(lr);
     const s = this.session();
     this.changed(s);
-    this.guarded(() => s.setSettings({ lr, baseline: this.ui.baseline.checked ? s.baselineOn : "none" }));
+    this.guarded(() => s.setSettings({ lr, baseline: this.ui.baseline.value }));
+    this.showSettings();
+    if (this.training) {
+      this.say(s.statusTraining());
+    }
     this.readSettings();
     this.replayShown = null;
     this.showReplay();

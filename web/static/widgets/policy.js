@@ -15,7 +15,6 @@ export class PolicyWidget {
     this.host = host;
     this.name = "grid";
     this.unit = "rollout";
-    this.baselineOn = "state"; // what the baseline checkbox turns on
     this.defaultSpeed = 4; // 2 rollouts a frame: the grid learns in a few hundred, move by move
     this.off = newGridOffsets();
     this.frameBuf = null;
@@ -98,14 +97,33 @@ export class PolicyWidget {
       flags(s, d.settings);
   }
 
+  // baselineHint says what the baseline setting s.baseline computes.
+  baselineHint(s) {
+    return {
+      none: "b = 0: every move is weighted by its Gₜ alone.",
+      mean: "b = one running mean (rate 0.1) of the returns-to-go Gₜ of every step seen, updated after each batch.",
+      state: "b(s) = a running mean (rate 0.1), per cell, of the returns-to-go Gₜ from that cell, updated after each batch: an estimate of the cell's value V(s).",
+    }[s.baseline] || "";
+  }
+
   statusTraining() {
-    return "Training: each rollout pushes up the log-probability of the moves it took, in proportion to its reward.";
+    const s = this.api.settings();
+    const b = this.batch();
+    const how = s.baseline === "none"
+      ? "by α·Gₜ: up after the goal, down after the pit; a capped rollout (Gₜ = 0) changes nothing"
+      : "by α·(Gₜ − b(sₜ)): up when what followed beat the baseline, down when it fell short, so capped rollouts (Gₜ = 0) are pushed down wherever b(s) > 0";
+    return `Training: after every batch of ${b} rollout${b === 1 ? "" : "s"}, each move's log-probability is pushed ${how}.`;
   }
 
   statusView(v) {
-    return v === "traj"
-      ? "Trajectories: the moves of the last 24 rollouts. Green ones reached the goal and are made likelier; red ones fell into the pit and are made less likely."
-      : "Policy: the bars and arrows show π(action | cell). Thicker arrows are likelier moves; the blue line follows the likeliest one from the start.";
+    if (v !== "traj") {
+      return "Policy: the bars and arrows show π(action | cell). Thicker arrows are likelier moves; the blue line follows the likeliest one from the start (the greedy path).";
+    }
+    const s = this.api.settings();
+    return "Trajectories: the moves of the last 24 rollouts, green if the rollout reached the goal, red if it fell into the pit, grey if it ran out of steps. " +
+      (s.baseline === "none"
+        ? "With no baseline, the moves of rollouts that reached the goal are made likelier (Gₜ > 0), those that fell in the pit less likely, and capped ones (Gₜ = 0) are left as they are."
+        : "With the baseline, a move is made likelier only when its Gₜ beats b(sₜ): a roundabout route to the goal can be pushed down, and capped rollouts are pushed down too.");
   }
 
   // stepped tells what the batch of n rollouts just run did, e.g.
