@@ -379,7 +379,7 @@ export class NudgeWidget {
     };
     const r = { el: row, t: cell(""), move: cell(""), p: cell("num-cell"), g: cell("num-cell"), b: cell("num-cell"), adv: cell("num-cell") };
     const box = cell("");
-    const svg = el("svg", { class: "nudge-bars", viewBox: "0 0 104 34", "aria-hidden": "true" });
+    const svg = el("svg", { class: "nudge-bars", viewBox: "0 0 104 38", "aria-hidden": "true" });
     box.appendChild(svg);
     r.bars = [];
     r.ghosts = [];
@@ -388,7 +388,7 @@ export class NudgeWidget {
       el("rect", { class: "bar-track", x, y: 2, width: 20, height: 22 }, svg);
       r.bars.push(el("rect", { class: "bar", x, y: 24, width: 20, height: 0 }, svg));
       r.ghosts.push(el("rect", { class: "ghost", x, y: 24, width: 20, height: 0 }, svg));
-      el("text", { class: "bar-cap", x: x + 10, y: 33, "font-size": 8 }, svg).textContent = GLYPHS[j];
+      el("text", { class: "mini-cap", x: x + 10, y: 36 }, svg).textContent = GLYPHS[j];
     }
     this.ui.steps.appendChild(row);
     return r;
