@@ -10,9 +10,9 @@ import (
 )
 
 // batchOne returns a grid like g's settings but updating after every rollout.
-func batchOne(t *testing.T, cfg env.GridConfig, seed uint64) *Grid {
+func batchOne(t *testing.T, cfg env.GridConfig, set Settings, seed uint64) *Grid {
 	t.Helper()
-	s := DefaultSettings()
+	s := set
 	s.Batch = 1
 	g, err := NewGrid(cfg, s, seed)
 	if err != nil {
@@ -49,12 +49,18 @@ func sameRows(a, b [][4]float64) bool {
 // rollouts and reaches the same π, bit for bit, rollout after rollout,
 // also after the goal and the pit move.
 func TestNudgeIsStepWithBatchOne(t *testing.T) {
-	for _, seed := range []uint64{1, 7, 42} {
-		lab, err := NewGrid(env.DefaultGrid(), DefaultSettings(), 99) // never stepped: uniform, zero baselines
+	whole := DefaultSettings()
+	whole.Credit = "return"
+	for i, seed := range []uint64{1, 7, 42, 5} {
+		set := DefaultSettings()
+		if i == 3 {
+			set = whole // every step weighted by the rollout's G_0
+		}
+		lab, err := NewGrid(env.DefaultGrid(), set, 99) // never stepped: uniform, zero baselines
 		if err != nil {
 			t.Fatal(err)
 		}
-		ref := batchOne(t, env.DefaultGrid(), seed)
+		ref := batchOne(t, env.DefaultGrid(), set, seed)
 		n := NewNudge(seed)
 		var prev [][4]float64
 		for k := range 120 {
@@ -79,6 +85,13 @@ func TestNudgeIsStepWithBatchOne(t *testing.T) {
 			s := ref.Snapshot(1)
 			if !sameRows(r.After, s.Probs) {
 				t.Fatalf("seed %d rollout %d: π after the nudge differs from Step with batch 1", seed, k)
+			}
+			if set.Credit == "return" {
+				for _, st := range r.Steps {
+					if st.Return != r.Steps[0].Return {
+						t.Fatalf("whole-return credit, but step weights %v and %v differ", st.Return, r.Steps[0].Return)
+					}
+				}
 			}
 			tr := s.Trajectories[0]
 			if len(r.Steps) != len(tr.Actions) || r.Outcome != tr.Outcome || r.Return != tr.Return || r.Final != tr.Cells[len(tr.Cells)-1] {
