@@ -87,7 +87,7 @@ export class GaussianWidget {
   sigmaNote() {
     const beta = this.api.fieldSettings().entropy;
     return beta > 0
-      ? ` The entropy bonus β = ${beta} keeps σ from collapsing: at the target σ settles near 0.13, and it grows again when no sample finds reward.`
+      ? ` The entropy bonus β = ${beta} keeps σ from collapsing${beta === 0.1 ? ": at the target σ settles near 0.13" : ""}, and makes it grow again when no sample finds reward.`
       : " With no entropy bonus (β = 0) nothing stops σ from shrinking.";
   }
 
