@@ -1,0 +1,340 @@
+package onnx_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/pgrad/pgrad/internal/seeded"
+	"github.com/pgrad/pgrad/onnx"
+	"github.com/pgrad/pgrad/pg/deep"
+	"github.com/pgrad/pgrad/policy/mlp"
+)
+
+// The real parts these tests drive: ONNX Runtime's Node.js package (CPU),
+// installed with `npm install --ignore-scripts onnxruntime-node` into
+// ortDir (PGRAD_ORT_DIR, or pgrad/onnxruntime under the user cache
+// directory, which is where .ci/run installs it), and Debian's python3-onnx
+// for onnx.checker.
+
+const python = "/usr/bin/python3"
+
+// need skips the test with a message when a real part is missing, except
+// under CI=true, where a missing part fails it.
+func need(t *testing.T, what string, err error) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s is required under CI=true: %v", what, err)
+	}
+	t.Skipf("skipping: %s not available (%v); .ci/run installs it", what, err)
+}
+
+func ortDir() string {
+	if d := os.Getenv("PGRAD_ORT_DIR"); d != "" {
+		return d
+	}
+	c, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(c, "pgrad", "onnxruntime")
+}
+
+// runtime returns the node binary and the NODE_PATH under which
+// onnxruntime-node is found.
+func runtime(t *testing.T) (node, nodePath string) {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	need(t, "Node.js", err)
+	mods := filepath.Join(ortDir(), "node_modules")
+	_, err = os.Stat(filepath.Join(mods, "onnxruntime-node", "package.json"))
+	need(t, "onnxruntime-node (npm install --ignore-scripts --prefix "+ortDir()+" onnxruntime-node)", err)
+	return node, mods
+}
+
+func checker(t *testing.T) {
+	t.Helper()
+	err := exec.Command(python, "-c", "import onnx.checker").Run()
+	need(t, "python3-onnx ("+python+" -c 'import onnx')", err)
+}
+
+// check runs onnx.checker.check_model with full_check (which also runs
+// shape inference) on the model at path.
+func check(t *testing.T, path string) {
+	t.Helper()
+	out, err := exec.Command(python, "-c",
+		"import onnx, sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)", path).CombinedOutput()
+	if err != nil {
+		t.Errorf("onnx.checker rejects %s: %v\n%s", filepath.Base(path), err, out)
+	}
+}
+
+type ortTensor struct {
+	Type string    `json:"type"`
+	Dims []int     `json:"dims"`
+	Data []float64 `json:"data"`
+}
+
+// runORT runs the model at path on the n×d observations obs with ONNX
+// Runtime and returns its outputs by name.
+func runORT(t *testing.T, path string, obs []float64, n, d int, dt onnx.DType) map[string]ortTensor {
+	t.Helper()
+	node, nodePath := runtime(t)
+	in := filepath.Join(t.TempDir(), "obs.bin")
+	b := make([]byte, 0, 8*len(obs))
+	for _, v := range obs {
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+	}
+	if err := os.WriteFile(in, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	script, err := filepath.Abs(filepath.Join("testdata", "run_ort.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(node, script, path, in, itoa(n), itoa(d), dt.String())
+	cmd.Env = append(os.Environ(), "NODE_PATH="+nodePath)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("onnxruntime-node on %s: %v\n%s", filepath.Base(path), err, stderr.Bytes())
+	}
+	var res map[string]ortTensor
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("onnxruntime-node output: %v", err)
+	}
+	return res
+}
+
+func itoa(n int) string { return string(appendInt(nil, n)) }
+
+func appendInt(b []byte, n int) []byte {
+	if n >= 10 {
+		b = appendInt(b, n/10)
+	}
+	return append(b, byte('0'+n%10))
+}
+
+// reference is what Go computes for a batch: the deterministic action
+// (through the agent), and the logits or the mean and log σ.
+type reference struct {
+	action, logits, mean, logStd []float64
+}
+
+func goReference(t *testing.T, a *deep.Agent, obs []float64, n int) reference {
+	t.Helper()
+	var r reference
+	r.action = predictBatch(t, a, obs, n)
+	switch p := a.Policy.(type) {
+	case *mlp.Categorical:
+		r.logits = append([]float64(nil), p.Net().Forward(p.Net().NewWorkspace(n), obs, n)...)
+	case *mlp.Gaussian:
+		d := p.ActionWidth()
+		r.mean, r.logStd = make([]float64, n*d), make([]float64, n*d)
+		p.Dist(p.NewWorkspace(n), obs, n, r.mean, r.logStd)
+	}
+	return r
+}
+
+// task is one agent to export: a short training of a built-in task (or a
+// custom one), with options.
+type task struct {
+	name   string
+	env    string
+	change func(*deep.Config)
+	steps  int
+	scale  float64 // of the random observations
+}
+
+var tasks = []task{
+	{"cartpole", "cartpole", nil, 20_000, 2},
+	{"acrobot-relu", "acrobot", func(c *deep.Config) { c.Activation = "relu" }, 16_384, 2},
+	{"pendulum", "pendulum", nil, 16_384, 2},
+	{"pendulum-state-std-squash", "pendulum", func(c *deep.Config) { c.StateStd, c.Squash = true, true }, 16_384, 2},
+	{"mountaincar", "mountaincar", nil, 8192, 1},
+}
+
+func trained(t *testing.T, tk task) *deep.Agent {
+	t.Helper()
+	cfg, err := deep.Defaults(tk.env, deep.PPO)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tk.change != nil {
+		tk.change(&cfg)
+	}
+	cfg.TotalSteps = max(tk.steps, cfg.Envs*cfg.Steps)
+	tr, err := deep.New(cfg, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Train(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	return tr.Agent()
+}
+
+func randomObs(seed uint64, n, d int, scale float64) []float64 {
+	r := seeded.Rand(seed)
+	x := make([]float64, n*d)
+	for i := range x {
+		x[i] = scale * r.NormFloat64()
+	}
+	return x
+}
+
+// within reports whether got matches want to tol relative to
+// max(|want|, 1): an absolute tolerance for values below 1.
+func within(got, want, tol float64) bool {
+	return math.Abs(got-want) <= tol*math.Max(1, math.Abs(want))
+}
+
+// compare checks one output of ONNX Runtime against Go's values and
+// returns the largest error relative to max(|want|, 1).
+func compare(t *testing.T, label string, got ortTensor, want []float64, dims []int, tol float64) float64 {
+	t.Helper()
+	if len(got.Dims) != len(dims) || len(got.Data) != len(want) {
+		t.Errorf("%s: shape %v (%d values), want %v (%d)", label, got.Dims, len(got.Data), dims, len(want))
+		return math.Inf(1)
+	}
+	for i := range dims {
+		if got.Dims[i] != dims[i] {
+			t.Errorf("%s: shape %v, want %v", label, got.Dims, dims)
+		}
+	}
+	worst, bad := 0.0, 0
+	for i, w := range want {
+		e := math.Abs(got.Data[i]-w) / math.Max(1, math.Abs(w))
+		worst = max(worst, e)
+		if !(e <= tol) {
+			if bad < 3 {
+				t.Errorf("%s[%d]: ONNX Runtime %.17g, Go %.17g (error %.3g > %.0e)", label, i, got.Data[i], w, e, tol)
+			}
+			bad++
+		}
+	}
+	if bad > 3 {
+		t.Errorf("%s: %d of %d values off", label, bad, len(want))
+	}
+	return worst
+}
+
+const nObs = 1000
+
+// TestRuntimeMatchesPredict exports each built-in task's agent (short PPO
+// trainings, one with ReLU, one with a state-dependent, squashed Gaussian)
+// in float64 and float32, checks each file with onnx.checker, runs it with
+// ONNX Runtime on 1,000 random observations and compares every output
+// with Go's: to 1e-9 for float64 and 1e-5 for float32, both relative to
+// max(|value|, 1). A float32 argmax may differ from Go's only where Go's
+// two largest logits are within that tolerance of each other.
+func TestRuntimeMatchesPredict(t *testing.T) {
+	runtime(t)
+	checker(t)
+	for _, tk := range tasks {
+		t.Run(tk.name, func(t *testing.T) {
+			a := trained(t, tk)
+			runAgainstRuntime(t, a, randomObs(7, nObs, obsDim(a), tk.scale))
+		})
+	}
+}
+
+func obsDim(a *deep.Agent) int {
+	switch p := a.Policy.(type) {
+	case *mlp.Categorical:
+		return p.Net().In()
+	case *mlp.Gaussian:
+		return p.Net().In()
+	}
+	panic("policy")
+}
+
+func runAgainstRuntime(t *testing.T, a *deep.Agent, obs []float64) {
+	t.Helper()
+	n := len(obs) / obsDim(a)
+	ref := goReference(t, a, obs, n)
+	for _, dt := range []onnx.DType{onnx.Float64, onnx.Float32} {
+		tol := 1e-9
+		if dt == onnx.Float32 {
+			tol = 1e-5
+		}
+		data, err := onnx.Export(a, onnx.Options{DType: dt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "policy-"+dt.String()+".onnx")
+		if err := onnx.WriteFile(path, data); err != nil {
+			t.Fatal(err)
+		}
+		check(t, path)
+		out := runORT(t, path, obs, n, obsDim(a), dt)
+		label := func(s string) string { return dt.String() + " " + s }
+		switch p := a.Policy.(type) {
+		case *mlp.Categorical:
+			k := p.Net().Out()
+			e := compare(t, label("logits"), out[onnx.OutputLogits], ref.logits, []int{n, k}, tol)
+			act := out[onnx.OutputAction]
+			if act.Type != "int64" || len(act.Data) != n {
+				t.Fatalf("%s: action is %s with %d values, want int64 × %d", dt, act.Type, len(act.Data), n)
+			}
+			ties := 0
+			for i := range n {
+				if act.Data[i] == ref.action[i] {
+					continue
+				}
+				if dt == onnx.Float32 && nearTie(ref.logits[i*k:i*k+k], tol) {
+					ties++
+					continue
+				}
+				t.Errorf("%s: row %d: ONNX Runtime's action %v, Predict's %v (logits %v)", dt, i, act.Data[i], ref.action[i], ref.logits[i*k:i*k+k])
+			}
+			t.Logf("%s: largest logit error %.2g; %d near-ties", dt, e, ties)
+		case *mlp.Gaussian:
+			d := p.ActionWidth()
+			ea := compare(t, label("action"), out[onnx.OutputAction], ref.action, []int{n, d}, tol)
+			em := compare(t, label("mean"), out[onnx.OutputMean], ref.mean, []int{n, d}, tol)
+			el := compare(t, label("log_std"), out[onnx.OutputLogStd], ref.logStd, []int{n, d}, tol)
+			t.Logf("%s: largest errors: action %.2g, mean %.2g, log σ %.2g", dt, ea, em, el)
+		}
+	}
+}
+
+// nearTie reports whether the two largest logits are within tol (relative
+// to max(|logit|, 1)) of each other, so float32 rounding may swap them.
+func nearTie(z []float64, tol float64) bool {
+	best, second := math.Inf(-1), math.Inf(-1)
+	for _, v := range z {
+		if v > best {
+			best, second = v, best
+		} else if v > second {
+			second = v
+		}
+	}
+	return best-second <= 2*tol*math.Max(1, math.Abs(best))
+}
+
+// predictBatch returns the deterministic actions of n observations as
+// Agent.Predict gives them.
+func predictBatch(t *testing.T, a *deep.Agent, obs []float64, n int) []float64 {
+	t.Helper()
+	d := obsDim(a)
+	var out []float64
+	for i := range n {
+		act, err := predict(a, obs[i*d:i*d+d])
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, act...)
+	}
+	return out
+}
