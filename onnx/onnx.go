@@ -143,11 +143,7 @@ func AgentSpec(a *deep.Agent) (Spec, error) {
 	s := Spec{Policy: a.Policy, Name: "pgrad_" + a.Config.Env + "_" + a.Config.Algo,
 		Meta: map[string]string{"pgrad.env": a.Config.Env, "pgrad.algo": a.Config.Algo}}
 	if _, ok := a.Policy.(*mlp.Gaussian); ok {
-		mk, err := deep.MakeEnv(a.Config.Env)
-		if err != nil {
-			return Spec{}, &Error{Field: "bounds", Err: err}
-		}
-		s.Low, s.High = mk().ActionBounds()
+		s.Low, s.High = a.Space.Low, a.Space.High
 	}
 	s.Obs = agentNormalizer(a)
 	return s, nil

@@ -14,12 +14,7 @@ func predict(a *deep.Agent, obs []float64) ([]float64, error) {
 	act, logp := make([]float64, p.ActionWidth()), make([]float64, 1)
 	p.Act(ws, obs, 1, nil, true, act, logp)
 	if g, ok := p.(*mlp.Gaussian); ok {
-		mk, err := deep.MakeEnv(a.Config.Env)
-		if err != nil {
-			return nil, err
-		}
-		low, high := mk().ActionBounds()
-		g.EnvActions(act, act, 1, low, high)
+		g.EnvActions(act, act, 1, a.Space.Low, a.Space.High)
 	}
 	return act, nil
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/pgrad/pgrad/internal/seeded"
+	"github.com/pgrad/pgrad/nn"
 	"github.com/pgrad/pgrad/onnx"
 	"github.com/pgrad/pgrad/pg/deep"
 	"github.com/pgrad/pgrad/policy/mlp"
@@ -337,4 +338,60 @@ func predictBatch(t *testing.T, a *deep.Agent, obs []float64, n int) []float64 {
 		out = append(out, act...)
 	}
 	return out
+}
+
+// An observation normaliser folded into the model: ONNX Runtime's outputs
+// on raw observations equal Go's on observations normalised by hand,
+// (x − mean)/sqrt(var + eps) clamped to ±clip, with some inputs beyond the
+// clamp.
+func TestRuntimeNormalizer(t *testing.T) {
+	runtime(t)
+	checker(t)
+	r := seeded.Rand(3)
+	pol := mlp.NewGaussianWith(3, 2, []int{16, 16}, nn.Tanh, -0.3, mlp.GaussianOptions{}, r)
+	for i := range pol.Net().Params() {
+		pol.Net().Params()[i] *= 3 // far from the near-zero initial outputs
+	}
+	norm := &onnx.Normalizer{Mean: []float64{1, -2, 0.5}, Var: []float64{4, 0.25, 9}, Eps: 1e-8, Clip: 2.5}
+	spec := onnx.Spec{Policy: pol, Low: []float64{-1, -2}, High: []float64{1, 2}, Obs: norm}
+	obs := randomObs(10, nObs, 3, 4)
+	x := make([]float64, len(obs))
+	for i, v := range obs {
+		j := i % 3
+		x[i] = min(max((v-norm.Mean[j])/math.Sqrt(norm.Var[j]+norm.Eps), -norm.Clip), norm.Clip)
+	}
+	clamped := 0
+	for i := range x {
+		if math.Abs(x[i]) == norm.Clip {
+			clamped++
+		}
+	}
+	if clamped == 0 || clamped == len(x) {
+		t.Fatalf("%d of %d inputs clamped: the test does not cover both sides", clamped, len(x))
+	}
+	mean, ls := make([]float64, 2*nObs), make([]float64, 2*nObs)
+	pol.Dist(pol.NewWorkspace(nObs), x, nObs, mean, ls)
+	act := make([]float64, 2*nObs)
+	pol.EnvActions(act, mean, nObs, spec.Low, spec.High)
+	for _, dt := range []onnx.DType{onnx.Float64, onnx.Float32} {
+		tol := 1e-9
+		if dt == onnx.Float32 {
+			tol = 1e-5
+		}
+		b, err := onnx.Encode(spec, onnx.Options{DType: dt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "norm.onnx")
+		if err := onnx.WriteFile(path, b); err != nil {
+			t.Fatal(err)
+		}
+		check(t, path)
+		out := runORT(t, path, obs, nObs, 3, dt)
+		dims := []int{nObs, 2}
+		ea := compare(t, dt.String()+" action", out[onnx.OutputAction], act, dims, tol)
+		em := compare(t, dt.String()+" mean", out[onnx.OutputMean], mean, dims, tol)
+		compare(t, dt.String()+" log_std", out[onnx.OutputLogStd], ls, dims, tol)
+		t.Logf("%s: %d of %d inputs clamped; largest errors: action %.2g, mean %.2g", dt, clamped, len(x), ea, em)
+	}
 }
