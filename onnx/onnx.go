@@ -163,11 +163,12 @@ func Export(a *deep.Agent, opt Options) ([]byte, error) {
 }
 
 // WriteFile writes data to path atomically: to a temporary file in the
-// same directory that is then renamed over path.
+// same directory that is then renamed over path. An error is an
+// *os.PathError naming path.
 func WriteFile(path string, data []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".onnx-*")
 	if err != nil {
-		return err
+		return &os.PathError{Op: "write", Path: path, Err: underlying(err)}
 	}
 	_, err = tmp.Write(data)
 	if err == nil {
@@ -184,6 +185,21 @@ func WriteFile(path string, data []byte) error {
 	}
 	if err != nil {
 		os.Remove(tmp.Name())
+		return &os.PathError{Op: "write", Path: path, Err: underlying(err)}
+	}
+	return nil
+}
+
+// underlying returns the error inside an *os.PathError or *os.LinkError
+// (which name the temporary file), else err.
+func underlying(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
 	}
 	return err
 }
