@@ -69,13 +69,13 @@ func checker(t *testing.T) {
 }
 
 // check runs onnx.checker.check_model with full_check (which also runs
-// shape inference) on the model at path.
-func check(t *testing.T, path string) {
+// shape inference) on the models at paths, in one Python process.
+func check(t *testing.T, paths ...string) {
 	t.Helper()
-	out, err := exec.Command(python, "-c",
-		"import onnx, sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)", path).CombinedOutput()
+	out, err := exec.Command(python, append([]string{"-c",
+		"import onnx, sys\nfor p in sys.argv[1:]: onnx.checker.check_model(onnx.load(p), full_check=True)"}, paths...)...).CombinedOutput()
 	if err != nil {
-		t.Errorf("onnx.checker rejects %s: %v\n%s", filepath.Base(path), err, out)
+		t.Errorf("onnx.checker rejects one of %v: %v\n%s", paths, err, out)
 	}
 }
 
@@ -85,9 +85,15 @@ type ortTensor struct {
 	Data []float64 `json:"data"`
 }
 
-// runORT runs the model at path on the n×d observations obs with ONNX
-// Runtime and returns its outputs by name.
-func runORT(t *testing.T, path string, obs []float64, n, d int, dt onnx.DType) map[string]ortTensor {
+// model is an exported file and its element type.
+type model struct {
+	path string
+	dt   onnx.DType
+}
+
+// runORT runs each model on the n×d observations obs with ONNX Runtime,
+// in one Node.js process, and returns their outputs by name.
+func runORT(t *testing.T, obs []float64, n, d int, models ...model) []map[string]ortTensor {
 	t.Helper()
 	node, nodePath := runtime(t)
 	in := filepath.Join(t.TempDir(), "obs.bin")
@@ -102,17 +108,21 @@ func runORT(t *testing.T, path string, obs []float64, n, d int, dt onnx.DType) m
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(node, script, path, in, itoa(n), itoa(d), dt.String())
+	args := []string{script, in, itoa(n), itoa(d)}
+	for _, m := range models {
+		args = append(args, m.path, m.dt.String())
+	}
+	cmd := exec.Command(node, args...)
 	cmd.Env = append(os.Environ(), "NODE_PATH="+nodePath)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("onnxruntime-node on %s: %v\n%s", filepath.Base(path), err, stderr.Bytes())
+		t.Fatalf("onnxruntime-node: %v\n%s", err, stderr.Bytes())
 	}
-	var res map[string]ortTensor
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatalf("onnxruntime-node output: %v", err)
+	var res []map[string]ortTensor
+	if err := json.Unmarshal(out, &res); err != nil || len(res) != len(models) {
+		t.Fatalf("onnxruntime-node output: %d results for %d models, %v", len(res), len(models), err)
 	}
 	return res
 }
@@ -264,21 +274,28 @@ func runAgainstRuntime(t *testing.T, a *deep.Agent, obs []float64) {
 	t.Helper()
 	n := len(obs) / obsDim(a)
 	ref := goReference(t, a, obs, n)
+	dir := t.TempDir()
+	var models []model
+	var paths []string
 	for _, dt := range []onnx.DType{onnx.Float64, onnx.Float32} {
-		tol := 1e-9
-		if dt == onnx.Float32 {
-			tol = 1e-5
-		}
 		data, err := onnx.Export(a, onnx.Options{DType: dt})
 		if err != nil {
 			t.Fatal(err)
 		}
-		path := filepath.Join(t.TempDir(), "policy-"+dt.String()+".onnx")
+		path := filepath.Join(dir, "policy-"+dt.String()+".onnx")
 		if err := onnx.WriteFile(path, data); err != nil {
 			t.Fatal(err)
 		}
-		check(t, path)
-		out := runORT(t, path, obs, n, obsDim(a), dt)
+		models, paths = append(models, model{path, dt}), append(paths, path)
+	}
+	check(t, paths...)
+	outs := runORT(t, obs, n, obsDim(a), models...)
+	for mi, m := range models {
+		dt, out := m.dt, outs[mi]
+		tol := 1e-9
+		if dt == onnx.Float32 {
+			tol = 1e-5
+		}
 		label := func(s string) string { return dt.String() + " " + s }
 		switch p := a.Policy.(type) {
 		case *mlp.Categorical:
@@ -373,21 +390,28 @@ func TestRuntimeNormalizer(t *testing.T) {
 	pol.Dist(pol.NewWorkspace(nObs), x, nObs, mean, ls)
 	act := make([]float64, 2*nObs)
 	pol.EnvActions(act, mean, nObs, spec.Low, spec.High)
+	dir := t.TempDir()
+	var models []model
+	var paths []string
 	for _, dt := range []onnx.DType{onnx.Float64, onnx.Float32} {
-		tol := 1e-9
-		if dt == onnx.Float32 {
-			tol = 1e-5
-		}
 		b, err := onnx.Encode(spec, onnx.Options{DType: dt})
 		if err != nil {
 			t.Fatal(err)
 		}
-		path := filepath.Join(t.TempDir(), "norm.onnx")
+		path := filepath.Join(dir, "norm-"+dt.String()+".onnx")
 		if err := onnx.WriteFile(path, b); err != nil {
 			t.Fatal(err)
 		}
-		check(t, path)
-		out := runORT(t, path, obs, nObs, 3, dt)
+		models, paths = append(models, model{path, dt}), append(paths, path)
+	}
+	check(t, paths...)
+	outs := runORT(t, obs, nObs, 3, models...)
+	for mi, m := range models {
+		dt, out := m.dt, outs[mi]
+		tol := 1e-9
+		if dt == onnx.Float32 {
+			tol = 1e-5
+		}
 		dims := []int{nObs, 2}
 		ea := compare(t, dt.String()+" action", out[onnx.OutputAction], act, dims, tol)
 		em := compare(t, dt.String()+" mean", out[onnx.OutputMean], mean, dims, tol)
