@@ -143,8 +143,15 @@ type handler struct {
 // outside the set. Files whose names begin with a dot are not served. A file
 // "x.gz" beside a file "x" is taken as x's precompressed form and is not
 // served under its own name. Text and wasm files are sent gzip-compressed
-// when the client accepts it, compressed at most once. Every response
-// carries X-Content-Type-Options: nosniff and ContentSecurityPolicy.
+// when the client accepts it, compressed at most once. Every response of
+// this handler carries X-Content-Type-Options: nosniff,
+// ContentSecurityPolicy, Referrer-Policy, X-Frame-Options and the
+// Cross-Origin-*-Policy headers; the few responses net/http writes before
+// any handler runs are listed at NewServer.
+//
+// No request body is read: a GET or HEAD with one gets 413, any other
+// method 405, and either closes the connection without waiting for the
+// body. A Range of only zero-length suffixes ("bytes=-0") gets 416.
 //
 // When the generated pgrad.wasm or wasm_exec.js is missing, "/" and
 // "/index.html" answer 503 with a page that says how to build them, and
@@ -217,9 +224,20 @@ func setSecurityHeaders(h http.Header) {
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr := w.Header()
 	setSecurityHeaders(hdr)
+	if r.ContentLength != 0 {
+		// Nothing here reads a body. Without this net/http would read up
+		// to 256 kB of it before answering, as slowly as the client sends
+		// it: stop reading now and close the connection after the answer.
+		http.NewResponseController(w).SetReadDeadline(time.Now())
+		hdr.Set("Connection", "close")
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		hdr.Set("Allow", "GET, HEAD")
 		http.Error(w, "405 method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	if r.ContentLength != 0 {
+		http.Error(w, "413 a GET or HEAD request has no body", http.StatusRequestEntityTooLarge)
 		return
 	}
 	// r.URL.Path is already percent-decoded, so "%2e%2e", "%2f" and the
@@ -270,7 +288,45 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	hdr.Set("ETag", tag)
+	if rng, ok := satisfiableRange(r.Header.Get("Range")); !ok {
+		// net/http answers "bytes=-0" with 206 and an impossible
+		// Content-Range (bytes N-(N-1)/N); RFC 9110 (14.1.1) makes a
+		// zero-length suffix unsatisfiable: 416.
+		hdr.Set("Content-Range", "bytes */"+strconv.Itoa(len(body)))
+		http.Error(w, "416 range not satisfiable", http.StatusRequestedRangeNotSatisfiable)
+		return
+	} else if rng != r.Header.Get("Range") {
+		r = r.Clone(r.Context())
+		r.Header.Set("Range", rng)
+	}
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+}
+
+// satisfiableRange drops the zero-length suffix ranges ("-0") from a Range
+// header, which net/http mishandles; ok is false when only such ranges
+// were asked. Any other header is returned as it is, for ServeContent.
+func satisfiableRange(h string) (string, bool) {
+	spec, ok := strings.CutPrefix(h, "bytes=")
+	if !ok {
+		return h, true
+	}
+	var keep []string
+	dropped := false
+	for _, part := range strings.Split(spec, ",") {
+		p := strings.TrimSpace(part)
+		if digits, ok := strings.CutPrefix(p, "-"); ok && digits != "" && strings.Trim(digits, "0") == "" {
+			dropped = true
+			continue
+		}
+		keep = append(keep, p)
+	}
+	if !dropped {
+		return h, true
+	}
+	if len(keep) == 0 {
+		return "", false
+	}
+	return "bytes=" + strings.Join(keep, ","), true
 }
 
 // acceptsGzip reports whether Accept-Encoding values allow gzip: listed

@@ -23,7 +23,7 @@ const shutdownGrace = 5 * time.Second
 
 func init() {
 	commands["serve"] = command{
-		summary: "serve the interactive explainer: pgrad serve [-addr host:port]",
+		summary: "serve the interactive explainer: pgrad serve [-addr ip:port]",
 		run:     runServe,
 	}
 }
@@ -40,7 +40,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 func serve(ctx context.Context, onStop func(), args []string, stdout, stderr io.Writer) int {
 	fl := newFlagSet("pgrad serve", "[-addr host:port]",
 		"Serves the policy-gradient explainer, with its WebAssembly engine, from this binary.\nStop it with Ctrl-C.")
-	addr := fl.String("addr", "127.0.0.1:8080", "the `host:port` to listen on; port 0 picks a free one")
+	addr := fl.String("addr", "127.0.0.1:8080", "the `host:port` to listen on: host an IP address or localhost (no name is looked up); 127.0.0.1 is this machine only, 0.0.0.0 or an empty host every interface (with a warning); port 0 picks a free one")
 	if status, ok := parseFlags(fl, args, stdout, stderr); !ok {
 		return status
 	}
@@ -48,7 +48,12 @@ func serve(ctx context.Context, onStop func(), args []string, stdout, stderr io.
 		fmt.Fprintf(stderr, "pgrad serve: %v\n", err)
 		return 2
 	}
-	ln, err := net.Listen("tcp", *addr)
+	listenAddr := *addr
+	if host, port, _ := net.SplitHostPort(listenAddr); host == "localhost" {
+		// localhost is this machine's loopback: no resolver is asked.
+		listenAddr = net.JoinHostPort("127.0.0.1", port)
+	}
+	ln, err := net.Listen("tcp", listenAddr)
 	if err != nil {
 		fmt.Fprintf(stderr, "pgrad serve: cannot listen on %s: %v\n", *addr, listenCause(err))
 		return 1
@@ -56,16 +61,16 @@ func serve(ctx context.Context, onStop func(), args []string, stdout, stderr io.
 	if !web.WasmBuilt() {
 		fmt.Fprintf(stderr, "pgrad: warning: this binary has no WebAssembly engine embedded; the page will only say how to build it. Run 'make run', or 'go generate ./web/...' before 'go run ./cmd/pgrad serve'.\n")
 	}
-	srv := &http.Server{
-		Handler:           web.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          log.New(stderr, "pgrad serve: ", 0),
-	}
+	srv := web.NewServer(web.Handler(), serveLimits, log.New(stderr, "pgrad serve: ", 0))
+	scope, public := listenScope(ln.Addr())
 	fmt.Fprintf(stdout, "pgrad: serving the explainer at %s\n", pageURL(ln.Addr()))
+	fmt.Fprintf(stdout, "pgrad: listening on %s: %s\n", ln.Addr(), scope)
+	if public {
+		fmt.Fprintf(stderr, "pgrad serve: warning: listening on %s, so other machines that can reach it can open the page; use -addr 127.0.0.1:PORT for this machine only\n", ln.Addr())
+	}
 
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	go func() { served <- srv.Serve(web.LimitListener(ln, serveLimits.MaxConns)) }()
 	select {
 	case err := <-served:
 		// Serve returns before any shutdown only when accepting fails.
@@ -92,8 +97,28 @@ func serve(ctx context.Context, onStop func(), args []string, stdout, stderr io.
 	return status
 }
 
+// serveLimits are the server's timeouts and caps (tests shorten them).
+var serveLimits = web.DefaultLimits
+
+// listenScope says who can reach a listener bound to a, and whether that
+// is more than this machine.
+func listenScope(a net.Addr) (scope string, public bool) {
+	tcp, ok := a.(*net.TCPAddr)
+	switch {
+	case !ok:
+		return "address " + a.String(), true
+	case tcp.IP.IsLoopback():
+		return "this machine only", false
+	case tcp.IP.IsUnspecified():
+		return "every network interface of this machine", true
+	}
+	return "the network interface with address " + tcp.IP.String(), true
+}
+
 // checkAddr rejects addresses that no host could listen on, so that a typo
-// is reported as bad usage rather than as a run-time failure.
+// is reported as bad usage rather than as a run-time failure. The host
+// must be an IP address or "localhost": no name is looked up, so that
+// -addr never depends on DNS (and 999.1.1.1 is refused, not resolved).
 func checkAddr(addr string) error {
 	host, port, err := net.SplitHostPort(addr)
 	if _, nerr := strconv.Atoi(addr); err != nil && nerr == nil {
@@ -106,42 +131,18 @@ func checkAddr(addr string) error {
 	if err != nil || n < 0 || n > 65535 {
 		return fmt.Errorf("malformed -addr %q: port %q is not a number from 0 to 65535", addr, port)
 	}
-	if host != "" && net.ParseIP(host) == nil && !validHostname(host) {
-		return fmt.Errorf("malformed -addr %q: %q is neither an IP address nor a host name", addr, host)
+	if host != "" && host != "localhost" && net.ParseIP(host) == nil {
+		return fmt.Errorf("bad -addr %q: %s is not an IP address or localhost (host names are not looked up; use 127.0.0.1 for this machine, 0.0.0.0 for every interface)", addr, quoteHost(host))
 	}
 	return nil
 }
 
-// validHostname reports whether h has the syntax of a DNS name: dot-separated
-// labels of letters, digits and inner hyphens.
-func validHostname(h string) bool {
-	if len(h) > 253 {
-		return false
+// quoteHost quotes the user's host, at most 64 bytes of it.
+func quoteHost(h string) string {
+	if len(h) > 64 {
+		return strconv.Quote(h[:64]) + "…"
 	}
-	label := 0
-	for i := 0; i < len(h); i++ {
-		c := h[i]
-		switch {
-		case c == '.':
-			if label == 0 || h[i-1] == '-' {
-				return false
-			}
-			label = 0
-			continue
-		case c == '-':
-			if label == 0 {
-				return false
-			}
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		default:
-			return false
-		}
-		label++
-		if label > 63 {
-			return false
-		}
-	}
-	return label > 0 && h[len(h)-1] != '-'
+	return strconv.Quote(h)
 }
 
 // listenCause strips net.OpError's repetition of the address, leaving the

@@ -54,6 +54,11 @@ func TestServeBadUsage(t *testing.T) {
 		{"-addr", "-leading.example:8080"},
 		{"-addr", "a..b:8080"},
 		{"-addr", "127.0.0.1:8080/x"},
+		{"-addr", "999.1.1.1:8080"},
+		{"-addr", "example.com:8080"},
+		{"-addr", "my-host.example.org:1"},
+		{"-addr", "256.0.0.1:80"},
+		{"-addr", "1.2.3:80"},
 		{"-nope"},
 		{"extra"},
 	} {
@@ -73,7 +78,7 @@ func TestServeBadUsage(t *testing.T) {
 }
 
 func TestCheckAddrAccepts(t *testing.T) {
-	for _, addr := range []string{"127.0.0.1:8080", ":0", "localhost:80", "[::1]:0", "0.0.0.0:65535", "my-host.example.org:1"} {
+	for _, addr := range []string{"127.0.0.1:8080", ":0", "localhost:80", "[::1]:0", "0.0.0.0:65535", "[::]:80", "192.168.1.7:80"} {
 		if err := checkAddr(addr); err != nil {
 			t.Errorf("checkAddr(%q) = %v, want nil", addr, err)
 		}
@@ -231,5 +236,51 @@ func TestServeSignal(t *testing.T) {
 		if !strings.HasSuffix(stderr.String(), "pgrad: server stopped\n") {
 			t.Errorf("%v: stderr %q does not end with the stop message", sig, stderr.String())
 		}
+	}
+}
+
+// TestListenScope: what the server says of who can reach it.
+func TestListenScope(t *testing.T) {
+	for _, c := range []struct {
+		ip     string
+		scope  string
+		public bool
+	}{
+		{"127.0.0.1", "this machine only", false},
+		{"::1", "this machine only", false},
+		{"0.0.0.0", "every network interface of this machine", true},
+		{"::", "every network interface of this machine", true},
+		{"192.168.1.7", "the network interface with address 192.168.1.7", true},
+	} {
+		scope, public := listenScope(&net.TCPAddr{IP: net.ParseIP(c.ip), Port: 80})
+		if scope != c.scope || public != c.public {
+			t.Errorf("%s: %q %v, want %q %v", c.ip, scope, public, c.scope, c.public)
+		}
+	}
+}
+
+// TestServeLocalhostScope: -addr localhost:0 listens on 127.0.0.1 without
+// asking a resolver, and says it is this machine only, with no warning.
+func TestServeLocalhostScope(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	var stderr lockedBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- serve(ctx, nil, []string{"-addr", "localhost:0"}, pw, &stderr)
+		pw.Close()
+	}()
+	r := bufio.NewReader(pr)
+	first, _ := r.ReadString('\n')
+	second, _ := r.ReadString('\n')
+	go io.Copy(io.Discard, pr)
+	cancel()
+	<-done
+	if !strings.HasPrefix(first, "pgrad: serving the explainer at http://127.0.0.1:") ||
+		!strings.HasPrefix(second, "pgrad: listening on 127.0.0.1:") || !strings.HasSuffix(second, ": this machine only\n") {
+		t.Errorf("stdout %q %q", first, second)
+	}
+	if strings.Contains(stderr.String(), "warning: listening") {
+		t.Errorf("a loopback server warned: %q", stderr.String())
 	}
 }
