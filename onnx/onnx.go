@@ -18,7 +18,7 @@
 // graph in front of the network, so obs is always the raw observation.
 //
 // The graph uses ONNX opset 17 (IR version 8) and only Gemm, Tanh, Relu,
-// ArgMax, Max, Min, Add, Mul, Sub, Div, Clip, Shape and Expand, in float32
+// ArgMax, Max, Min, Add, Mul, Sub, Clip, Shape and Expand, in float32
 // (the default, what runtimes and accelerators expect) or float64. The
 // message types are generated from onnx.proto with protoc-gen-go and
 // encoded with google.golang.org/protobuf (see internal/onnxpb).
@@ -103,8 +103,9 @@ type Options struct {
 }
 
 // Normalizer is an observation normalisation folded into the model:
-// x ↦ clamp((x − Mean) / sqrt(Var + Eps), −Clip, Clip) per dimension, with
-// no clamping when Clip is 0.
+// x ↦ clamp((x − Mean) · (1/sqrt(Var + Eps)), −Clip, Clip) per dimension
+// (the factor computed in float64, as deep.RunningStats.Normalize does),
+// with no clamping when Clip is 0.
 type Normalizer struct {
 	Mean, Var []float64
 	Eps       float64
@@ -149,9 +150,14 @@ func AgentSpec(a *deep.Agent) (Spec, error) {
 	return s, nil
 }
 
-// agentNormalizer returns the agent's observation normaliser, if any.
-// (The hook for pg/deep's observation normalisation.)
-func agentNormalizer(a *deep.Agent) *Normalizer { return nil }
+// agentNormalizer returns the agent's observation normaliser (with
+// Config.NormObs), with pg/deep's ε and clip, or nil.
+func agentNormalizer(a *deep.Agent) *Normalizer {
+	if a.ObsNorm == nil {
+		return nil
+	}
+	return &Normalizer{Mean: a.ObsNorm.Mean, Var: a.ObsNorm.Var, Eps: deep.NormEps, Clip: deep.NormClip}
+}
 
 // Export returns the ONNX model of a trained agent's policy.
 func Export(a *deep.Agent, opt Options) ([]byte, error) {
@@ -352,16 +358,20 @@ func build(s Spec, opt Options) (*onnxpb.ModelProto, error) {
 		if len(n.Mean) != obsDim || len(n.Var) != obsDim {
 			return nil, &Error{Field: "normalizer", Err: fmt.Errorf("%d means and %d variances for %d-wide observations", len(n.Mean), len(n.Var), obsDim)}
 		}
-		std := make([]float64, obsDim)
+		inv := make([]float64, obsDim)
 		for i, v := range n.Var {
-			std[i] = math.Sqrt(v + n.Eps)
-			if !(std[i] > 0) || math.IsInf(std[i], 0) {
+			std := math.Sqrt(v + n.Eps)
+			if !(std > 0) || math.IsInf(std, 0) {
 				return nil, &Error{Field: "normalizer", Err: fmt.Errorf("variance %v + eps %v in dimension %d", v, n.Eps, i)}
 			}
+			inv[i] = 1 / std
+		}
+		if !(n.Clip >= 0) || math.IsInf(n.Clip, 0) {
+			return nil, &Error{Field: "normalizer", Err: fmt.Errorf("clip %v", n.Clip)}
 		}
 		d := []int64{int64(obsDim)}
 		x = g.node("Sub", []string{x, g.tensor("obs_mean", d, n.Mean)}, "obs_centred")
-		x = g.node("Div", []string{x, g.tensor("obs_std", d, std)}, "obs_scaled")
+		x = g.node("Mul", []string{x, g.tensor("obs_inv_std", d, inv)}, "obs_scaled")
 		if n.Clip > 0 {
 			x = g.node("Clip", []string{x, g.tensor("obs_clip_low", nil, []float64{-n.Clip}), g.tensor("obs_clip_high", nil, []float64{n.Clip})}, "obs_normalised")
 		}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/pgrad/pgrad/internal/seeded"
@@ -137,24 +138,70 @@ func appendInt(b []byte, n int) []byte {
 }
 
 // reference is what Go computes for a batch: the deterministic action
-// (through the agent), and the logits or the mean and log σ.
+// and the probabilities or the mean and σ by the library's Predictor, and
+// the logits or the mean and log σ of the policy on the observations that
+// the agent's normaliser (if any) gives.
 type reference struct {
-	action, logits, mean, logStd []float64
+	action, probs, std          []float64
+	logits, mean, logStd, pmean []float64
 }
 
 func goReference(t *testing.T, a *deep.Agent, obs []float64, n int) reference {
 	t.Helper()
 	var r reference
-	r.action = predictBatch(t, a, obs, n)
+	pr := a.NewPredictor(n)
+	r.action = make([]float64, n*a.Policy.ActionWidth())
+	if err := pr.Predict(r.action, obs, n); err != nil {
+		t.Fatal(err)
+	}
+	x := obs
+	if a.ObsNorm != nil {
+		x = make([]float64, len(obs))
+		a.ObsNorm.Normalize(x, obs, n)
+	}
 	switch p := a.Policy.(type) {
 	case *mlp.Categorical:
-		r.logits = append([]float64(nil), p.Net().Forward(p.Net().NewWorkspace(n), obs, n)...)
+		r.logits = append([]float64(nil), p.Net().Forward(p.Net().NewWorkspace(n), x, n)...)
+		r.probs = make([]float64, n*a.Space.ActDim)
+		if err := pr.Probs(r.probs, obs, n); err != nil {
+			t.Fatal(err)
+		}
 	case *mlp.Gaussian:
 		d := p.ActionWidth()
 		r.mean, r.logStd = make([]float64, n*d), make([]float64, n*d)
-		p.Dist(p.NewWorkspace(n), obs, n, r.mean, r.logStd)
+		p.Dist(p.NewWorkspace(n), x, n, r.mean, r.logStd)
+		r.pmean, r.std = make([]float64, n*d), make([]float64, n*d)
+		if err := pr.MeanStd(r.pmean, r.std, obs, n); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return r
+}
+
+// softmax returns the row-wise softmax of n×k logits.
+func softmax(z []float64, n, k int) []float64 {
+	p := make([]float64, len(z))
+	for i := range n {
+		row := z[i*k : i*k+k]
+		m := slices.Max(row)
+		var s float64
+		for j, v := range row {
+			p[i*k+j] = math.Exp(v - m)
+			s += p[i*k+j]
+		}
+		for j := range row {
+			p[i*k+j] /= s
+		}
+	}
+	return p
+}
+
+func exps(x []float64) []float64 {
+	y := make([]float64, len(x))
+	for i, v := range x {
+		y[i] = math.Exp(v)
+	}
+	return y
 }
 
 // task is one agent to export: a short training of a built-in task (or a
@@ -173,6 +220,8 @@ var tasks = []task{
 	{"pendulum", "pendulum", nil, 16_384, 2},
 	{"pendulum-state-std-squash", "pendulum", func(c *deep.Config) { c.StateStd, c.Squash = true, true }, 16_384, 2},
 	{"mountaincar", "mountaincar", nil, 8192, 1},
+	{"cartpole-norm-obs", "cartpole", func(c *deep.Config) { c.NormObs = true }, 20_000, 2},
+	{"pendulum-norm-obs-squash", "pendulum", func(c *deep.Config) { c.NormObs, c.Squash = true, true }, 16_384, 2},
 }
 
 func trained(t *testing.T, tk task) *deep.Agent {
@@ -243,11 +292,14 @@ func compare(t *testing.T, label string, got ortTensor, want []float64, dims []i
 const nObs = 1000
 
 // TestRuntimeMatchesPredict exports each built-in task's agent (short PPO
-// trainings, one with ReLU, one with a state-dependent, squashed Gaussian)
+// trainings, one with ReLU, one with a state-dependent, squashed Gaussian,
+// two with observation normalisation, whose statistics the model folds in)
 // in float64 and float32, checks each file with onnx.checker, runs it with
 // ONNX Runtime on 1,000 random observations and compares every output
-// with Go's: to 1e-9 for float64 and 1e-5 for float32, both relative to
-// max(|value|, 1). A float32 argmax may differ from Go's only where Go's
+// with Go's — the action with Agent's Predictor.Predict, softmax(logits)
+// with Probs, mean and exp(log_std) with MeanStd, the logits and log σ
+// with the policy's own — to 1e-9 for float64 and 1e-5 for float32, both
+// relative to max(|value|, 1). A float32 argmax may differ from Go's only where Go's
 // two largest logits are within that tolerance of each other.
 func TestRuntimeMatchesPredict(t *testing.T) {
 	runtime(t)
@@ -305,6 +357,9 @@ func runAgainstRuntime(t *testing.T, a *deep.Agent, obs []float64) {
 			if act.Type != "int64" || len(act.Data) != n {
 				t.Fatalf("%s: action is %s with %d values, want int64 × %d", dt, act.Type, len(act.Data), n)
 			}
+			// softmax(ONNX Runtime's logits) are the Predictor's Probs.
+			compare(t, label("softmax(logits)"), ortTensor{Dims: out[onnx.OutputLogits].Dims, Data: softmax(out[onnx.OutputLogits].Data, n, k)},
+				ref.probs, []int{n, k}, tol)
 			ties := 0
 			for i := range n {
 				if act.Data[i] == ref.action[i] {
@@ -322,6 +377,9 @@ func runAgainstRuntime(t *testing.T, a *deep.Agent, obs []float64) {
 			ea := compare(t, label("action"), out[onnx.OutputAction], ref.action, []int{n, d}, tol)
 			em := compare(t, label("mean"), out[onnx.OutputMean], ref.mean, []int{n, d}, tol)
 			el := compare(t, label("log_std"), out[onnx.OutputLogStd], ref.logStd, []int{n, d}, tol)
+			// The Predictor's MeanStd: the same mean, and σ = exp(log_std).
+			compare(t, label("mean (MeanStd)"), out[onnx.OutputMean], ref.pmean, []int{n, d}, tol)
+			compare(t, label("exp(log_std)"), ortTensor{Dims: out[onnx.OutputLogStd].Dims, Data: exps(out[onnx.OutputLogStd].Data)}, ref.std, []int{n, d}, tol)
 			t.Logf("%s: largest errors: action %.2g, mean %.2g, log σ %.2g", dt, ea, em, el)
 		}
 	}
@@ -339,22 +397,6 @@ func nearTie(z []float64, tol float64) bool {
 		}
 	}
 	return best-second <= 2*tol*math.Max(1, math.Abs(best))
-}
-
-// predictBatch returns the deterministic actions of n observations as
-// Agent.Predict gives them.
-func predictBatch(t *testing.T, a *deep.Agent, obs []float64, n int) []float64 {
-	t.Helper()
-	d := obsDim(a)
-	var out []float64
-	for i := range n {
-		act, err := predict(a, obs[i*d:i*d+d])
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, act...)
-	}
-	return out
 }
 
 // An observation normaliser folded into the model: ONNX Runtime's outputs
