@@ -100,6 +100,11 @@ func loadForExport(path string) (*deep.Agent, error) {
 		return deep.Decode(path, b)
 	}
 	r, err := rundir.Open(path)
+	if errors.Is(err, rundir.ErrNotRun) {
+		if _, serr := os.Stat(filepath.Join(path, "sweep.json")); serr == nil {
+			return nil, fmt.Errorf("%s is a sweep, not a run: export one of its runs", path)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

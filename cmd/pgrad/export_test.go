@@ -34,6 +34,7 @@ func TestExportWritesTheAgentsModel(t *testing.T) {
 	}{
 		{[]string{"cartpole", "-steps", "2048"}, "obs [N,4] → action [N] int64, logits [N,2]"},
 		{[]string{"pendulum", "-steps", "4096", "-state-std", "-squash"}, "obs [N,3] → action [N,1] (squashed), mean [N,1], log_std [N,1]"},
+		{[]string{"cartpole", "-steps", "2048", "-norm-obs"}, "obs [N,4] → action [N] int64, logits [N,2]"},
 	} {
 		dir := trainRun(t, c.train...)
 		a, err := deep.Load(filepath.Join(dir, checkpointFile))
@@ -101,6 +102,13 @@ func TestExportBadInput(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(notRun, "notes.txt"), []byte("hello"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	sweep := filepath.Join(tmp, "sweep")
+	if err := os.Mkdir(sweep, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(sweep, "sweep.json"), []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	out := filepath.Join(tmp, "out.onnx")
 	file := filepath.Join(tmp, "file")
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
@@ -118,6 +126,7 @@ func TestExportBadInput(t *testing.T) {
 		{[]string{"export", ck, "-o", out}, 2, "checksum mismatch"},
 		{[]string{"export", truncated, "-o", out}, 2, "truncated"},
 		{[]string{"export", notRun, "-o", out}, 2, "not a run directory"},
+		{[]string{"export", sweep, "-o", out}, 2, "is a sweep, not a run"},
 		{[]string{"export", filepath.Join(dir, summaryFile), "-o", out}, 2, "not a pgrad checkpoint"},
 		{[]string{"export", dir, "-o", out, "-dtype", "float16"}, 2, `-dtype "float16": want float32 or float64`},
 		{[]string{"export", dir, "-o", out, "extra"}, 2, `unexpected argument "extra"`},
