@@ -58,6 +58,7 @@ fuzz:
 	$(GO) test -run=NONE -fuzz=FuzzStep -fuzztime=$(FUZZTIME) ./env/control/
 	$(GO) test -run=NONE -fuzz=FuzzUnmarshal -fuzztime=$(FUZZTIME) ./nn/
 	$(GO) test -run=NONE -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) ./internal/ckpt/
+	$(GO) test -run=NONE -fuzz=FuzzOpen -fuzztime=$(FUZZTIME) ./internal/rundir/
 	$(GO) test -run=NONE -fuzz=FuzzArgs -fuzztime=$(FUZZTIME) ./web/jsargs/
 	$(GO) test -run=NONE -fuzz=FuzzSettings -fuzztime=$(FUZZTIME) ./web/wasm/
 

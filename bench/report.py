@@ -325,6 +325,38 @@ def perf_table(p):
     return out
 
 
+def soak_section(d):
+    """The server soak test (web TestSoak -soak): latency, errors, memory."""
+    cmd = read(os.path.join(d, "soak-command.txt"))
+    if not cmd:
+        return []
+    raw = read(os.path.join(d, "soak.txt"))
+    r = None
+    for line in raw.splitlines():
+        if line.startswith("SOAK {"):
+            try:
+                r = json.loads(line[len("SOAK "):])
+            except ValueError:
+                pass
+    out = ["## Server: pgrad serve under load (issue 9)", "", f"Command: `{cmd}`", ""]
+    if r is None:
+        return out + ["**The soak test printed no result.** Its output:", "", "```", raw or "(no output)", "```", ""]
+    out += ["| figure | measured |", "| --- | ---: |",
+            f"| keep-alive clients on 127.0.0.1, for | {r['clients']}, {r['seconds']:.1f} s |",
+            f"| requests (the page's files), rate | {r['requests']:,} ({r['requests'] / r['seconds']:,.0f}/s) |",
+            f"| request latency p50 / p99 / max | {r['p50_ms']:.1f} / {r['p99_ms']:.1f} / {r['max_ms']:.0f} ms |",
+            f"| request errors | {r['errors']} |",
+            f"| slow-body connections at once (Content-Length 200000, a byte a second) | {r['slow_conns']} |",
+            f"| slow bodies answered (405 at once, connection closed) / not answered | {r['slow_answered']:,} / {r['slow_unanswered']} |",
+            f"| server heap in use before → after (after GC) | {r['heap_before_mb']:.1f} → {r['heap_after_mb']:.1f} MB |",
+            f"| goroutines before → after | {r['goroutines_before']} → {r['goroutines_after']} |",
+            "",
+            f"Clients and server share one process and the machine's {r['cores']} cores, so the latency "
+            "includes the clients' own scheduling; the figure to watch is that nothing errs, every slow body "
+            "is answered and memory and goroutines come back.", ""]
+    return out
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--dir", required=True, help="the directory bench/run.sh wrote its results to")
@@ -344,6 +376,7 @@ def main():
     out += field_section(load(os.path.join(d, "field-pgrad.json")), load(os.path.join(d, "field-numpy.json")))
     out += gobench_section(d)
     out += perf_section(d)
+    out += soak_section(d)
     text = "\n".join(out).rstrip() + "\n"
     sys.stdout.write(text)
     if a.results:

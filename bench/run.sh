@@ -119,5 +119,12 @@ if [ -f bench/PERF_COMMAND.txt ]; then
 	fi
 fi
 
+# The server soak test (issue 9): 500 keep-alive clients and 200 slow-body
+# connections on 127.0.0.1 for 30 s.
+soak_cmd="$GO test -count=1 -run '^TestSoak\$' -v ./web/ -soak -soak-time 30s -soak-clients 500 -soak-slow 200"
+printf '%s\n' "$soak_cmd" >"$work/soak-command.txt"
+say "server: soak test, 500 clients + 200 slow bodies for 30 s"
+bash -c "$soak_cmd" >"$work/soak.txt" 2>&1 || say "server: the soak test failed; its output is in the report"
+
 uptime >"$work/load-after.txt" 2>/dev/null || true
 "$PYTHON" bench/report.py --dir "$work" --results "$RESULTS" --command "make bench  (./bench/run.sh, SEEDS=$SEEDS)"

@@ -39,7 +39,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 // way instead of waiting for the grace period.
 func serve(ctx context.Context, onStop func(), args []string, stdout, stderr io.Writer) int {
 	fl := newFlagSet("pgrad serve", "[-addr host:port]",
-		"Serves the policy-gradient explainer, with its WebAssembly engine, from this binary.\nStop it with Ctrl-C.")
+		"Serves the policy-gradient explainer, with its WebAssembly engine, from this binary.\nA client gets 10 s for its headers, 30 s for a request and 60 s to read a response;\nat most 1,024 connections are open at once; request bodies are never read (405/413).\nStop it with Ctrl-C.")
 	addr := fl.String("addr", "127.0.0.1:8080", "the `host:port` to listen on: host an IP address or localhost (no name is looked up); 127.0.0.1 is this machine only, 0.0.0.0 or an empty host every interface (with a warning); port 0 picks a free one")
 	if status, ok := parseFlags(fl, args, stdout, stderr); !ok {
 		return status
