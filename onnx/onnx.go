@@ -2,7 +2,8 @@
 // trained with pg/deep can be deployed with ONNX Runtime or any other ONNX
 // runtime, with no Go in the loop.
 //
-// The model has one input and three outputs (N, the batch, is dynamic):
+// The model has one input and two outputs (discrete) or three (continuous);
+// N, the batch, is dynamic:
 //
 //	obs       [N, obs_dim]  the raw observations, as the environment gives them
 //	action    discrete:   [N] int64, the most likely action (argmax of the logits,
