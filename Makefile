@@ -30,7 +30,7 @@ test-go:
 	$(GO) test -count=1 ./...
 
 test-wasm:
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" ./internal/fmath/ ./lab/ ./web/wasm/ ./nn/ ./env/control/ ./policy/mlp/ ./lab/neural/ ./web/wasmdeep/ ./web/jsargs/
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" ./internal/fmath/ ./lab/ ./web/wasm/ ./nn/ ./env/control/ ./policy/mlp/ ./web/wasmdeep/ ./web/jsargs/
 	# pg/deep's portable golden only: its convergence tests would take minutes in Node.
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" -run 'Portable' ./pg/deep/
 

@@ -286,10 +286,16 @@ def perf_section(d):
         out.append("**The command failed.** Its output:")
     raw = read(os.path.join(d, "perf.txt"))
     perf = None
+    cartpole = None
     for line in raw.splitlines():
         if line.startswith("PERF {"):
             try:
                 perf = json.loads(line[len("PERF "):])
+            except ValueError:
+                pass
+        if line.startswith("PERF_CARTPOLE {"):
+            try:
+                cartpole = json.loads(line[len("PERF_CARTPOLE "):])
             except ValueError:
                 pass
     if perf is not None:
@@ -299,7 +305,33 @@ def perf_section(d):
             # The PERF line belongs to the web tests; a renamed field costs
             # the table, not the report.
             out += [f"(The PERF line has a shape this report does not know: {e!r}; see the output below.)", ""]
+    if cartpole is not None:
+        try:
+            out += cartpole_perf_table(cartpole)
+        except (KeyError, TypeError, ValueError, ZeroDivisionError) as e:
+            out += [f"(The PERF_CARTPOLE line has a shape this report does not know: {e!r}; see the output below.)", ""]
     out += ["<details><summary>The command's output</summary>", "", "```", raw or "(no output)", "```", "", "</details>", ""]
+    return out
+
+
+def cartpole_perf_table(c):
+    """The CartPole section's PPO in the tab against pgrad train natively (issue 11)."""
+    out = ["### CartPole-v1 PPO in the tab (issue 11)", "",
+           "pgrad train's CartPole PPO defaults, trained by the page's section in headless Chromium "
+           "and natively with the same seed, until the mean return of the last 20 episodes reaches 475. "
+           "Load average beside each seed: the machine is shared.", "",
+           "| seed | tab: steps/s | tab: training s to 475 | tab: frames/s (min) | native -portable steps/s | "
+           "tab ÷ -portable (target ≥ 40 %) | native assembly steps/s | same steps to 475 | load |",
+           "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: | --- |"]
+    for r in c["runs"]:
+        solved = f"{r['tabSeconds']:.1f} s at {r['tabSteps']:,.0f} steps" if r["tabSolved"] else \
+            f"not reached ({r['tabSeconds']:.1f} s, {r['tabSteps']:,.0f} steps)"
+        out.append(f"| {r['seed']} | {r['tabStepsPerSec']:,.0f} | {solved} | {r['tabFps']:.0f} ({r['tabFpsMin']:.0f}) | "
+                   f"{r['nativePortable']['stepsPerSecond']:,.0f} | {100 * r['tabRatioPortable']:.0f} % | "
+                   f"{r['nativeAssembly']['stepsPerSecond']:,.0f} | {'yes' if r['sameCurveAsTab'] else 'no'} | {r['loadAverage']} |")
+    ok = [r for r in c["runs"] if r["tabSolved"] and r["tabSeconds"] <= 10 and r["tabFpsMin"] >= 50]
+    out += ["", f"Target: 475 within 10 s of training at ≥ 50 frames/s for 3 of 3 seeds: {len(ok)} of {len(c['runs'])} met. "
+            f"How: {c.get('how', '?')}. Load average after: {c.get('loadAfter', '?')}; {c.get('cpus', '?')} CPUs.", ""]
     return out
 
 

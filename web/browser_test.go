@@ -92,6 +92,13 @@ func (p *page) problems() []string {
 
 func newPage(t *testing.T) *page {
 	t.Helper()
+	return newPageFor(t, 4*time.Minute)
+}
+
+// newPageFor is newPage with another deadline for the browser (the perf
+// tests train for minutes).
+func newPageFor(t *testing.T, deadline time.Duration) *page {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("the browser tests are not short; they run without -short")
 	}
@@ -119,7 +126,7 @@ func newPage(t *testing.T) *page {
 	}
 	// The deadline only stops a hung browser from hanging the suite; the
 	// assertions below count rollouts, not seconds.
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
 	t.Cleanup(cancel)
 	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	t.Cleanup(cancelAlloc)

@@ -51,7 +51,7 @@ const SnapshotEvery = 5
 
 // maxSnapshots bounds the history; older snapshots are thinned (every
 // second one dropped) when it fills, so the whole run stays covered.
-const maxSnapshots = 200
+var maxSnapshots = 200
 
 // Settings are what the page lets a reader choose. The zero LR and Hidden
 // mean pgrad train's defaults for Env and Algo.

@@ -151,6 +151,8 @@ func TestPlayedEpisode(t *testing.T) {
 
 // The snapshot history stays bounded and keeps covering the whole run.
 func TestSnapshotThinning(t *testing.T) {
+	defer func(n int) { maxSnapshots = n }(maxSnapshots)
+	maxSnapshots = 16
 	s, _ := Defaults("cartpole", deep.A2C)
 	ss := mustNew(t, s)
 	if err := ss.Iterate(SnapshotEvery * (maxSnapshots + 10)); err != nil {
