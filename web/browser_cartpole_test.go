@@ -200,6 +200,24 @@ func TestBrowserCartPole(t *testing.T) {
 		p.waitFor(t, "cartpole again", `pgradCartPole.header[1] === 0 && pgradCartPole.set.env === 'cartpole'`)
 	})
 
+	t.Run("link", func(t *testing.T) {
+		// The section's settings live in the URL hash: a link reproduces
+		// the run, and a bad value there is reported, not applied.
+		p.open(t, "#cenv=cartpole&calgo=a2c&cseed=5&clr=0.001&chidden=32")
+		eval[bool](t, p, `(document.getElementById('cartpole').scrollIntoView(), true)`)
+		p.waitFor(t, "the linked run", `document.getElementById('cartpole').dataset.engine === 'ready' && pgradCartPole.header !== null && pgradCartPole.header[29] === 5`)
+		h := cp(t, p).Header
+		if h[31] != 1 || h[30] != 32 || h[29] != 5 {
+			t.Errorf("the link's run has algorithm %v, width %v, seed %v; want A2C (1), 32, 5", h[31], h[30], h[29])
+		}
+		if got := text(t, p, "#cp-cmd"); got != "pgrad train cartpole -algo a2c -seed 5 -lr 0.001 -hidden 32,32 -portable" {
+			t.Errorf("the linked run prints %q", got)
+		}
+		p.open(t, "#cenv=cartpole&calgo=ppo&cseed=1&clr=0.0005&chidden=64")
+		eval[bool](t, p, `(document.getElementById('cartpole').scrollIntoView(), true)`)
+		p.waitFor(t, "the default run again", `document.getElementById('cartpole').dataset.engine === 'ready' && pgradCartPole.header !== null && pgradCartPole.header[31] === 2`)
+	})
+
 	contrast := func(t *testing.T, theme string) {
 		bad := eval[[]string](t, p, contrastJS)
 		if len(bad) > 0 {
