@@ -104,6 +104,9 @@ else
 	say "cartpole: $PYTHON has no torch; skipping the reference (apt-get install python3-torch)"
 fi
 
+say "sweep: pgrad sweep cartpole -seeds 1-8 against 8 trainings one after another"
+bench/sweep.sh "$work/pgrad" "$work" >/dev/null || say "sweep: bench/sweep.sh failed"
+
 # The browser figures come from a command the web engineers keep in
 # bench/PERF_COMMAND.txt (lines starting with # are comments).
 if [ -f bench/PERF_COMMAND.txt ]; then

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -47,12 +48,35 @@ func startSlurm(t *testing.T) {
 		}
 		os.RemoveAll(dir)
 	})
-	out, err := exec.Command(script, "start", dir).CombinedOutput()
+	start := exec.Command(script, "start", dir)
+	start.Env = append(os.Environ(), "SLURM_TEST_PORT="+strconv.Itoa(freePortPair(t)))
+	out, err := start.CombinedOutput()
 	if err != nil {
 		logs, _ := exec.Command("sh", "-c", "tail -n 20 "+dir+"/log/* "+dir+"/munge/*.log 2>/dev/null").CombinedOutput()
 		t.Fatalf("starting Slurm: %v\n%s\n%s", err, out, logs)
 	}
 	t.Setenv("SLURM_CONF", filepath.Join(dir, "slurm.conf"))
+}
+
+// freePortPair returns a loopback port p such that p and p+1 were free, so
+// that test clusters started at once (two test runs) do not collide.
+func freePortPair(t *testing.T) int {
+	t.Helper()
+	for range 50 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := l.Addr().(*net.TCPAddr).Port
+		l2, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p+1))
+		l.Close()
+		if err == nil {
+			l2.Close()
+			return p
+		}
+	}
+	t.Fatal("no two consecutive free loopback ports")
+	return 0
 }
 
 // waitSweep waits until every task of the sweep in dir is done, failing
