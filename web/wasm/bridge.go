@@ -47,6 +47,7 @@ type bridge struct {
 	fieldBuf  []float64
 	nudge     *lab.Nudge // the nudge view's session (nudge.go)
 	nudgeBuf  []float64
+	tab       tabWidgets // the variance lab, critic and clip widgets (tab10.go)
 }
 
 // newBridge starts the default sessions from seed.
@@ -77,6 +78,7 @@ func (b *bridge) restart(seed uint64) error {
 	}
 	b.seed, b.grid, b.field = seed, g, f
 	b.nudge = lab.NewNudge(seed)
+	b.tab = tabWidgets{}
 	ext := f.Config().Extent
 	b.view.lo, b.view.hi = -ext, ext
 	b.view.fill(f.Reward)

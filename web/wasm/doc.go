@@ -58,6 +58,27 @@
 //	                        grid's policy and baselines (it does so by itself
 //	                        at the first call). The nudge frame; the grid is
 //	                        not changed (nudge.go, nudge_js.go)
+//	varianceStart(k, b, c, x, y, uniform)
+//	                        the variance lab (lab.Variance): freeze the grid's
+//	                        policy (uniform: the uniform one) and start K = k
+//	                        estimates of batch b per baseline, return offset c,
+//	                        projected on θ entries x and y (state·4 + action)
+//	varianceSet(k, b, c, x, y)   the same settings, keeping the frozen policy
+//	varianceStep(n)         up to n ≤ 1000 more estimates per baseline
+//	criticStep(n)           n actor-critic rollouts (lab.Critic, made on the
+//	                        grid's world at the first call); the critic frame
+//	criticSet(lr, vlr, gamma, lambda, batch)   its settings; the critic frame
+//	criticReset()           a new critic on the grid's world as it is now
+//	compareStart()          the compare run (lab.Compare) on the critic's world
+//	                        and settings; compareStep(n) advances it by at most
+//	                        n rollouts; both return the compare frame
+//	compareCommand(algo, seed)   the pgrad command of one run, a string
+//	clipStart(eps, k, lr, b, uniform)
+//	                        the clip widget (lab.Clip): one batch of b rollouts
+//	                        with the grid's policy, K = k epochs at step lr;
+//	                        clipSet(eps, k, lr, b) changes them (a new b
+//	                        collects a new batch), clipCollect() a new batch
+//	                        (tab10.go, tab10_js.go)
 //
 // # Frame layout
 //
@@ -127,4 +148,44 @@
 // a_t, π(a_t|s_t) before the update, reward r_{t+1}, the step's weight
 // (G_t, or G_0 with the whole-return credit), b(s_t) and the weight minus
 // b(s_t).
+//
+// A variance frame has a header of 20 slots:
+//
+//	[0]  10 (variance frame)     [10] ∇J, y
+//	[1]  K                       [11] θ entries D
+//	[2]  estimates drawn k       [12] γ
+//	[3]  batch B                 [13] baselines (3)
+//	[4]  offset c                [14] the frozen policy's exact J
+//	[5]  x entry  [6] y entry    [15] the length of this frame in slots
+//	[7]  exact mean, x           [16] credit (0 return-to-go, 1 whole return)
+//	[8]  exact mean, y           [17], [18] the start cell's up and right entries
+//	[9]  ∇J, x                   [19] 1 when the uniform policy is frozen
+//
+// then per baseline (none, mean, state) 12 slots: baseline code, cloud mean
+// x, y, bias ‖mean − exact‖, noise √(trace/k), trace of the covariance, the
+// no-baseline trace over this one's, projected covariance xx, xy, yy, points
+// P, 0; then each baseline's P points as (x, y).
+//
+// A critic frame: [0] 11, [1] N, [2] rollouts, [3] start, [4] goal, [5]
+// pits P, [6] walls W, [7] curve points C, [8] success rate and [9] mean
+// return of the last 100 (NaN before any), [10] max |V − V^π| over live
+// cells, [11] α, [12] α_V, [13] γ, [14] λ, [15] length, [16] batch; then π
+// as N·N·4 values, the learned V and the exact V^π as N·N each, P pit and W
+// wall cells, C curve points as (rollouts, success rate, mean return).
+//
+// A compare frame: [0] 12, [1] blocks done by every run, [2] blocks per
+// run, [3] seeds, [4] rollouts per run, [5] rollouts per block, [6]
+// learners L (REINFORCE, REINFORCE with the per-state baseline,
+// actor-critic), [15] length; then per learner, per block done, (rollouts
+// at its end, mean success rate over the seeds, the 95 % band's low and
+// high); then per learner the mean over seeds of the success rate of the
+// last 100 rollouts.
+//
+// A clip frame: [0] 13, [1] ε, [2] K, [3] α, [4] B, [5] samples, [6]
+// batches collected, [7] rollouts of the batch that reached the goal, [8]
+// L(r) points R, [9] the plain run's lowest J, [10] the clipped run's, [11]
+// the mean advantage of the start cell's samples, [12] 1 for the uniform
+// policy, [15] length; then R points (r, L for Â = +1, L for Â = −1); then
+// for the plain and then the clipped run, epochs 0…K of 8 slots: π at the
+// start (4), exact J, smallest and largest ratio, clipped share.
 package main
