@@ -9,6 +9,9 @@ import { HashSchema } from "./hash.js";
 import { LabSection } from "./widgets/lab.js";
 import { NudgeWidget } from "./widgets/nudge.js";
 import { initFormula } from "./widgets/formula.js";
+import { VarianceWidget } from "./widgets/variance.js";
+import { CriticWidget } from "./widgets/critic.js";
+import { ClipWidget } from "./widgets/clip.js";
 import { CartPoleSection } from "./widgets/cartpole.js";
 
 const hash = new HashSchema();
@@ -20,7 +23,10 @@ initFormula(document.getElementById("formulas"), document.getElementById("eq-leg
 // Each widget: attach(api) → problems with the hash; frame(now) → rollouts
 // run; say(msg, warn) for an error at start-up.
 const cartpole = new CartPoleSection(hash);
-const widgets = [lab, nudge, cartpole];
+const variance = new VarianceWidget(hash);
+const critic = new CriticWidget(hash);
+const clip = new ClipWidget(hash);
+const widgets = [lab, nudge, variance, critic, clip, cartpole];
 for (const w of widgets) {
   loop.add(w);
 }

@@ -62,7 +62,8 @@
 //	                        the variance lab (lab.Variance): freeze the grid's
 //	                        policy (uniform: the uniform one) and start K = k
 //	                        estimates of batch b per baseline, return offset c,
-//	                        projected on θ entries x and y (state·4 + action)
+//	                        projected on θ entries x and y (state·4 + action;
+//	                        x = y: the start cell's up and right)
 //	varianceSet(k, b, c, x, y)   the same settings, keeping the frozen policy
 //	varianceStep(n)         up to n ≤ 1000 more estimates per baseline
 //	criticStep(n)           n actor-critic rollouts (lab.Critic, made on the

@@ -37,9 +37,12 @@ type tabWidgets struct {
 }
 
 // varianceStart freezes the lab's policy (or the uniform one) and starts
-// the clouds with set.
+// the clouds with set; X == Y picks the start cell's up and right.
 func (b *bridge) varianceStart(set lab.VarianceSettings) ([]float64, error) {
 	t := &b.tab
+	if set.X == set.Y {
+		set.X, set.Y = -1, -1
+	}
 	if t.variance == nil {
 		v, err := lab.NewVariance(b.grid, set, b.seed)
 		if err != nil {
@@ -132,8 +135,8 @@ func (b *bridge) criticSession() (*lab.Critic, error) {
 
 // criticStep runs n actor-critic rollouts.
 func (b *bridge) criticStep(n int) ([]float64, error) {
-	if n > maxStep {
-		return nil, errorf("criticStep: n = %d is more than %d rollouts in one call", n, maxStep)
+	if m := b.maxStep(); n > m {
+		return nil, errorf("criticStep: n = %d is more than %d rollouts in one call", n, m)
 	}
 	c, err := b.criticSession()
 	if err != nil {
@@ -234,8 +237,8 @@ func (b *bridge) compareStep(n int) ([]float64, error) {
 	if b.tab.compare == nil {
 		return nil, errorf("compareStep: call compareStart first")
 	}
-	if n > maxStep {
-		return nil, errorf("compareStep: n = %d is more than %d rollouts in one call", n, maxStep)
+	if m := b.maxStep(); n > m {
+		return nil, errorf("compareStep: n = %d is more than %d rollouts in one call", n, m)
 	}
 	b.tab.compare.Step(n)
 	return b.compareFrame(), nil

@@ -10,132 +10,120 @@ import (
 
 func init() { widgets = append(widgets, tabMethods) }
 
-// boolArg reads args[i] as true or false; undefined is false.
-func boolArg(args []js.Value, i int, method, name string) (bool, error) {
-	if i >= len(args) || args[i].IsUndefined() {
-		return false, nil
-	}
-	if args[i].Type() != js.TypeBoolean {
-		return false, errorf("%s: %s must be true or false", method, name)
-	}
-	return args[i].Bool(), nil
-}
-
-// argList decodes positional arguments: each entry of dst is a *int,
-// *float64 or *bool, read from args in order.
-func argList(args []js.Value, method string, names []string, dst ...any) error {
-	for i, d := range dst {
-		var err error
-		switch p := d.(type) {
-		case *int:
-			*p, err = intArg(args, i, method, names[i])
-		case *float64:
-			*p, err = floatArg(args, i, method, names[i])
-		case *bool:
-			*p, err = boolArg(args, i, method, names[i])
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // tabMethods are the bridge methods of the variance lab, the critic and
-// the clip widget (see the package comment).
+// the clip widget (see the package comment). Arguments go through the
+// shared decoder (args.go); a bad one returns an Error and changes nothing.
 func tabMethods(b *bridge) map[string]jsMethod {
 	var fv, fc, fm, fp jsFrame
-	send := func(f *jsFrame) func([]float64, error) (any, error) {
-		return func(buf []float64, err error) (any, error) {
-			if err != nil {
-				return nil, err
-			}
-			return f.send(buf), nil
+	send := func(f *jsFrame, buf []float64, err error) (any, error) {
+		if err != nil {
+			return nil, err
 		}
+		return f.send(buf), nil
 	}
-	variance := func(method string, a []js.Value, withUniform bool) (lab.VarianceSettings, error) {
-		var s lab.VarianceSettings
-		names := []string{"k", "b", "c", "x", "y", "uniform"}
-		dst := []any{&s.Estimates, &s.Batch, &s.Offset, &s.X, &s.Y}
-		if withUniform {
-			dst = append(dst, &s.Uniform)
-		}
-		return s, argList(a, method, names, dst...)
+	const big = 1 << 30 // the sessions check their own ranges and name the setting
+	variance := func(a *args) lab.VarianceSettings {
+		return lab.VarianceSettings{Estimates: a.count(0, "k", big), Batch: a.count(1, "b", big), Offset: a.float(2, "c"),
+			X: a.count(3, "x", big), Y: a.count(4, "y", big)}
 	}
-	clip := func(method string, a []js.Value, withUniform bool) (lab.ClipSettings, error) {
-		var s lab.ClipSettings
-		dst := []any{&s.Eps, &s.Epochs, &s.LR, &s.Batch}
-		if withUniform {
-			dst = append(dst, &s.Uniform)
-		}
-		return s, argList(a, method, []string{"eps", "k", "lr", "b", "uniform"}, dst...)
+	clip := func(a *args) lab.ClipSettings {
+		return lab.ClipSettings{Eps: a.float(0, "eps"), Epochs: a.count(1, "k", big), LR: a.float(2, "lr"), Batch: a.count(3, "b", big)}
 	}
 	return map[string]jsMethod{
-		"varianceStart": func(a []js.Value) (any, error) {
-			s, err := variance("varianceStart", a, true)
-			if err != nil {
-				return nil, err
+		"varianceStart": func(raw []js.Value) (any, error) {
+			a := jsArgs("varianceStart", raw)
+			s := variance(a)
+			s.Uniform = a.optBool(5, "uniform", false)
+			if a.err != nil {
+				return nil, a.err
 			}
-			return send(&fv)(b.varianceStart(s))
+			buf, err := b.varianceStart(s)
+			return send(&fv, buf, err)
 		},
-		"varianceSet": func(a []js.Value) (any, error) {
-			s, err := variance("varianceSet", a, false)
-			if err != nil {
-				return nil, err
+		"varianceSet": func(raw []js.Value) (any, error) {
+			a := jsArgs("varianceSet", raw)
+			s := variance(a)
+			if a.err != nil {
+				return nil, a.err
 			}
-			return send(&fv)(b.varianceSet(s))
+			buf, err := b.varianceSet(s)
+			return send(&fv, buf, err)
 		},
-		"varianceStep": func(a []js.Value) (any, error) {
-			n, err := intArg(a, 0, "varianceStep", "n")
-			if err != nil {
-				return nil, err
+		"varianceStep": func(raw []js.Value) (any, error) {
+			a := jsArgs("varianceStep", raw)
+			n := a.count(0, "n", maxEstimateStep)
+			if a.err != nil {
+				return nil, a.err
 			}
-			return send(&fv)(b.varianceStep(n))
+			buf, err := b.varianceStep(n)
+			return send(&fv, buf, err)
 		},
-		"criticStep": func(a []js.Value) (any, error) {
-			n, err := intArg(a, 0, "criticStep", "n")
-			if err != nil {
-				return nil, err
+		"criticStep": func(raw []js.Value) (any, error) {
+			a := jsArgs("criticStep", raw)
+			n := a.count(0, "n", b.maxStep())
+			if a.err != nil {
+				return nil, a.err
 			}
-			return send(&fc)(b.criticStep(n))
+			buf, err := b.criticStep(n)
+			return send(&fc, buf, err)
 		},
-		"criticSet": func(a []js.Value) (any, error) {
-			var s lab.CriticSettings
-			if err := argList(a, "criticSet", []string{"lr", "vlr", "gamma", "lambda", "batch"}, &s.LR, &s.CriticLR, &s.Gamma, &s.Lambda, &s.Batch); err != nil {
-				return nil, err
+		"criticSet": func(raw []js.Value) (any, error) {
+			a := jsArgs("criticSet", raw)
+			s := lab.CriticSettings{LR: a.float(0, "lr"), CriticLR: a.float(1, "vlr"), Gamma: a.float(2, "gamma"),
+				Lambda: a.float(3, "lambda"), Batch: a.count(4, "batch", big)}
+			if a.err != nil {
+				return nil, a.err
 			}
-			return send(&fc)(b.criticSet(s))
+			buf, err := b.criticSet(s)
+			return send(&fc, buf, err)
 		},
-		"criticReset":  func(a []js.Value) (any, error) { return send(&fc)(b.criticReset()) },
-		"compareStart": func(a []js.Value) (any, error) { return send(&fm)(b.compareStart()) },
-		"compareStep": func(a []js.Value) (any, error) {
-			n, err := intArg(a, 0, "compareStep", "n")
-			if err != nil {
-				return nil, err
+		"criticReset": func(raw []js.Value) (any, error) {
+			buf, err := b.criticReset()
+			return send(&fc, buf, err)
+		},
+		"compareStart": func(raw []js.Value) (any, error) {
+			buf, err := b.compareStart()
+			return send(&fm, buf, err)
+		},
+		"compareStep": func(raw []js.Value) (any, error) {
+			a := jsArgs("compareStep", raw)
+			n := a.count(0, "n", b.maxStep())
+			if a.err != nil {
+				return nil, a.err
 			}
-			return send(&fm)(b.compareStep(n))
+			buf, err := b.compareStep(n)
+			return send(&fm, buf, err)
 		},
-		"compareCommand": func(a []js.Value) (any, error) {
-			var algo, seed int
-			if err := argList(a, "compareCommand", []string{"algo", "seed"}, &algo, &seed); err != nil {
-				return nil, err
+		"compareCommand": func(raw []js.Value) (any, error) {
+			a := jsArgs("compareCommand", raw)
+			algo, seed := a.count(0, "algo", big), a.count(1, "seed", big)
+			if a.err != nil {
+				return nil, a.err
 			}
 			return b.compareCommand(algo, seed)
 		},
-		"clipStart": func(a []js.Value) (any, error) {
-			s, err := clip("clipStart", a, true)
-			if err != nil {
-				return nil, err
+		"clipStart": func(raw []js.Value) (any, error) {
+			a := jsArgs("clipStart", raw)
+			s := clip(a)
+			s.Uniform = a.optBool(4, "uniform", false)
+			if a.err != nil {
+				return nil, a.err
 			}
-			return send(&fp)(b.clipStart(s))
+			buf, err := b.clipStart(s)
+			return send(&fp, buf, err)
 		},
-		"clipSet": func(a []js.Value) (any, error) {
-			s, err := clip("clipSet", a, false)
-			if err != nil {
-				return nil, err
+		"clipSet": func(raw []js.Value) (any, error) {
+			a := jsArgs("clipSet", raw)
+			s := clip(a)
+			if a.err != nil {
+				return nil, a.err
 			}
-			return send(&fp)(b.clipSet(s))
+			buf, err := b.clipSet(s)
+			return send(&fp, buf, err)
 		},
-		"clipCollect": func(a []js.Value) (any, error) { return send(&fp)(b.clipCollect()) },
+		"clipCollect": func(raw []js.Value) (any, error) {
+			buf, err := b.clipCollect()
+			return send(&fp, buf, err)
+		},
 	}
 }
