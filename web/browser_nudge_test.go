@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/pgrad/pgrad/env"
@@ -224,6 +225,32 @@ func TestBrowserNudge(t *testing.T) {
 		}
 		checkNudgeDrawn(t, p.playNudgeToEnd(t), carried)
 		p.clickSelector(t, `label[for="nudge-carry"]`)
+	})
+
+	// The view's text, at the end of a rollout, in both themes: WCAG
+	// contrast ≥ 4.5:1 (the check of browser_cartpole_test.go, on this view).
+	t.Run("contrast and dark", func(t *testing.T) {
+		js := strings.Replace(contrastJS, "'#cartpole *'", "'#nudge-panel *, #stage-nudge *'", 1)
+		if js == contrastJS {
+			t.Fatal("the contrast check's selector moved; update this test")
+		}
+		if got := eval[string](t, p, `document.getElementById('nudge-pos').value === document.getElementById('nudge-pos').max ? 'end' : 'not'`); got != "end" {
+			t.Fatal("the rollout is not at its end")
+		}
+		if bad := eval[[]string](t, p, js); len(bad) > 0 {
+			t.Errorf("light theme, text below 4.5:1: %q", bad)
+		}
+		dark := emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}}
+		if _, err := chromedp.Call(p.ctx, emulation.SetEmulatedMedia, dark); err != nil {
+			t.Fatal(err)
+		}
+		defer chromedp.Call(p.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
+		p.waitFor(t, "the dark background", `getComputedStyle(document.body).backgroundColor !== 'rgb(251, 250, 246)'`)
+		p.waitFor(t, "colour transitions to finish", `document.getAnimations().every(a => a.playState !== 'running' || a.effect.getTiming().iterations === Infinity)`)
+		if bad := eval[[]string](t, p, js); len(bad) > 0 {
+			t.Errorf("dark theme, text below 4.5:1: %q", bad)
+		}
+		p.screenshot(t, "nudge-dark.png", "#lab")
 	})
 
 	t.Run("phone", func(t *testing.T) {
