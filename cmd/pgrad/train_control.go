@@ -461,13 +461,16 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	return status
 }
 
-// writeOutputs writes the run directory through w: the data files, each
-// atomically, then summary.json naming their checksums.
+// writeOutputs stages the run's files and commits them with the summary
+// (rundir's Stage and Finish): a crash at any point leaves the directory
+// holding the previous run or this one, whole. (A -save-every or
+// -eval-every checkpoint, Put during the run, has already replaced the
+// previous run's summary.)
 func writeOutputs(w *rundir.Writer, checkpoint func() ([]byte, error), metrics *record.CSV, metricsBuf *bytes.Buffer, x, y []float64, env, algo string, sum controlSummary) error {
 	if err := metrics.Flush(); err != nil {
 		return err
 	}
-	if err := w.Put(metricsFile, metricsBuf.Bytes()); err != nil {
+	if err := w.Stage(metricsFile, metricsBuf.Bytes()); err != nil {
 		return err
 	}
 	chart := plot.Chart{
@@ -482,14 +485,14 @@ func writeOutputs(w *rundir.Writer, checkpoint func() ([]byte, error), metrics *
 	if err := plot.WriteSVG(&svg, chart); err != nil {
 		return err
 	}
-	if err := w.Put(curveFile, svg.Bytes()); err != nil {
+	if err := w.Stage(curveFile, svg.Bytes()); err != nil {
 		return err
 	}
 	ck, err := checkpoint()
 	if err != nil {
 		return err
 	}
-	if err := w.Put(checkpointFile, ck); err != nil {
+	if err := w.Stage(checkpointFile, ck); err != nil {
 		return err
 	}
 	sum.Files = w.Files()

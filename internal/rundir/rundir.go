@@ -10,13 +10,21 @@
 //   - Every file is written atomically: to a temporary file in the same
 //     directory (named ".pgrad-tmp-*"), synced, renamed over the final
 //     name, and the directory synced. Every file has mode [FileMode].
-//   - Order: the first [Writer.Put] removes the previous summary.json; the
-//     data files follow; summary.json comes last and names the SHA-256 and
-//     size of every other file ("files" in the JSON). After a crash at any
-//     point a directory therefore holds the previous run whole, the new run
-//     whole, or files without a summary (a torn run), which [Open] refuses
-//     with [ErrIncomplete]. A reader never gets a checkpoint with another
-//     run's summary.
+//   - Order, the summary last: summary.json names the SHA-256 and size of
+//     every other file ("files" in the JSON), and [Open] checks them.
+//   - Files written with [Writer.Stage] (what 'pgrad train -out' does at
+//     the end) become visible together: Finish first writes a journal
+//     (".pgrad-commit.json", atomically: the commit point) naming the
+//     staged temporary files and the summary, then renames them into
+//     place, writes summary.json and removes the journal. After a crash at
+//     any point the directory reads as the previous run whole or the new
+//     run whole: Open reads an unfinished commit through its journal, and
+//     the next Begin finishes it.
+//   - A file written with [Writer.Put] (a checkpoint saved during
+//     training) is in place at once; the first Put removes the previous
+//     summary.json, so that until Finish the directory reads as an
+//     incomplete run ([ErrIncomplete]) rather than as the old run with a
+//     new file. A reader never gets a checkpoint with another run's summary.
 //   - [Begin] checks every output path before training starts (a name that
 //     is a directory, an unwritable directory), refuses a directory that
 //     holds a run unless [Options.Force] or [Options.Resume], and removes
@@ -33,15 +41,12 @@
 // # Writing a run
 //
 //	w, err := rundir.Begin(dir, rundir.Options{Force: *force})  // before training: exit 1 or 2 on err
-//	...train...
-//	err = w.Put(rundir.Metrics, csvBytes)     // any order among the data files
-//	err = w.Put(rundir.Curve, svgBytes)
-//	err = w.Put(rundir.Checkpoint, ckptBytes) // e.g. deep.(*Agent).Encode()
-//	sum.Files = w.Files()                      // a field `Files rundir.Files `json:"files"``
-//	err = w.Finish(sum)                        // summary.json, last
-//
-// A checkpoint saved during training (a periodic save for -resume) is a
-// Put too; the summary stays absent until Finish.
+//	...train... (a periodic checkpoint: w.Put(rundir.Checkpoint, b))
+//	err = w.Stage(rundir.Metrics, csvBytes)     // any order among the data files
+//	err = w.Stage(rundir.Curve, svgBytes)
+//	err = w.Stage(rundir.Checkpoint, ckptBytes) // e.g. deep.(*Agent).Encode()
+//	sum.Files = w.Files()                        // a field `Files rundir.Files `json:"files"``
+//	err = w.Finish(sum)                          // the commit: staged files, then summary.json
 //
 // # Reading a run
 //
@@ -251,17 +256,32 @@ func kind(m fs.FileMode) string {
 // directory synced. On error the temporary file is removed and path is as
 // it was.
 func WriteFile(path string, data []byte) error {
+	name, err := writeTemp(path, data)
+	if err != nil {
+		return err
+	}
+	at("rename " + filepath.Base(path))
+	if err := os.Rename(name, path); err != nil {
+		os.Remove(name)
+		return err
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// writeTemp writes data, synced and closed, to a new temporary file beside
+// path and returns its name.
+func writeTemp(path string, data []byte) (string, error) {
 	dir := filepath.Dir(path)
 	at("create " + filepath.Base(path))
 	tmp, err := os.CreateTemp(dir, TempPrefix+filepath.Base(path)+"-*")
 	if err != nil {
-		return err
+		return "", err
 	}
 	name := tmp.Name()
-	fail := func(err error) error {
+	fail := func(err error) (string, error) {
 		tmp.Close()
 		os.Remove(name)
-		return err
+		return "", err
 	}
 	if err := tmp.Chmod(FileMode); err != nil {
 		return fail(err)
@@ -280,14 +300,9 @@ func WriteFile(path string, data []byte) error {
 	}
 	if err := tmp.Close(); err != nil {
 		os.Remove(name)
-		return err
+		return "", err
 	}
-	at("rename " + filepath.Base(path))
-	if err := os.Rename(name, path); err != nil {
-		os.Remove(name)
-		return err
-	}
-	return syncDir(dir)
+	return name, nil
 }
 
 func syncDir(dir string) error {
@@ -323,6 +338,7 @@ type Writer struct {
 	dir         string
 	names       []string
 	files       Files
+	staged      map[string]staged // by final name, until Finish
 	invalidated bool
 	// Cleaned lists the temporary files of earlier crashed writers that
 	// Begin removed.
@@ -349,7 +365,12 @@ func Begin(dir string, opt Options) (*Writer, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	w := &Writer{dir: dir, names: slices.Clone(names), files: Files{}}
+	w := &Writer{dir: dir, names: slices.Clone(names), files: Files{}, staged: map[string]staged{}}
+	// A commit a crash interrupted is finished first: its files are
+	// complete and named by its journal.
+	if err := rollForward(dir); err != nil {
+		return nil, err
+	}
 	ents, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, err
@@ -429,9 +450,109 @@ func (w *Writer) Files() Files {
 	return f
 }
 
+// Stage writes one data file to a temporary file (synced) that Finish
+// puts in place. Unlike Put it changes nothing a reader sees: until
+// Finish's commit the directory reads as the previous run, after it as the
+// new one.
+func (w *Writer) Stage(name string, data []byte) error {
+	if !slices.Contains(w.names, name) {
+		return fmt.Errorf("rundir: %q is not one of the files declared to Begin (%s)", name, strings.Join(w.names, ", "))
+	}
+	tmp, err := writeTemp(filepath.Join(w.dir, name), data)
+	if err != nil {
+		return err
+	}
+	if old, ok := w.staged[name]; ok {
+		os.Remove(filepath.Join(w.dir, old.Temp))
+	}
+	w.staged[name] = staged{Temp: filepath.Base(tmp), FileSum: sum(data)}
+	w.files[name] = sum(data)
+	return nil
+}
+
+// journalName is the commit record of staged files: written atomically
+// before the first staged file is renamed into place, removed after the
+// summary. Its presence means "the new run is complete, in these files".
+const journalName = ".pgrad-commit.json"
+
+// staged is one staged file in the journal.
+type staged struct {
+	Temp string `json:"temp"` // the temporary file's name in the directory
+	FileSum
+}
+
+type journal struct {
+	Summary []byte            `json:"summary"`
+	Staged  map[string]staged `json:"staged"`
+}
+
+// commit puts the journal's staged files in place, writes its summary and
+// removes it. It is idempotent: rerun after a crash, it finishes the job.
+func commit(dir string, j *journal) error {
+	for _, n := range slices.Sorted(func(yield func(string) bool) {
+		for k := range j.Staged {
+			if !yield(k) {
+				return
+			}
+		}
+	}) {
+		tmp := filepath.Join(dir, j.Staged[n].Temp)
+		if _, err := os.Lstat(tmp); errors.Is(err, fs.ErrNotExist) {
+			continue // renamed before the crash
+		}
+		at("rename " + n)
+		if err := os.Rename(tmp, filepath.Join(dir, n)); err != nil {
+			return err
+		}
+	}
+	if err := syncDir(dir); err != nil {
+		return err
+	}
+	if err := WriteFile(filepath.Join(dir, Summary), j.Summary); err != nil {
+		return err
+	}
+	at("remove " + journalName)
+	if err := os.Remove(filepath.Join(dir, journalName)); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}
+
+// readJournal returns dir's commit journal, nil if there is none.
+func readJournal(dir string) (*journal, error) {
+	p := filepath.Join(dir, journalName)
+	b, err := ReadFile(p, MaxSummary*2)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var j journal
+	if err := json.Unmarshal(b, &j); err != nil {
+		return nil, &Error{Path: p, Err: ErrCorruptSummary, Detail: Quote(err.Error())}
+	}
+	for n, f := range j.Staged {
+		if n == "" || n != filepath.Base(n) || n == Summary || f.Temp != filepath.Base(f.Temp) || !strings.HasPrefix(f.Temp, TempPrefix) {
+			return nil, &Error{Path: p, Err: ErrCorruptSummary, Detail: "it names " + Quote(n) + " as " + Quote(f.Temp)}
+		}
+	}
+	return &j, nil
+}
+
+// rollForward finishes a commit that a crash interrupted.
+func rollForward(dir string) error {
+	j, err := readJournal(dir)
+	if err != nil || j == nil {
+		return err
+	}
+	return commit(dir, j)
+}
+
 // Finish writes summary.json, last. summary must marshal to a JSON object
 // whose "files" field equals Files(): the summary names the bytes of every
-// file it belongs with.
+// file it belongs with. With staged files it first writes the journal
+// (the commit point), then renames them into place, then the summary.
 func (w *Writer) Finish(summary any) error {
 	b, err := json.MarshalIndent(summary, "", "  ")
 	if err != nil {
@@ -445,6 +566,18 @@ func (w *Writer) Finish(summary any) error {
 	}
 	if !equalFiles(probe.Files, w.files) {
 		return errors.New("rundir: the summary's files field is not Writer.Files()")
+	}
+	if len(w.staged) > 0 {
+		jb, err := json.Marshal(journal{Summary: append(b, '\n'), Staged: w.staged})
+		if err != nil {
+			return err
+		}
+		if err := WriteFile(filepath.Join(w.dir, journalName), jb); err != nil {
+			return err
+		}
+		j := &journal{Summary: append(b, '\n'), Staged: w.staged}
+		w.staged = map[string]staged{}
+		return commit(w.dir, j)
 	}
 	if !w.invalidated {
 		// A summary alone (no data file): still remove the old one first.
@@ -476,6 +609,9 @@ type Run struct {
 	// Files is the summary's "files"; nil for a summary written before
 	// this package (no checksums to check).
 	Files Files
+	// staged names, while a commit is unfinished, the temporary file
+	// that holds each file not yet renamed into place.
+	staged map[string]staged
 }
 
 // Open reads dir's summary.json and checks that every file it names has
@@ -491,6 +627,26 @@ func Open(dir string) (*Run, error) {
 	}
 	if !st.IsDir() {
 		return nil, &Error{Path: dir, Err: ErrNotRun, Detail: "not a directory"}
+	}
+	// A commit that a crash interrupted: the new run is complete, some of
+	// its files still under their temporary names. Read it as it will be.
+	j, err := readJournal(dir)
+	if err != nil {
+		return nil, err
+	}
+	if j != nil {
+		jp := filepath.Join(dir, journalName)
+		files, err := parseSummary(jp, j.Summary)
+		if err != nil {
+			return nil, err
+		}
+		r := &Run{Dir: dir, Summary: j.Summary, Files: files, staged: j.Staged}
+		for _, n := range slices.Sorted(mapsKeys(files)) {
+			if _, err := r.ReadFile(n); err != nil {
+				return nil, err
+			}
+		}
+		return r, nil
 	}
 	sp := filepath.Join(dir, Summary)
 	b, err := ReadFile(sp, MaxSummary)
@@ -569,7 +725,17 @@ func capFor(name string) int64 {
 // summary does not name is read unchecked (a summary written before this
 // package) or refused (a summary that names files).
 func (r *Run) ReadFile(name string) ([]byte, error) {
-	p := filepath.Join(r.Dir, name)
+	b, err := r.readFile(name, filepath.Join(r.Dir, name))
+	if st, ok := r.staged[name]; ok && err != nil {
+		// Not renamed yet: the staged copy, checked the same way.
+		if b, err2 := r.readFile(name, filepath.Join(r.Dir, st.Temp)); err2 == nil {
+			return b, nil
+		}
+	}
+	return b, err
+}
+
+func (r *Run) readFile(name, p string) ([]byte, error) {
 	limit := capFor(name)
 	want, named := r.Files[name]
 	if r.Files != nil && !named {
