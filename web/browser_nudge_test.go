@@ -272,6 +272,18 @@ func TestBrowserNudge(t *testing.T) {
 		p.run(t, chromedp.EmulateViewport(1280, 900))
 	})
 
+	t.Run("link", func(t *testing.T) {
+		// A link to the view opens it with a rollout drawn from the link's world.
+		p.open(t, "#seed=1&view=nudge&goal=2%2C2")
+		p.waitFor(t, "a rollout from the link", fmt.Sprintf(rolloutN, 1))
+		if !eval[bool](t, p, `document.getElementById('view-nudge').checked && !document.getElementById('stage-nudge').hidden && location.hash.includes('view=nudge')`) {
+			t.Error("the link did not open the Nudge view")
+		}
+		if got := eval[string](t, p, `document.querySelectorAll('#nudge-grid .cell')[8].getAttribute('class')`); got != "cell goal" {
+			t.Errorf("cell 2,2 of the nudge grid is %q, want the link's goal", got)
+		}
+	})
+
 	if probs := p.problems(); len(probs) > 0 {
 		t.Errorf("console errors or failed requests during the test: %q", probs)
 	}
