@@ -306,11 +306,40 @@ func (w *GridWorld) SetGoal(c Cell) error {
 // returns an error, and changes nothing, when c is outside the grid, on
 // the start, the goal or a wall, or cuts the goal off.
 func (w *GridWorld) SetPit(c Cell) error {
+	// Name the pit first: what moves is the pit, not what it lands on.
+	switch {
+	case c == w.cfg.Goal:
+		return configErr(ErrOverlap, "pit %v is on the goal", c)
+	case c == w.cfg.Start:
+		return configErr(ErrOverlap, "pit %v is on the start", c)
+	}
+	for _, wl := range w.cfg.Walls {
+		if c == wl {
+			return configErr(ErrOverlap, "pit %v is on a wall", c)
+		}
+	}
 	nc := w.cfg.clone()
 	if len(nc.Pits) == 0 {
 		nc.Pits = []Cell{c}
 	} else {
 		nc.Pits[0] = c
+	}
+	return w.replace(nc)
+}
+
+// SetGoalAndPit moves the goal to goal and the first pit (or a new one)
+// to pit in one step, so that the two can swap places. It returns an
+// error, and changes nothing, when the new layout is invalid.
+func (w *GridWorld) SetGoalAndPit(goal, pit Cell) error {
+	nc := w.cfg.clone()
+	nc.Goal = goal
+	if len(nc.Pits) == 0 {
+		nc.Pits = []Cell{pit}
+	} else {
+		nc.Pits[0] = pit
+	}
+	if goal == pit {
+		return configErr(ErrOverlap, "goal %v is on a pit", goal)
 	}
 	return w.replace(nc)
 }

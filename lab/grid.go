@@ -138,6 +138,17 @@ func (g *Grid) SetPit(c env.Cell) error {
 	return nil
 }
 
+// SetGoalAndPit moves the goal and the first pit at once (so they can
+// swap places) and keeps the policy; it counts as one move of the world.
+// It returns an error, and changes nothing, when the layout is invalid.
+func (g *Grid) SetGoalAndPit(goal, pit env.Cell) error {
+	if err := g.world.SetGoalAndPit(goal, pit); err != nil {
+		return err
+	}
+	g.goalMoves = append(g.goalMoves, g.tr.Rollouts())
+	return nil
+}
+
 // SetSettings changes the learning settings without losing the policy or
 // the history. It returns an error, and changes nothing, when s is invalid.
 func (g *Grid) SetSettings(s Settings) error {

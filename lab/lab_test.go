@@ -459,3 +459,29 @@ func TestSnapshotLengthAndBaselines(t *testing.T) {
 		}
 	}
 }
+
+// TestSetGoalAndPit: one call swaps the goal and the pit, counts as one
+// world move and keeps the policy; a bad layout changes nothing.
+func TestSetGoalAndPit(t *testing.T) {
+	g, _ := NewGrid(env.DefaultGrid(), DefaultSettings(), 1)
+	if err := g.Step(40); err != nil {
+		t.Fatal(err)
+	}
+	before := g.Snapshot(0).Probs
+	if err := g.SetGoalAndPit(cell(1, 1), cell(0, 2)); err != nil {
+		t.Fatal(err)
+	}
+	s := g.Snapshot(0)
+	if s.Goal != cell(1, 1) || len(s.Pits) != 1 || s.Pits[0] != cell(0, 2) || len(s.GoalMoves) != 1 || s.GoalMoves[0] != 40 {
+		t.Errorf("after the swap goal %v pits %v moves %v", s.Goal, s.Pits, s.GoalMoves)
+	}
+	if s.Probs[6] != before[6] {
+		t.Errorf("the swap changed π at the start")
+	}
+	if err := g.SetGoalAndPit(cell(2, 0), cell(0, 0)); !errors.Is(err, env.ErrOverlap) {
+		t.Errorf("goal on the start: %v", err)
+	}
+	if s := g.Snapshot(0); s.Goal != cell(1, 1) || len(s.GoalMoves) != 1 {
+		t.Errorf("a refused layout changed the world: goal %v moves %v", s.Goal, s.GoalMoves)
+	}
+}

@@ -45,6 +45,16 @@ start().then((api) => {
     lab.say("Ready. Press Train (or Space) and watch the bars lean toward the goal.");
   }
   hash.save();
+  // A hash edited in the address bar applies at once, without a reload
+  // (history.replaceState, which the page's own saves use, raises no
+  // hashchange).
+  globalThis.addEventListener("hashchange", () => {
+    const bad = lab.applyHash();
+    hash.save();
+    lab.say(bad.length > 0
+      ? `Applied the new link, except: ${bad.join("; ")}`
+      : "Applied the new link: both sessions restarted from its seed with its settings.", bad.length > 0);
+  });
 }).catch((err) => {
   lab.say(err.message, true);
   console.error(err);

@@ -1,5 +1,6 @@
 // chart.js draws the learning curve: success rate and mean return against
-// rollouts, with a dashed line wherever the goal or the pit moved.
+// rollouts (left axis), the mean number of moves per rollout (right axis,
+// the grid only), with a dashed line wherever the goal or the pit moved.
 
 import { el } from "./dom.js";
 import { CURVE_SLOTS } from "./frame.js";
@@ -7,7 +8,7 @@ import { CURVE_SLOTS } from "./frame.js";
 const VW = 400;
 const VH = 170;
 const L = 34;
-const R = 10;
+const R = 26; // room for the right axis of the mean length
 const T = 10;
 const B = 24;
 const MAX_MOVES = 24;
@@ -26,6 +27,12 @@ export class Chart {
     }
     this.sr = el("polyline", { class: "c-sr" }, svg);
     this.ret = el("polyline", { class: "c-ret" }, svg);
+    this.len = el("polyline", { class: "c-len" }, svg);
+    this.lenTicks = [];
+    for (let i = 0; i < 3; i++) {
+      this.lenTicks.push(el("text", { class: "c-tick c-len-tick", x: VW - R + 4, "text-anchor": "start" }, svg));
+    }
+    this.lenMax = 0;
     this.xTicks = [];
     for (let i = 0; i < 6; i++) {
       this.xTicks.push(el("text", { class: "c-tick", y: VH - 7, "text-anchor": "middle" }, svg));
@@ -57,6 +64,8 @@ export class Chart {
   // for the field, whose only measure is reward.
   update(f, curve, nCurve, moves, nMoves, rollouts, showSuccess) {
     const key = `${rollouts},${nCurve},${nMoves},${showSuccess}`;
+    // The mean length is the grid's: a field sample is always one step.
+    const showLength = showSuccess;
     if (key === this.lastKey) {
       return;
     }
@@ -65,14 +74,30 @@ export class Chart {
     const x = (r) => L + (r / xmax) * (VW - L - R);
     let a = "";
     let b = "";
+    let longest = 0;
+    for (let i = 0; i < nCurve; i++) {
+      longest = Math.max(longest, f[curve + CURVE_SLOTS * i + 3]);
+    }
+    const lmax = niceMax(Math.max(longest, 5));
+    const ly = (v) => T + (1 - v / lmax) * (VH - T - B);
+    let c = "";
     for (let i = 0; i < nCurve; i++) {
       const at = curve + CURVE_SLOTS * i;
       const px = x(f[at]).toFixed(1);
       a += `${px},${this.y(f[at + 1]).toFixed(1)} `;
       b += `${px},${this.y(f[at + 2]).toFixed(1)} `;
+      c += `${px},${ly(f[at + 3]).toFixed(1)} `;
     }
     this.sr.setAttribute("points", showSuccess ? a : "");
     this.ret.setAttribute("points", b);
+    this.len.setAttribute("points", showLength ? c : "");
+    this.lenMax = showLength ? lmax : 0;
+    for (let i = 0; i < this.lenTicks.length; i++) {
+      const t = this.lenTicks[i];
+      const v = (lmax * i) / 2;
+      t.setAttribute("y", (ly(v) + 3.5).toFixed(1));
+      t.textContent = showLength ? String(+v.toFixed(1)) : "";
+    }
     const first = Math.max(0, nMoves - MAX_MOVES);
     for (let i = 0; i < MAX_MOVES; i++) {
       const line = this.moves[i];

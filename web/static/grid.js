@@ -69,6 +69,8 @@ export class GridView {
     this.lastRollouts = -1;
     this.lastKey = "";
     this.mode = "policy";
+    this.shade = false; // shade cells by the baseline b(s)
+    this.shadeMax = 0; // the |b| drawn at full shade, for the legend
     // The trajectories are many paths: redrawn a few times a second.
     this.heavy = new Throttle(() => this.drawTrajectories(this.frame, this.off));
     this.hot = -1; // the hovered or focused cell, whose numbers are shown
@@ -112,6 +114,8 @@ export class GridView {
         const g = el("g", { class: "cell", role: "gridcell", tabindex: i === this.focusIndex ? "0" : "-1",
           "data-row": r, "data-col": c, "data-index": i }, row);
         el("rect", { class: "cell-bg", x: x0 + 3, y: y0 + 3, width: S - 6, height: S - 6, rx: 12 }, g);
+        // The baseline's shade (Policy view, when asked for), under everything else.
+        const shade = el("rect", { class: "bshade", x: x0 + 3, y: y0 + 3, width: S - 6, height: S - 6, rx: 12, opacity: 0 }, g);
         // The greedy path's piece in this cell, under the bars and arrows.
         const greedy = el("path", { class: "greedy" }, g);
         const bars = el("g", { class: "bars" }, g);
@@ -140,7 +144,7 @@ export class GridView {
         const label = el("text", { class: "cell-label", x: cx, y: y0 + S / 2 + 6 }, g);
         const sub = el("text", { class: "cell-label sub", x: cx, y: y0 + S / 2 + 30 }, g);
         el("rect", { class: "ring", x: x0 + 5, y: y0 + 5, width: S - 10, height: S - 10, rx: 11 }, g);
-        this.cells.push({ g, greedy, greedyD: "", barRects, arrowPaths, numTexts, label, sub, x0, y0, kind: "",
+        this.cells.push({ g, shade, shadeKey: "", greedy, greedyD: "", barRects, arrowPaths, numTexts, label, sub, x0, y0, kind: "",
           barQ: new Int32Array(4).fill(-1), arrowQ: new Int32Array(4).fill(-1) });
       }
     }
@@ -212,10 +216,50 @@ export class GridView {
       }
     }
     this.drawNumbers();
+    this.drawShade(f, o);
     if (arrows) {
       this.drawGreedy(f, o);
     } else {
       this.heavy.request();
+    }
+  }
+
+  // setShade turns the baseline's shading on or off.
+  setShade(on) {
+    this.shade = on;
+    this.lastRollouts = -1;
+    if (this.frame) {
+      this.update(this.frame, this.off);
+    }
+  }
+
+  // drawShade gives each cell where a move is taken an opacity of
+  // 0.55·|b(s)| / max|b| (green above 0, red below); the legend says what
+  // max|b| is. Hidden in the Trajectories view and when off.
+  drawShade(f, o) {
+    const on = this.shade && this.mode === "policy";
+    let max = 0;
+    if (on) {
+      for (let i = 0; i < this.cells.length; i++) {
+        const k = this.cells[i].kind;
+        if (k !== "goal" && k !== "pit" && k !== "wall") {
+          max = Math.max(max, Math.abs(f[o.baselines + i]));
+        }
+      }
+    }
+    this.shadeMax = max;
+    for (let i = 0; i < this.cells.length; i++) {
+      const c = this.cells[i];
+      const k = c.kind;
+      const b = f[o.baselines + i];
+      const show = on && max > 0 && k !== "goal" && k !== "pit" && k !== "wall";
+      const op = show ? (0.55 * Math.abs(b)) / max : 0;
+      const key = `${b < 0 ? "neg" : "pos"}${op.toFixed(3)}`;
+      if (key !== c.shadeKey) {
+        c.shadeKey = key;
+        c.shade.setAttribute("class", `bshade ${b < 0 ? "neg" : "pos"}`);
+        c.shade.setAttribute("opacity", op.toFixed(3));
+      }
     }
   }
 

@@ -40,6 +40,8 @@
 //	stepField(n)            0 ≤ n ≤ 25,000 samples on the field, then the field frame
 //	setGoal(row, col)       move the goal, keep the policy; the grid frame
 //	setPit(row, col)        move the pit, keep the policy; the grid frame
+//	setGoalAndPit(gr, gc, pr, pc)  move the goal and the pit at once (they may
+//	                        swap); the grid frame
 //	setTarget(x, y)         move the field's target; the field frame
 //	setSettings(obj)        any of {lr, baseline, entropy, batch, gamma, credit} for the grid;
 //	                        any other key is an Error

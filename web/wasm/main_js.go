@@ -102,6 +102,18 @@ func (b *bridge) object() js.Value {
 			}
 			return gridFrame(), nil
 		},
+		"setGoalAndPit": func(raw []js.Value) (any, error) {
+			a := jsargs.New("setGoalAndPit", raw)
+			goal := cell{Row: a.Count(0, "goal row", 1<<53), Col: a.Count(1, "goal col", 1<<53)}
+			pit := cell{Row: a.Count(2, "pit row", 1<<53), Col: a.Count(3, "pit col", 1<<53)}
+			if a.Err != nil {
+				return nil, a.Err
+			}
+			if err := b.grid.SetGoalAndPit(goal, pit); err != nil {
+				return nil, err
+			}
+			return gridFrame(), nil
+		},
 		"setTarget": func(raw []js.Value) (any, error) {
 			a := jsargs.New("setTarget", raw)
 			x, y := a.Float(0, "x"), a.Float(1, "y")

@@ -23,7 +23,7 @@ export class LabSection {
     this.ui = {
       train: $("train"), step: $("step"), reset: $("reset"),
       speed: $("speed"), speedOut: $("speed-out"), lr: $("lr"), lrOut: $("lr-out"),
-      baseline: $("baseline"), baselineHint: $("baseline-hint"),
+      baseline: $("baseline"), baselineHint: $("baseline-hint"), gamma: $("gamma"), gammaOut: $("gamma-out"), credit: $("credit"),
       rollouts: $("rollouts"), statA: $("stat-a"), statB: $("stat-b"),
       statNLabel: $("stat-n-label"), statALabel: $("stat-a-label"), statBLabel: $("stat-b-label"), chartWindow: $("chart-window"),
       chartA: $("chart-a"), chartB: $("chart-b"), chartC: $("chart-c"),
@@ -172,6 +172,38 @@ export class LabSection {
     return problems;
   }
 
+  // applyHash applies a hash edited in the address bar (the hashchange
+  // event; the page's own saves use replaceState and raise none): both
+  // sessions start afresh from the link's seed (the current one when it
+  // names none) with its settings and world, as a reload of the link
+  // would. It returns the problems found, as attach does.
+  applyHash() {
+    const api = this.api;
+    if (api === null) {
+      return [];
+    }
+    this.setTraining(false, true);
+    const p = new URLSearchParams(location.hash.slice(1));
+    if (!p.has("seed")) {
+      this.guarded(() => api.restart(api.settings().seed));
+    }
+    this.api = null; // not ready while the hash is applied
+    const problems = this.hash.restore();
+    this.api = api;
+    this.owed = 0;
+    for (const s of this.sessions) {
+      this.replayable.set(s, true);
+      s.forceRedraw();
+    }
+    this.showSettings();
+    this.readSettings();
+    this.refreshBoth();
+    this.replayShown = null;
+    this.showReplay();
+    this.dirty = true;
+    return problems;
+  }
+
   // ---- the frame ----
 
   // frame runs the training of the session in view for one animation
@@ -227,12 +259,13 @@ export class LabSection {
   }
 
   resetAll() {
-    // Reset keeps the random stream going, so a run that had started can no
-    // longer be replayed from its seed.
-    for (const s of this.sessions) {
-      this.changed(s);
-    }
+    // Reset starts both sessions afresh from the seed with their settings
+    // and world, so the seed and the command line replay the new run.
     this.guarded(() => this.api.reset());
+    for (const s of this.sessions) {
+      this.replayable.set(s, true);
+    }
+    this.replayShown = null;
     this.owed = 0;
     for (const s of this.sessions) {
       s.forceRedraw();
@@ -319,6 +352,9 @@ export class LabSection {
       this.ui.lrOut.textContent = String(+s.lr.toPrecision(2));
       this.ui.baseline.value = s.baseline;
       this.ui.baselineHint.textContent = this.session().baselineHint(s);
+      this.ui.gamma.value = String(s.gamma);
+      this.ui.gammaOut.textContent = String(s.gamma);
+      this.ui.credit.value = s.credit;
     }
   }
 
@@ -327,7 +363,14 @@ export class LabSection {
     this.ui.lrOut.textContent = String(lr);
     const s = this.session();
     this.changed(s);
-    this.guarded(() => s.setSettings({ lr, baseline: this.ui.baseline.value }));
+    const obj = { lr, baseline: this.ui.baseline.value };
+    if (s === this.grid) {
+      // γ and the credit matter only with more than one step: the grid's.
+      obj.gamma = Number(this.ui.gamma.value);
+      obj.credit = this.ui.credit.value;
+      this.ui.gammaOut.textContent = String(obj.gamma);
+    }
+    this.guarded(() => s.setSettings(obj));
     this.showSettings();
     if (this.training) {
       this.say(s.statusTraining());
@@ -350,6 +393,8 @@ export class LabSection {
     });
     ui.lr.addEventListener("input", () => this.applySettings());
     ui.baseline.addEventListener("change", () => this.applySettings());
+    ui.gamma.addEventListener("input", () => this.applySettings());
+    ui.credit.addEventListener("change", () => this.applySettings());
     for (const id of ["view-policy", "view-traj", "view-gauss", "view-nudge"]) {
       $(id).addEventListener("change", (e) => this.setView(e.target.value));
     }
@@ -399,26 +444,33 @@ export class LabSection {
         }
       },
     });
-    for (const [s, lrKey, baseKey] of [[this.grid, "lr", "baseline"], [this.field, "flr", "fbaseline"]]) {
+    // Each setting is its own hash key, applied on its own, so that one bad
+    // value is reported under its own name and the valid ones still apply.
+    const settingKeys = [
+      [this.grid, { lr: "lr", baseline: "baseline", gamma: "gamma", credit: "credit" }],
+      [this.field, { lr: "flr", baseline: "fbaseline" }],
+    ];
+    for (const [s, keys] of settingKeys) {
       h.add({
-        keys: [lrKey, baseKey],
+        keys: Object.values(keys),
         save: (p) => {
           const v = s.settings();
-          p.set(lrKey, String(v.lr));
-          p.set(baseKey, v.baseline);
+          for (const [name, key] of Object.entries(keys)) {
+            p.set(key, String(v[name]));
+          }
         },
         restore: (p, bad) => {
-          const obj = {};
-          if (p.has(lrKey)) {
-            obj.lr = num(p, lrKey);
-          }
-          if (p.has(baseKey)) {
-            obj.baseline = p.get(baseKey);
-          }
-          try {
-            s.setSettings(obj);
-          } catch (err) {
-            bad(lrKey, err.message);
+          for (const [name, key] of Object.entries(keys)) {
+            if (!p.has(key)) {
+              continue;
+            }
+            const raw = p.get(key);
+            const value = name === "baseline" || name === "credit" ? raw : Number(raw);
+            try {
+              s.setSettings({ [name]: value });
+            } catch (err) {
+              bad(key, err.message);
+            }
           }
         },
       });

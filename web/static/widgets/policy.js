@@ -21,6 +21,15 @@ export class PolicyWidget {
     this.api = null;
     this.view = new GridView(svg, (r, c, shift) => this.pickCell(r, c, shift), readout);
     this.placePit = document.getElementById("place-pit");
+    this.shadeBox = document.getElementById("shade-baseline");
+    this.shadeLegend = document.getElementById("shade-legend");
+    this.shadeScale = document.getElementById("shade-scale");
+    this.shadeText = "";
+    this.shadeBox.addEventListener("change", () => {
+      this.view.setShade(this.shadeBox.checked);
+      this.shadeLegend.hidden = !this.shadeBox.checked;
+      this.showShadeScale();
+    });
     this.labels = {
       n: "rollouts", window: "over the last 100 rollouts", a: "success rate", b: "mean return",
       chartA: "success rate", chartB: "mean return", chartC: "goal or pit moved", range: [-1, 1],
@@ -59,6 +68,7 @@ export class PolicyWidget {
     this.frameBuf = f;
     const o = gridOffsets(f, this.off);
     this.view.update(f, o);
+    this.showShadeScale();
     if (this.host.isActive(this)) {
       this.host.showCommon(this, o.rollouts, o.success, Number.isNaN(o.meanReturn) ? "–" : signed(o.meanReturn), f, o);
     }
@@ -66,6 +76,24 @@ export class PolicyWidget {
 
   flush(force) {
     this.view.flush(force);
+  }
+
+  // showShadeScale says what full shade stands for; the numbers are the
+  // engine's b(s).
+  showShadeScale() {
+    if (!this.shadeBox.checked || !this.frameBuf) {
+      return;
+    }
+    const o = this.off;
+    const kind = ["off (b = 0)", "one running mean of returns for every cell", "a running mean of the returns from each cell"][o.baselineKind];
+    const max = this.view.shadeMax;
+    const text = max > 0
+      ? `The baseline is ${kind}; the darkest shade is |b| = ${max.toFixed(2)}, lighter ones proportionally less.`
+      : `The baseline is ${kind}; every b(s) is 0 so far, so no cell is shaded.`;
+    if (text !== this.shadeText) {
+      this.shadeText = text;
+      this.shadeScale.textContent = text;
+    }
   }
 
   setMode(mode) {
@@ -229,9 +257,10 @@ export class PolicyWidget {
         };
         const movePit = () => attempt("pit", () => api.setPit(pit[0], pit[1]));
         const moveGoal = () => attempt("goal", () => api.setGoal(goal[0], goal[1]));
-        if (pitMoves && goalMoves && here(pit) === o.goal) {
-          moveGoal();
-          movePit();
+        if (pitMoves && goalMoves && (here(pit) === o.goal || (o.nPits > 0 && here(goal) === f[o.pits]))) {
+          // Headed for each other's cells (a swap, or one onto the other's
+          // old place): move both at once.
+          attempt("goal", () => api.setGoalAndPit(goal[0], goal[1], pit[0], pit[1]));
         } else {
           if (pitMoves) {
             movePit();
@@ -249,7 +278,9 @@ export function signed(v) {
   return (v < 0 ? "−" : "+") + Math.abs(v).toFixed(2);
 }
 
-// flags gives the -lr and -baseline flags that differ from the defaults d.
+// flags gives the -lr, -baseline, -gamma and -credit flags that differ
+// from the defaults d.
 export function flags(s, d) {
-  return (s.lr !== d.lr ? ` -lr ${s.lr}` : "") + (s.baseline !== d.baseline ? ` -baseline ${s.baseline}` : "");
+  return (s.lr !== d.lr ? ` -lr ${s.lr}` : "") + (s.baseline !== d.baseline ? ` -baseline ${s.baseline}` : "") +
+    (s.gamma !== d.gamma ? ` -gamma ${s.gamma}` : "") + (s.credit !== d.credit ? ` -credit ${s.credit}` : "");
 }
