@@ -133,8 +133,6 @@ func TestBrowserTab10(t *testing.T) {
 		if got, want := text(t, p, "#critic-err"), fmtPage(s.MaxAbsErr, 3); got != want {
 			t.Errorf("largest |V − V^π| drawn %q, Go %q", got, want)
 		}
-		p.screenshot(t, "critic.png", "#critic")
-
 		p.clickSelector(t, "#compare-run")
 		p.waitFor(t, "the compare run to finish", `document.getElementById('compare-plot').dataset.blocks === '50' && document.getElementById('compare-cmd').textContent.split('\n').length === 3`)
 		cm, err := lab.NewCompare(env.DefaultGrid(), lab.DefaultCriticSettings())
@@ -162,7 +160,7 @@ func TestBrowserTab10(t *testing.T) {
 			t.Errorf("commands %q, want the last to be %q", cmd, cm.Command(2, 1))
 		}
 		t.Logf("compare run in the tab: %s (%s rollouts/s)", text(t, p, "#compare-status"), eval[string](t, p, `document.getElementById('compare-plot').dataset.rate`))
-		p.screenshot(t, "compare.png", "#critic .compare")
+		p.screenshot(t, "critic.png", "#critic")
 	})
 
 	t.Run("clip", func(t *testing.T) {

@@ -72,8 +72,8 @@
 //	                        grid's world at the first call); the critic frame
 //	criticSet(lr, vlr, gamma, lambda, batch)   its settings; the critic frame
 //	criticReset()           a new critic on the grid's world as it is now
-//	compareStart()          the compare run (lab.Compare) on the critic's world
-//	                        and settings; compareStep(n) advances it by at most
+//	compareStart()          the compare run (lab.Compare) on the grid's world
+//	                        with the critic's settings; compareStep(n) advances it by at most
 //	                        n rollouts; both return the compare frame
 //	compareCommand(algo, seed)   the pgrad command of one run, a string
 //	clipStart(eps, k, lr, b, uniform)

@@ -218,13 +218,14 @@ func encodeCritic(dst []float64, s *lab.CriticSnapshot) []float64 {
 	return dst
 }
 
-// compareStart starts the compare run on the critic's world and settings.
+// compareStart starts the compare run on the lab's world as it is now,
+// with the critic's settings.
 func (b *bridge) compareStart() ([]float64, error) {
 	c, err := b.criticSession()
 	if err != nil {
 		return nil, err
 	}
-	cm, err := lab.NewCompare(c.Config(), c.Settings())
+	cm, err := lab.NewCompare(b.grid.Config(), c.Settings())
 	if err != nil {
 		return nil, err
 	}
