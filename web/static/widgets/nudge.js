@@ -16,6 +16,8 @@ const STEP = 7; // slots per step: cell, action, π(a|s), reward, weight, b, wei
 const S = 140; // cell side in viewBox units
 const GLYPHS = ["↑", "→", "↓", "←"];
 const NAMES = ["up", "right", "down", "left"];
+const DX = [0, 1, 0, -1];
+const DY = [-1, 0, 1, 0];
 const BAR_W = 20;
 const BAR_GAP = 8;
 const BAR_H = 54;
@@ -195,6 +197,9 @@ export class NudgeWidget {
     }
     this.walk = el("path", { class: "walk" }, svg);
     this.agent = el("circle", { class: "agent", r: 11 }, svg);
+    // The move about to be made, from the agent toward where it leads (a
+    // move into an edge or wall stops at the cell's border).
+    this.nextMove = el("path", { class: "next-move" }, svg);
   }
 
   layout() {
@@ -289,6 +294,16 @@ export class NudgeWidget {
     const [ax, ay] = this.spot(here);
     this.agent.setAttribute("cx", ax);
     this.agent.setAttribute("cy", ay);
+    let md = "";
+    if (!ended) {
+      const a = f[nextAt + 1];
+      const L = 24;
+      const tx = ax + DX[a] * L;
+      const ty = ay + DY[a] * L;
+      md = `M${ax + DX[a] * 13},${ay + DY[a] * 13}L${tx},${ty}` +
+        `M${tx - DX[a] * 7 - DY[a] * 6},${ty - DY[a] * 7 + DX[a] * 6}L${tx},${ty}L${tx - DX[a] * 7 + DY[a] * 6},${ty - DY[a] * 7 - DX[a] * 6}`;
+    }
+    this.nextMove.setAttribute("d", md);
     this.showRows(k);
     this.showReadout(k);
   }
