@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -37,7 +36,7 @@ Every flag of 'pgrad train <env>' is accepted and may list values: -lr 1e-4,3e-4
 -algo ppo,a2c. For flags whose own values hold commas (-hidden 64,64, -goal 0,2,
 -pits, -target, -distractor), give each value by repeating the flag:
 -hidden 64,64 -hidden 128,128. A boolean flag lists values with '=':
--anneal=true,false. -seed, -out, -csv, -json and -quiet are the sweep's.
+-anneal=true,false. -seed, -out, -csv, -json, -quiet and -resume are the sweep's.
 
 DIR gets sweep.json (the manifest: every task's full configuration and seed),
 runs/<task>/ (each task's files, as 'pgrad train' writes them, and task.json
@@ -97,6 +96,7 @@ var sweepOwned = map[string]string{
 	"seed": "give the seeds with -seeds", "out": "the sweep writes each task's run into DIR/runs/<task>",
 	"csv": "the sweep writes each task's curve into its run directory", "json": "the sweep reads each task's summary itself",
 	"quiet": "the sweep's -quiet applies to its own progress bar",
+	"resume": "a sweep resumes by running the same command again",
 }
 
 func sweepUsage(w io.Writer) {
@@ -104,7 +104,7 @@ func sweepUsage(w io.Writer) {
 	fs.SetOutput(w)
 	fs.Usage()
 	fmt.Fprintln(w, "\nTrain flags: every flag that 'pgrad train <env> -h' lists, with lists of values, except -seed,")
-	fmt.Fprintln(w, "-out, -csv, -json and -quiet. 'pgrad sweep <env> -h' lists those of one environment.")
+	fmt.Fprintln(w, "-out, -csv, -json, -quiet and -resume. 'pgrad sweep <env> -h' lists those of one environment.")
 	listCommands(w, "Environments", trainers)
 }
 
@@ -509,5 +509,3 @@ func runSweepTask(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "%s: task %s failed: %s\n", prog, m.Tasks[i].ID, rec.Error)
 	return 1
 }
-
-var _ = context.Background

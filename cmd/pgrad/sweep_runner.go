@@ -36,8 +36,8 @@ type configProbe struct {
 
 func (*configProbe) Write(p []byte) (int, error) { return len(p), nil }
 
-// probeTrain reports whether stdout is a probe, after giving it fs and
-// config.
+// probeTrain reports whether stdout is a probe, after giving it fs (nil
+// where the command's FlagSet is out of reach) and config.
 func probeTrain(stdout io.Writer, fs *flag.FlagSet, config any) bool {
 	p, ok := stdout.(*configProbe)
 	if ok {
@@ -71,6 +71,14 @@ type gridProbe struct {
 	Rollouts int            `json:"rollouts"`
 }
 
+// gridACProbe is the configuration of a gridworld run with -algo ac or ppo.
+type gridACProbe struct {
+	World    env.GridConfig     `json:"world"`
+	Settings lab.Settings       `json:"settings"`
+	Critic   lab.CriticSettings `json:"critic"`
+	Rollouts int                `json:"rollouts"`
+}
+
 type fieldProbe struct {
 	Field    env.FieldConfig `json:"field"`
 	Settings lab.Settings    `json:"settings"`
@@ -85,8 +93,12 @@ func probe(envName string, args []string) (*configProbe, error) {
 	}
 	p := &configProbe{}
 	var stderr bytes.Buffer
-	if status := tr.run(args, p, &stderr); status != 0 || p.fs == nil {
-		return nil, errors.New(strings.TrimSpace(strings.TrimPrefix(stderr.String(), "pgrad train "+envName+": ")))
+	if status := tr.run(args, p, &stderr); status != 0 || p.config == nil {
+		msg := strings.TrimSpace(strings.TrimPrefix(stderr.String(), "pgrad train "+envName+": "))
+		if msg == "" {
+			msg = "pgrad train " + envName + " did not report its configuration (a trainer without the sweep's probe)"
+		}
+		return nil, errors.New(msg)
 	}
 	return p, nil
 }

@@ -131,6 +131,7 @@ func TestSweepFieldAndNeural(t *testing.T) {
 		args []string
 	}{
 		{"field", []string{"-lr", "0.05,0.2", "-seeds", "1,2"}},
+		{"gridworld", []string{"-algo", "reinforce,ac,ppo", "-seeds", "1,2"}},
 		{"cartpole", []string{"-algo", "ppo,a2c", "-steps", "2048", "-eval", "3", "-seeds", "1-2"}},
 		{"pendulum", []string{"-steps", "2048", "-eval", "2", "-seeds", "1-2"}},
 	} {
@@ -146,7 +147,14 @@ func TestSweepFieldAndNeural(t *testing.T) {
 		if rep.Complete != len(m.Tasks) {
 			t.Errorf("%s: %d of %d complete", c.env, rep.Complete, len(m.Tasks))
 		}
-		if c.env == "field" {
+		if c.env == "gridworld" {
+			// Each learner's full configuration is recorded: the critic's
+			// settings for ac and ppo.
+			if !strings.Contains(string(m.Tasks[2].Resolved), `"critic"`) || strings.Contains(string(m.Tasks[0].Resolved), `"critic"`) {
+				t.Errorf("gridworld: resolved %s / %s", m.Tasks[0].Resolved, m.Tasks[2].Resolved)
+			}
+		}
+		if tabular(c.env) {
 			continue
 		}
 		run, err := rundir.Open(m.TaskDir(dir, 1))
@@ -200,6 +208,7 @@ func TestSweepBadInput(t *testing.T) {
 		{[]string{"gridworld", "-backend", "slurm", "-out", fresh}, "sbatch is not on PATH"},
 		{[]string{"gridworld", "-backend", "pbs", "-out", fresh}, "-backend"},
 		{[]string{"gridworld", "-seed", "3", "-out", fresh}, "-seed is not a sweep flag"},
+		{[]string{"cartpole", "-resume", "x", "-out", fresh}, "-resume is not a sweep flag"},
 		{[]string{"gridworld", "-nosuch", "3", "-out", fresh}, "-nosuch"},
 		{[]string{"gridworld", "-lr", "0.1"}, "-out DIR is required"},
 		{[]string{"nosuchenv", "-out", fresh}, "unknown environment"},

@@ -43,6 +43,9 @@ func runTrainGridAC(prog string, cfg env.GridConfig, set lab.Settings, a *acSett
 	if err != nil {
 		return usageErr(stderr, prog, settingFlagErr(err))
 	}
+	if probeTrain(stdout, nil, gridACProbe{World: cfg, Settings: set, Critic: cs, Rollouts: out.rollouts}) {
+		return 0
+	}
 	return out.run(prog, stdout, stderr, c.Step, func() string {
 		sr, mr := c.Window()
 		return fmt.Sprintf("success %.2f  return %.3f", sr, mr)
