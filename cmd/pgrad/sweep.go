@@ -95,7 +95,7 @@ func newSweepFlagSet(prog string) (*flag.FlagSet, *sweepFlags) {
 var sweepOwned = map[string]string{
 	"seed": "give the seeds with -seeds", "out": "the sweep writes each task's run into DIR/runs/<task>",
 	"csv": "the sweep writes each task's curve into its run directory", "json": "the sweep reads each task's summary itself",
-	"quiet": "the sweep's -quiet applies to its own progress bar",
+	"quiet":  "the sweep's -quiet applies to its own progress bar",
 	"resume": "a sweep resumes by running the same command again",
 }
 
