@@ -181,6 +181,17 @@ func TestBrowserTab10(t *testing.T) {
 			if strings.Join(got, "|") != strings.Join(want, "|") {
 				t.Errorf("%s: drawn %q, Go session %q", what, got, want)
 			}
+			// The per-epoch share chart: K segments per run, and each
+			// point's height is the session's clipped share (y = 175 − 165·share).
+			ys := eval[[]float64](t, p, `(document.querySelector('#clip-share .jline.clipped').getAttribute('d').match(/,-?[\d.]+/g) || []).map(v => Number(v.slice(1)))`)
+			if len(ys) != len(s.Clip) {
+				t.Fatalf("%s: share chart has %d points, want %d", what, len(ys), len(s.Clip))
+			}
+			for e, y := range ys {
+				if d := (175-y)/165 - s.Clip[e].Clipped; d > 1e-3 || d < -1e-3 {
+					t.Errorf("%s: epoch %d drawn share %.4f, Go %.4f", what, e, (175-y)/165, s.Clip[e].Clipped)
+				}
+			}
 		}
 		check("defaults")
 		// K by keyboard: End takes the slider to 50 epochs.

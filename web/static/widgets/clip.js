@@ -38,6 +38,14 @@ export class ClipWidget {
     this.jplot = new Plot(this.ui.epochs, { x: 50, y: 10, w: 335, h: 165 }, "epoch", "exact J(θ)", 5);
     this.jplain = el("path", { class: "jline plain", d: "" }, this.jplot.layer);
     this.jclip = el("path", { class: "jline clipped", d: "" }, this.jplot.layer);
+    const box = { x: 50, y: 10, w: 335, h: 165 };
+    this.rplot = new Plot($("clip-ratios"), box, "epoch", "ratios: min to max", 5);
+    this.rbands = ["plain", "clipped"].map((c) => el("path", { class: `rband ${c}`, d: "" }, this.rplot.layer));
+    this.epsLines = [0, 1].map(() => el("line", { class: "epsline" }, this.rplot.layer));
+    this.splot = new Plot($("clip-share"), box, "epoch", "outside / clipped", 5);
+    this.slines = ["plain", "clipped"].map((c) => el("path", { class: `jline ${c}`, d: "" }, this.splot.layer));
+    this.pplot = new Plot($("clip-pi"), box, "epoch", "π at the start", 5);
+    this.pilines = ["plain", "clipped"].map((c) => [0, 1, 2, 3].map((a) => el("path", { class: `piline ${c} a${a}`, d: "" }, this.pplot.layer)));
     const change = () => {
       if (!this.pending) {
         this.pending = { op: "set" };
@@ -190,6 +198,7 @@ export class ClipWidget {
       }
       (r === 0 ? this.jplain : this.jclip).setAttribute("d", d);
     }
+    this.perEpoch(f, run, K, eps);
     const pi = (at) => [0, 1, 2, 3].map((a) => fmt(f[at + a], 2)).join(" ");
     const before = this.ui.table.querySelector('tr[data-run="0"]');
     before.querySelector(".j").textContent = fmt(f[run(0) + 4], 3);
@@ -205,5 +214,66 @@ export class ClipWidget {
     }
     this.ui.epochs.dataset.k = String(K);
     this.say(`Batch ${f[6]}: ${f[4]} rollout${f[4] === 1 ? "" : "s"} (${f[7]} reached the goal), ${f[5]} samples from ${f[12] ? "the uniform policy" : "the lab's policy"}; ${K} epochs at α = ${fmt(f[3], 1)}, ε = ${fmt(eps, 2)}.`);
+  }
+
+  // perEpoch draws, for both runs and every epoch, the ratios' range, the
+  // share outside the band (plain) or clipped (clipped), and π at the start.
+  perEpoch(f, run, K, eps) {
+    const integerTicks = (p) => {
+      for (const t of p.xt) {
+        t.textContent = String(Math.round(Number(t.textContent)));
+      }
+    };
+    let hi = 1 + eps;
+    let lo = 1 - eps;
+    for (let r = 0; r < 2; r++) {
+      for (let e = 0; e <= K; e++) {
+        lo = Math.min(lo, f[run(r) + EPOCH * e + 5]);
+        hi = Math.max(hi, f[run(r) + EPOCH * e + 6]);
+      }
+    }
+    const rp = this.rplot;
+    rp.setRange(0, K, Math.max(0, lo - 0.05), hi + 0.05, 2);
+    integerTicks(rp);
+    for (let r = 0; r < 2; r++) {
+      let up = "";
+      let down = "";
+      for (let e = 0; e <= K; e++) {
+        const at = run(r) + EPOCH * e;
+        const x = rp.X(e).toFixed(1);
+        up += `${e ? "L" : "M"}${x},${rp.Y(f[at + 6]).toFixed(1)}`;
+        down = `L${x},${rp.Y(f[at + 5]).toFixed(1)}` + down;
+      }
+      this.rbands[r].setAttribute("d", `${up}${down}Z`);
+    }
+    [1 - eps, 1 + eps].forEach((v, i) => {
+      const l = this.epsLines[i];
+      l.setAttribute("x1", rp.X(0));
+      l.setAttribute("x2", rp.X(K));
+      l.setAttribute("y1", rp.Y(v));
+      l.setAttribute("y2", rp.Y(v));
+    });
+    const sp = this.splot;
+    sp.setRange(0, K, 0, 1, 2);
+    integerTicks(sp);
+    const pp = this.pplot;
+    pp.setRange(0, K, 0, 1, 2);
+    integerTicks(pp);
+    for (let r = 0; r < 2; r++) {
+      let d = "";
+      const pis = ["", "", "", ""];
+      for (let e = 0; e <= K; e++) {
+        const at = run(r) + EPOCH * e;
+        const x = sp.X(e).toFixed(1);
+        d += `${e ? "L" : "M"}${x},${sp.Y(f[at + 7]).toFixed(1)}`;
+        for (let a = 0; a < 4; a++) {
+          pis[a] += `${e ? "L" : "M"}${x},${pp.Y(f[at + a]).toFixed(1)}`;
+        }
+      }
+      this.slines[r].setAttribute("d", d);
+      for (let a = 0; a < 4; a++) {
+        this.pilines[r][a].setAttribute("d", pis[a]);
+      }
+    }
   }
 }
