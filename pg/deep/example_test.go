@@ -148,7 +148,7 @@ func ExampleResume() {
 // CartPole; Probs the probabilities it comes from.
 func ExampleAgent_Predict() {
 	cfg, _ := deep.Defaults("cartpole", deep.PPO)
-	cfg.TotalSteps = 20_480
+	cfg.TotalSteps = 10_240
 	tr, _ := deep.New(cfg, 1)
 	tr.Train(context.Background(), nil)
 	a := tr.Agent()
