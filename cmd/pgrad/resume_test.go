@@ -33,6 +33,9 @@ func agentParams(t *testing.T, dir string) []float64 {
 // exactly the parameters, bit for bit, and the same metrics as the same run
 // never stopped: PPO on CartPole and on Pendulum.
 func TestResumeAfterKillIsExact(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains in child processes (8 s idle, minutes under -race); skipped with -short, make test runs it without -race")
+	}
 	for _, c := range []struct {
 		env   string
 		steps string
