@@ -277,3 +277,140 @@ func TestBrowserCredit(t *testing.T) {
 		checkCommandMatchesTab(t, p, "pgrad train gridworld -seed 6 -rollouts 20 -gamma 0.8")
 	})
 }
+
+func TestBrowserDefects(t *testing.T) {
+	p := newPage(t)
+
+	// §4.11: the greedy path's end is said, "loops" included.
+	t.Run("the greedy path says it loops", func(t *testing.T) {
+		p.open(t, "")
+		// The uniform policy's greedy move is up everywhere: (2,0) → (0,0), then the edge.
+		if got := text(t, p, "#greedy-end"); !strings.Contains(got, "loops: it comes back to cell 0,0 (top-left)") {
+			t.Errorf("greedy end %q, want it to say the path loops at 0,0", got)
+		}
+		for range 60 {
+			p.clickSelector(t, "#step")
+		}
+		end := eval[float64](t, p, `pgrad.step(0)[16]`)
+		want := map[float64]string{0: "loops", 1: "reaches the goal", 2: "falls into the pit", 3: "hits the step cap"}[end]
+		if got := text(t, p, "#greedy-end"); !strings.Contains(got, want) {
+			t.Errorf("greedy end %q, the engine's code %v says %q", got, end, want)
+		}
+	})
+
+	// §4.13: a click on the plane draws no focus ring; keyboard focus does.
+	t.Run("the plane's focus ring is for the keyboard only", func(t *testing.T) {
+		p.open(t, "#view=gauss")
+		p.clickSelector(t, "#plane")
+		ring := `getComputedStyle(document.getElementById('plane-wrap')).outlineStyle`
+		if got := eval[string](t, p, ring); got != "none" {
+			t.Errorf("after a mouse click the plane's outline is %q, want none", got)
+		}
+		eval[int](t, p, `(document.body.focus(), document.activeElement.blur(), 1)`)
+		eval[int](t, p, `document.querySelector('label[for="view-gauss"]').previousElementSibling.focus(), 1`)
+		for range 8 {
+			if eval[string](t, p, `document.activeElement.id`) == "plane" {
+				break
+			}
+			p.run(t, chromedp.KeyEvent(kb.Tab))
+		}
+		if id := eval[string](t, p, `document.activeElement.id`); id != "plane" {
+			t.Fatalf("Tab from the view tabs did not reach the plane (focus on %q)", id)
+		}
+		if got := eval[string](t, p, ring); got != "solid" {
+			t.Errorf("with keyboard focus the plane's outline is %q, want solid", got)
+		}
+	})
+
+	// §4.1: α = 10 throws μ off the plane: μ stays drawn at the edge with an
+	// arrow, and a warning names the learning rate.
+	t.Run("a large field learning rate is warned about and μ stays visible", func(t *testing.T) {
+		p.open(t, "#view=gauss&flr=10")
+		for range 150 {
+			p.clickSelector(t, "#step")
+		}
+		got := eval[struct {
+			Mu      [2]float64 `json:"mu"`
+			Drawn   [2]float64 `json:"drawn"`
+			Arrow   string     `json:"arrow"`
+			Warning string     `json:"warning"`
+			Shown   bool       `json:"shown"`
+		}](t, p, `(() => { const f = pgrad.stepField(0); const m = document.querySelector('#plane .mu'); const w = document.getElementById('field-warning');
+		  return {mu: [f[2], f[3]], drawn: [Number(m.getAttribute('cx')), Number(m.getAttribute('cy'))], arrow: document.querySelector('#plane .mu-away').getAttribute('d'),
+		    warning: w.textContent, shown: !w.hidden && getComputedStyle(w).display !== 'none'}; })()`)
+		if math.Max(math.Abs(got.Mu[0]), math.Abs(got.Mu[1])) <= 1 {
+			t.Fatalf("μ %v is still on the plane after 600 samples at α = 10; the test's premise is gone", got.Mu)
+		}
+		for _, v := range got.Drawn {
+			if v < 0 || v > 360 {
+				t.Errorf("μ is drawn at %v, off the 360-unit plane", got.Drawn)
+			}
+		}
+		if got.Arrow == "" {
+			t.Error("no arrow points to where μ went")
+		}
+		if !got.Shown || !strings.Contains(got.Warning, "learning rate α = 10") {
+			t.Errorf("warning %q (shown %v), want one naming the learning rate", got.Warning, got.Shown)
+		}
+		p.screenshot(t, "gaussian-warning.png", "#lab")
+	})
+
+	// §4.6: the chart's legend names goal and pit moves from the first load,
+	// and the chart keeps its height across the views, desktop and phone.
+	t.Run("the chart legend and height", func(t *testing.T) {
+		p.open(t, "")
+		if got := text(t, p, "#chart-c"); got != "goal or pit moved" {
+			t.Errorf("legend %q on first load", got)
+		}
+		for _, w := range []int64{1280, 390, 320} {
+			if w < 500 {
+				p.run(t, chromedp.EmulateViewport(w, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile))
+			} else {
+				p.run(t, chromedp.EmulateViewport(w, 900))
+			}
+			var heights []float64
+			for _, v := range []string{"policy", "traj", "gauss"} {
+				p.clickSelector(t, fmt.Sprintf(`label[for="view-%s"]`, v))
+				heights = append(heights, eval[float64](t, p, `document.querySelector('figure.chart').getBoundingClientRect().height`))
+			}
+			if heights[0] != heights[1] || heights[1] != heights[2] {
+				t.Errorf("at %d px the chart is %v px high in the policy, trajectories and Gaussian views", w, heights)
+			}
+			p.clickSelector(t, `label[for="view-policy"]`)
+		}
+		p.run(t, chromedp.EmulateViewport(1280, 900))
+	})
+
+	// §4.3: the grid's keyboard path works as its label says, with key
+	// events only: Tab reaches a cell (never a dead svg), arrows move, Enter
+	// picks.
+	t.Run("the grid's keyboard path", func(t *testing.T) {
+		p.open(t, "")
+		eval[int](t, p, `document.getElementById('view-policy').focus(), 1`)
+		p.run(t, chromedp.KeyEvent(kb.Tab))
+		if got := eval[string](t, p, `document.activeElement.tagName + '.' + (document.activeElement.getAttribute('class') || '')`); got != "g.cell " && !strings.HasPrefix(got, "g.cell") {
+			t.Fatalf("the Tab stop after the view tabs is %q, want a grid cell", got)
+		}
+		start := eval[string](t, p, `document.activeElement.dataset.index`)
+		p.run(t, chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowRight), chromedp.KeyEvent(kb.ArrowRight))
+		if got := eval[string](t, p, `document.activeElement.dataset.index`); got != "8" {
+			t.Fatalf("from cell %s, ↓↓→→ focused cell %s, want 8 (2,2)", start, got)
+		}
+		p.run(t, chromedp.KeyEvent(kb.Enter))
+		if g := eval[float64](t, p, `pgrad.step(0)[4]`); g != 8 {
+			t.Errorf("Enter on cell 2,2 left the goal at %v, want 8", g)
+		}
+	})
+}
+
+// The Gaussian view draws no mean-length line: a sample is one step.
+func TestBrowserNoLengthLineOnTheField(t *testing.T) {
+	p := newPage(t)
+	p.open(t, "#view=gauss")
+	for range 5 {
+		p.clickSelector(t, "#step")
+	}
+	if got := eval[string](t, p, `(document.querySelector('#chart .c-len').getAttribute('points') || '').trim() + '|' + [...document.querySelectorAll('#chart .c-len-tick')].map(e => e.textContent).join('')`); got != "|" {
+		t.Errorf("the Gaussian view's chart has a length line or axis: %q", got)
+	}
+}

@@ -62,10 +62,10 @@ export class Chart {
   // update draws nCurve points at f[curve:] (rollouts, success, mean return)
   // and nMoves goal moves at f[moves:]; showSuccess hides the first series
   // for the field, whose only measure is reward.
-  update(f, curve, nCurve, moves, nMoves, rollouts, showSuccess) {
-    const key = `${rollouts},${nCurve},${nMoves},${showSuccess}`;
-    // The mean length is the grid's: a field sample is always one step.
-    const showLength = showSuccess;
+  // showLength draws the mean moves per rollout on the right axis (the
+  // grid's; a field sample is always one step).
+  update(f, curve, nCurve, moves, nMoves, rollouts, showSuccess, showLength = false) {
+    const key = `${rollouts},${nCurve},${nMoves},${showSuccess},${showLength}`;
     if (key === this.lastKey) {
       return;
     }

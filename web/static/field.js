@@ -61,6 +61,9 @@ export class FieldView {
     this.ell2 = el("ellipse", { class: "ellipse two" }, svg);
     this.ell1 = el("ellipse", { class: "ellipse" }, svg);
     this.mu = el("circle", { class: "mu", r: 6 }, svg);
+    // When μ is off the plane it is drawn at the edge, with an arrow
+    // pointing to where it went.
+    this.muAway = el("path", { class: "mu-away", d: "" }, svg);
     const t = el("g", { class: "target-mark" }, svg);
     this.targetHalo = el("path", { class: "target-halo" }, t);
     this.target = el("path", { class: "target" }, t);
@@ -103,8 +106,23 @@ export class FieldView {
     this.frame = f;
     this.off = o;
     this.heavy.request();
-    const mx = this.px(o.muX);
-    const my = this.py(o.muY);
+    // μ clamped to the plane, so that it stays visible however far it went.
+    const rx = this.px(o.muX);
+    const ry = this.py(o.muY);
+    const mx = Math.min(W - 8, Math.max(8, rx));
+    const my = Math.min(W - 8, Math.max(8, ry));
+    if (mx !== rx || my !== ry) {
+      const d = Math.hypot(rx - mx, ry - my);
+      const ux = (rx - mx) / d;
+      const uy = (ry - my) / d;
+      // A triangle from μ's drawn place toward its real one.
+      const tip = [mx + ux * 8, my + uy * 8];
+      const b1 = [mx - uy * 7 - ux * 6, my + ux * 7 - uy * 6];
+      const b2 = [mx + uy * 7 - ux * 6, my - ux * 7 - uy * 6];
+      this.muAway.setAttribute("d", `M${tip[0].toFixed(1)},${tip[1].toFixed(1)}L${b1[0].toFixed(1)},${b1[1].toFixed(1)}L${b2[0].toFixed(1)},${b2[1].toFixed(1)}Z`);
+    } else {
+      this.muAway.setAttribute("d", "");
+    }
     const sx = (o.sigmaX / (this.hi - this.lo)) * W;
     const sy = (o.sigmaY / (this.hi - this.lo)) * W;
     this.mu.setAttribute("cx", mx.toFixed(1));

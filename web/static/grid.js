@@ -481,7 +481,12 @@ export class GridView {
   }
 
   keydown(e) {
-    const g = e.target.closest && e.target.closest(".cell");
+    let g = e.target.closest && e.target.closest(".cell");
+    if (!g && e.target === this.svg && this.cells[this.focusIndex]) {
+      // Focus on the grid itself (a click between cells): act on the
+      // cell that holds the roving tab stop.
+      g = this.cells[this.focusIndex].g;
+    }
     if (!g) {
       return;
     }

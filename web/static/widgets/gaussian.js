@@ -48,9 +48,24 @@ export class GaussianWidget {
     this.frameBuf = f;
     const o = fieldOffsets(f, this.off);
     this.view.update(f, o);
+    this.showWarning(o.warning);
     if (this.host.isActive(this)) {
       this.host.showCommon(this, o.rollouts, o.success, Number.isNaN(o.meanReward) ? "–" : o.meanReward.toFixed(2), f, o);
     }
+  }
+
+  // showWarning shows the engine's sentence when the field's warning
+  // changes (§4.1: a large α throws μ off the plane); one extra call into
+  // wasm only when it changes.
+  showWarning(code) {
+    if (code === this.warning) {
+      return;
+    }
+    this.warning = code;
+    const box = document.getElementById("field-warning");
+    const text = code ? this.api.fieldWarning() : "";
+    box.textContent = text ? `Warning: ${text}.` : "";
+    box.hidden = !text;
   }
 
   flush(force) {

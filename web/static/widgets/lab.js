@@ -116,7 +116,7 @@ export class LabSection {
     ui.rollouts.textContent = rollouts.toLocaleString("en-US");
     ui.statA.textContent = Number.isNaN(success) ? "–" : `${Math.round(100 * success)}%`;
     ui.statB.textContent = b;
-    this.chart.update(f, o.curve, o.nCurve, o.moves, o.nMoves, rollouts, true);
+    this.chart.update(f, o.curve, o.nCurve, o.moves, o.nMoves, rollouts, true, s === this.grid);
     this.showReplay();
   }
 

@@ -69,6 +69,7 @@ export class PolicyWidget {
     const o = gridOffsets(f, this.off);
     this.view.update(f, o);
     this.showShadeScale();
+    this.showGreedyEnd(f, o);
     if (this.host.isActive(this)) {
       this.host.showCommon(this, o.rollouts, o.success, Number.isNaN(o.meanReturn) ? "–" : signed(o.meanReturn), f, o);
     }
@@ -76,6 +77,23 @@ export class PolicyWidget {
 
   flush(force) {
     this.view.flush(force);
+  }
+
+  // showGreedyEnd says how the greedy path ends, as pgrad train does
+  // ("loops" when it comes back to a cell it visited).
+  showGreedyEnd(f, o) {
+    const last = o.nGreedy > 0 ? f[o.greedy + o.nGreedy - 1] : o.start;
+    const where = cellName(Math.floor(last / o.size), last % o.size, o.size);
+    const text = "Greedy path (the likeliest move from each cell, from the start): " + [
+      `loops: it comes back to ${where}, so it never ends.`,
+      "reaches the goal.",
+      "falls into the pit.",
+      "hits the step cap.",
+    ][o.greedyEnd];
+    if (text !== this.greedyText) {
+      this.greedyText = text;
+      document.getElementById("greedy-end").textContent = text;
+    }
   }
 
   // showShadeScale says what full shade stands for; the numbers are the
