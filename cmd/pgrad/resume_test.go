@@ -117,13 +117,14 @@ func TestResumeFlags(t *testing.T) {
 }
 
 // brokenTask is CartPole until its copy's step 300, where Step panics.
+// Its state is in exported fields, so that a checkpoint can hold it.
 type brokenTask struct {
 	*control.CartPole
-	n int
+	N int
 }
 
 func (b *brokenTask) Step(a, obs []float64) (float64, bool, bool) {
-	if b.n++; b.n == 301 {
+	if b.N++; b.N == 301 {
 		panic("the simulator broke")
 	}
 	return b.CartPole.Step(a, obs)

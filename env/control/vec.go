@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 
 	"github.com/pgrad/pgrad/internal/seeded"
@@ -256,15 +257,19 @@ type VecState struct {
 // State returns the Vec's state. A task's state is what its
 // MarshalBinary returns if it implements encoding.BinaryMarshaler (and
 // encoding.BinaryUnmarshaler), else its exported fields as JSON, which is
-// the whole state of the tasks in this package; a task with unexported
-// state must implement the two methods to be restored exactly.
+// the whole state of the tasks in this package. A task that has
+// unexported fields and not the two methods is an error: its state could
+// not be restored exactly.
 func (v *Vec) State() (VecState, error) {
 	s := VecState{Return: slices.Clone(v.ret), Length: slices.Clone(v.length)}
 	for i, e := range v.envs {
 		var b []byte
 		var err error
-		if m, ok := e.(encoding.BinaryMarshaler); ok {
+		_, um := e.(encoding.BinaryUnmarshaler)
+		if m, ok := e.(encoding.BinaryMarshaler); ok && um {
 			b, err = m.MarshalBinary()
+		} else if f := unexported(reflect.TypeOf(e)); f != "" {
+			return VecState{}, fmt.Errorf("control: %T has the unexported field %s: implement encoding.BinaryMarshaler and BinaryUnmarshaler to save its state", e, f)
 		} else {
 			b, err = json.Marshal(e)
 		}
@@ -290,7 +295,8 @@ func (v *Vec) SetState(s VecState) error {
 	}
 	for i, e := range v.envs {
 		var err error
-		if u, ok := e.(encoding.BinaryUnmarshaler); ok {
+		_, bm := e.(encoding.BinaryMarshaler)
+		if u, ok := e.(encoding.BinaryUnmarshaler); ok && bm {
 			err = u.UnmarshalBinary(s.Envs[i])
 		} else {
 			err = json.Unmarshal(s.Envs[i], e)
@@ -306,4 +312,27 @@ func (v *Vec) SetState(s VecState) error {
 	copy(v.length, s.Length)
 	v.finished = v.finished[:0]
 	return nil
+}
+
+// unexported returns the name of the first unexported field of t's struct
+// (through pointers and embedded structs), or "".
+func unexported(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return ""
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			return f.Name
+		}
+		if f.Anonymous {
+			if n := unexported(f.Type); n != "" {
+				return n
+			}
+		}
+	}
+	return ""
 }

@@ -321,6 +321,15 @@ func (a *Agent) evaluate(ctx context.Context, mk func() control.Env, episodes in
 	if err != nil {
 		return nil, err
 	}
+	if !a.Space.Equal(sp) {
+		if a.Space.ObsDim != 0 {
+			return nil, fmt.Errorf("deep: the agent's spaces %+v are not those of environment %q, %+v", a.Space, env, sp)
+		}
+		// An Agent put together by hand, without its Space: the task's.
+		b := *a
+		b.Space, b.preds = sp, nil
+		a = &b
+	}
 	vec, err := newVec(env, mk, sp, k, rng.Uint64())
 	if err != nil {
 		return nil, err
