@@ -122,15 +122,31 @@ func TestRunLocalPoolAndResume(t *testing.T) {
 	})
 	var last Progress
 	var mu sync.Mutex
-	out, err := RunLocal(context.Background(), dir, m, r, Options{Jobs: 3, OnProgress: func(p Progress) { mu.Lock(); last = p; mu.Unlock() }})
+	sawLeft := false
+	out, err := RunLocal(context.Background(), dir, m, r, Options{Jobs: 3, OnProgress: func(p Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		// Once a task has ended and others remain, the time left is
+		// estimated from the pace so far.
+		if p.Done > 0 && p.Done < p.Total && p.Left > 0 {
+			sawLeft = true
+		}
+		if p.Done+p.Failed < last.Done+last.Failed || p.Running > 3 {
+			t.Errorf("progress went from %+v to %+v", last, p)
+		}
+		last = p
+	}})
 	if err != nil || out.Done != 12 || calls.Load() != 12 {
 		t.Fatalf("first run: %+v, %v, %d calls", out, err, calls.Load())
 	}
 	if peak.Load() > 3 {
 		t.Errorf("%d tasks ran at once with -jobs 3", peak.Load())
 	}
-	if last.Done != 12 || last.Running != 0 || last.Total != 12 {
+	if last.Done != 12 || last.Running != 0 || last.Total != 12 || last.Left != 0 {
 		t.Errorf("last progress %+v", last)
+	}
+	if !sawLeft {
+		t.Error("no estimate of the time left while tasks remained")
 	}
 	out, err = RunLocal(context.Background(), dir, m, r, Options{Jobs: 3})
 	if err != nil || out.Skipped != 12 || out.Done != 0 || calls.Load() != 12 {

@@ -12,6 +12,8 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/pgrad/pgrad/internal/progress"
 	"github.com/pgrad/pgrad/stats"
@@ -349,22 +351,55 @@ func runSweepLocal(prog, dir string, m *sweep.Manifest, jobs int, quiet bool, bo
 		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 		return 1
 	}
-	var bar *progress.Bar
+	var (
+		mu   sync.Mutex
+		bar  *progress.Bar
+		last sweep.Progress
+	)
+	draw := func() {
+		bar.Set(int64(last.Done+last.Failed), fmt.Sprintf("done %d  running %d  failed %d", last.Done, last.Running, last.Failed))
+	}
 	opt := sweep.Options{Jobs: jobs}
 	if !quiet {
 		opt.OnProgress = func(p sweep.Progress) {
+			mu.Lock()
+			defer mu.Unlock()
 			if bar == nil {
 				bar = progress.New(stderr, int64(p.Total), "tasks")
 			}
-			bar.Set(int64(p.Done+p.Failed), fmt.Sprintf("done %d  running %d  failed %d", p.Done, p.Running, p.Failed))
+			last = p
+			draw()
 		}
+		// The bar throttles redraws, so a task that starts just after
+		// another ends would not show until the next event: redraw twice a
+		// second too.
+		tick := time.NewTicker(500 * time.Millisecond)
+		defer tick.Stop()
+		done := make(chan struct{})
+		defer close(done)
+		go func() {
+			for {
+				select {
+				case <-done:
+					return
+				case <-tick.C:
+				}
+				mu.Lock()
+				if bar != nil {
+					draw()
+				}
+				mu.Unlock()
+			}
+		}()
 	}
 	ctx, stop := interruptContext()
 	defer stop()
 	out, err := sweep.RunLocal(ctx, dir, m, r, opt)
+	mu.Lock()
 	if bar != nil {
 		bar.Finish()
 	}
+	mu.Unlock()
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 		return 1

@@ -129,13 +129,16 @@ func (b *Bar) draw(t time.Time) {
 }
 
 // Human writes a rate such as 6543.2 as "6.5k": a k or M suffix, and two
-// decimals with M, one with k, none below a thousand.
+// decimals with M, one with k, none from 10 to a thousand, two below 10.
 func Human(x float64) string {
 	switch {
 	case x >= 1e6:
 		return fmt.Sprintf("%.2fM", x/1e6)
 	case x >= 1e3:
 		return fmt.Sprintf("%.1fk", x/1e3)
+	case x < 10:
+		// Slow units (a sweep's tasks): 0.25/s, not 0/s.
+		return fmt.Sprintf("%.2f", x)
 	}
 	return fmt.Sprintf("%.0f", x)
 }

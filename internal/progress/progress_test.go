@@ -87,7 +87,7 @@ func TestHuman(t *testing.T) {
 	for _, c := range []struct {
 		x    float64
 		want string
-	}{{3.14159e6, "3.14M"}, {6543, "6.5k"}, {999, "999"}, {12, "12"}} {
+	}{{3.14159e6, "3.14M"}, {6543, "6.5k"}, {999, "999"}, {12, "12"}, {0.25, "0.25"}, {0, "0.00"}} {
 		if got := Human(c.x); got != c.want {
 			t.Errorf("Human(%v) = %q, want %q", c.x, got, c.want)
 		}
