@@ -49,7 +49,7 @@ func startSlurm(t *testing.T) {
 		os.RemoveAll(dir)
 	})
 	start := exec.Command(script, "start", dir)
-	start.Env = append(os.Environ(), "SLURM_TEST_PORT="+strconv.Itoa(freePortPair(t)))
+	start.Env = append(os.Environ(), "SLURM_TEST_PORT="+strconv.Itoa(freePortPair(t)), "SLURM_TEST_OWNER="+strconv.Itoa(os.Getpid()))
 	out, err := start.CombinedOutput()
 	if err != nil {
 		logs, _ := exec.Command("sh", "-c", "tail -n 20 "+dir+"/log/* "+dir+"/munge/*.log 2>/dev/null").CombinedOutput()

@@ -11,7 +11,8 @@
 # Only loopback is used, and no name is looked up through DNS: the host
 # name must be in /etc/hosts on a 127.x address, or start refuses.
 # Ports: SLURM_TEST_PORT (default 16817) for slurmctld and the next one for
-# slurmd.
+# slurmd. With SLURM_TEST_OWNER=PID, a watcher stops the cluster once that
+# process is gone (a test binary killed before its cleanup ran).
 set -eu
 cmd=${1:-}
 dir=${2:-}
@@ -122,4 +123,14 @@ until sinfo -h -N -o '%T' 2>/dev/null | grep -q '^idle'; do
 	fi
 	sleep 0.1
 done
+if [ -n "${SLURM_TEST_OWNER:-}" ]; then
+	owner=$SLURM_TEST_OWNER
+	daemons=$(tac "$dir/pids")
+	(
+		trap - INT TERM
+		while kill -0 "$owner" 2>/dev/null; do sleep 2; done
+		for pid in $daemons; do kill "$pid" 2>/dev/null || true; done
+	) >/dev/null 2>&1 &
+	echo $! >>"$dir/pids"
+fi
 echo "slurm-local: up: SLURM_CONF=$dir/slurm.conf"
