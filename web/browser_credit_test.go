@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -412,5 +413,102 @@ func TestBrowserNoLengthLineOnTheField(t *testing.T) {
 	}
 	if got := eval[string](t, p, `(document.querySelector('#chart .c-len').getAttribute('points') || '').trim() + '|' + [...document.querySelectorAll('#chart .c-len-tick')].map(e => e.textContent).join('')`); got != "|" {
 		t.Errorf("the Gaussian view's chart has a length line or axis: %q", got)
+	}
+}
+
+// labContrastJS lists every visible text element of the lab section whose
+// contrast with its background is below 4.5:1 (WCAG AA), computed from the
+// page's computed styles: the text colour (fill for SVG text) with the
+// opacities of it and its ancestors, over the first opaque background
+// behind it (for SVG text in a cell, the cell's own background rect). Text
+// on the Gaussian view's heat map (the plane's axis names, drawn with a
+// halo over a picture) has no single background and is left out.
+const labContrastJS = `(() => {
+  const parse = (c) => { const m = c.match(/rgba?\(([^)]+)\)/); if (!m) return null; const v = m[1].split(/[ ,\/]+/).filter(Boolean).map(Number); return [v[0], v[1], v[2], v.length > 3 ? v[3] : 1]; };
+  const lum = (c) => { const f = (x) => { x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); }; return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+  const over = (fg, bg) => [0, 1, 2].map(i => fg[i] * fg[3] + bg[i] * (1 - fg[3])).concat([1]);
+  const bgOf = (e) => {
+    const layers = [];
+    for (let n = e; n; n = n.parentElement) {
+      if (n instanceof SVGElement) {
+        const cell = n.closest && n.closest('.cell');
+        if (cell && n === e) { const r = cell.querySelector('.cell-bg'); const c = parse(getComputedStyle(r).fill); if (c) layers.push(c); }
+        continue;
+      }
+      const c = parse(getComputedStyle(n).backgroundColor);
+      if (c && c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
+    }
+    let bg = [255, 255, 255, 1];
+    for (let i = layers.length - 1; i >= 0; i--) bg = over(layers[i], bg);
+    return bg;
+  };
+  const bad = [];
+  let checked = 0;
+  for (const e of document.querySelectorAll('#lab *')) {
+    if (e.closest('#plane') || e.closest('noscript')) continue;
+    const own = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim() !== '');
+    if (!own) continue;
+    const r = e.getBoundingClientRect();
+    const cs = getComputedStyle(e);
+    if (r.width === 0 || r.height === 0 || cs.visibility === 'hidden') continue;
+    let op = 1;
+    for (let n = e; n; n = n.parentElement) op *= Number(getComputedStyle(n).opacity);
+    if (op === 0) continue;
+    let fg = parse(e instanceof SVGElement ? cs.fill : cs.color);
+    if (!fg) continue;
+    fg = [fg[0], fg[1], fg[2], fg[3] * op];
+    const bg = bgOf(e);
+    const c = over(fg, bg);
+    const l1 = lum(c), l2 = lum(bg);
+    const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+    checked++;
+    if (ratio < 4.5) bad.push((e.id ? '#' + e.id : e.tagName.toLowerCase() + '.' + (e.getAttribute('class') || '')) + ' "' + e.textContent.trim().slice(0, 30) + '" ' + ratio.toFixed(2) + ':1');
+  }
+  return {checked, bad};
+})()`
+
+// TestBrowserContrast (§4.5): every text element of the lab, in each view,
+// light and dark, at desktop and phone width, has a contrast of at least
+// 4.5:1 by the page's computed styles.
+func TestBrowserContrast(t *testing.T) {
+	p := newPage(t)
+	p.open(t, "")
+	for range 3 {
+		p.clickSelector(t, "#step")
+	}
+	type result struct {
+		Checked int      `json:"checked"`
+		Bad     []string `json:"bad"`
+	}
+	for _, theme := range []string{"light", "dark"} {
+		if _, err := chromedp.Call(p.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: theme}}}); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range []int64{1280, 390} {
+			if w < 500 {
+				p.run(t, chromedp.EmulateViewport(w, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile))
+			} else {
+				p.run(t, chromedp.EmulateViewport(w, 900))
+			}
+			for _, v := range []string{"policy", "traj", "gauss"} {
+				p.clickSelector(t, fmt.Sprintf(`label[for="view-%s"]`, v))
+				// Hovering a cell shows its numbers; check them too.
+				if v == "policy" {
+					eval[int](t, p, `(document.querySelector('.cell.start').focus(), 1)`)
+				}
+				p.waitFor(t, "transitions to finish", `document.getAnimations().every(a => a.playState !== 'running' || a.effect.getTiming().iterations === Infinity)`)
+				r := eval[result](t, p, labContrastJS)
+				if r.Checked < 20 {
+					t.Errorf("%s %d px %s: only %d text elements checked", theme, w, v, r.Checked)
+				}
+				for _, b := range r.Bad {
+					t.Errorf("%s theme, %d px, %s view: %s below 4.5:1", theme, w, v, b)
+				}
+			}
+		}
+	}
+	p.run(t, chromedp.EmulateViewport(1280, 900))
+	if _, err := chromedp.Call(p.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{}); err != nil {
+		t.Fatal(err)
 	}
 }
