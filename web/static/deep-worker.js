@@ -24,6 +24,11 @@ let training = false;
 let looping = false;
 const tick = new MessageChannel();
 
+// curveLen is the session's curve length (one point per iteration) as
+// last seen: iterate needs a valid start for the curve it returns, and the
+// page asks for the points it lacks with its own frame requests.
+let curveLen = 0;
+
 // Each training iteration is one macrotask; a message on tick schedules
 // the next without the 4 ms clamp of nested timeouts, and lets requests
 // from the page run between iterations.
@@ -32,14 +37,14 @@ tick.port1.onmessage = () => {
     looping = false;
     return;
   }
-  const f = core.iterate(1, 0 + curveLen());
+  const f = core.iterate(1, curveLen);
   if (f instanceof Error) {
     training = false;
     looping = false;
     postMessage({ op: "stopped", error: f.message });
     return;
   }
-  lastIter = f[2];
+  curveLen = f[2];
   if (f[2] >= f[3]) {
     training = false; // the schedule is complete
     looping = false;
@@ -49,13 +54,6 @@ tick.port1.onmessage = () => {
   tick.port2.postMessage(0);
 };
 
-// curveLen is the session's curve length as last seen (iterate needs a
-// valid start for the curve it returns; the page asks for its own).
-let lastIter = 0;
-function curveLen() {
-  return lastIter;
-}
-
 function send(id, op, f) {
   if (f instanceof Error) {
     postMessage({ id, op, error: f.message, training });
@@ -63,7 +61,7 @@ function send(id, op, f) {
   }
   const n = f[12];
   const copy = f.slice(0, n);
-  lastIter = copy[2];
+  curveLen = copy[2];
   postMessage({ id, op, frame: copy, training }, [copy.buffer]);
 }
 

@@ -96,7 +96,7 @@ export class CartPoleSection {
     this.state = "loading";
     this.ui.section.classList.add("loading");
     this.ui.load.hidden = true;
-    this.say("Loading the neural engine (pgrad-deep.wasm, about 0.9 MB)…");
+    this.say("Loading the neural engine (pgrad-deep.wasm, about 1 MB)…");
     this.worker = new Worker("deep-worker.js");
     this.worker.onmessage = (e) => this.receive(e.data);
     this.worker.onerror = (e) => this.fail(`pgrad: the neural engine's worker failed: ${e.message || "unknown error"}`);
