@@ -512,3 +512,50 @@ func TestBrowserContrast(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestBrowserLayoutDefects: §4.7, no trajectory arrow crosses the START
+// label (dark theme, 1024 px, Trajectories view, after many rollouts);
+// §4.8, at 320 px every formula fits its box and its R is on screen.
+func TestBrowserLayoutDefects(t *testing.T) {
+	p := newPage(t)
+	p.open(t, "#view=traj")
+	if _, err := chromedp.Call(p.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}}); err != nil {
+		t.Fatal(err)
+	}
+	p.run(t, chromedp.EmulateViewport(1024, 900))
+	for range 15 {
+		p.clickSelector(t, "#step")
+	}
+	p.waitFor(t, "the latest rollouts to be drawn", trajDrawnJS)
+	hits := eval[int](t, p, `(() => {
+	  const label = document.querySelector('.cell.start .cell-label'); const b = label.getBBox();
+	  const svg = document.getElementById('grid'); const pt = svg.createSVGPoint(); let hits = 0;
+	  const paths = [...document.querySelectorAll('path.traj')].filter(p => (p.getAttribute('d') || '').length > 0);
+	  for (let x = b.x; x <= b.x + b.width; x += 1) for (let y = b.y; y <= b.y + b.height; y += 1) {
+	    pt.x = x; pt.y = y;
+	    if (paths.some(p => p.isPointInStroke(pt))) hits++;
+	  }
+	  return paths.length === 0 ? -1 : hits;
+	})()`)
+	if hits < 0 {
+		t.Fatal("no trajectories drawn")
+	}
+	if hits > 0 {
+		t.Errorf("trajectory arrows cover %d points of the START label's box", hits)
+	}
+	if _, err := chromedp.Call(p.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{}); err != nil {
+		t.Fatal(err)
+	}
+	p.run(t, chromedp.EmulateViewport(320, 700, chromedp.EmulateScale(2), chromedp.EmulateMobile))
+	clipped := eval[[]string](t, p, `(() => { const out = [];
+	  for (const f of document.querySelectorAll('.formula')) {
+	    if (f.scrollWidth > f.clientWidth + 1) out.push(f.id || f.className + ': ' + f.scrollWidth + ' > ' + f.clientWidth);
+	  }
+	  const r = document.querySelector('#formula .sym[data-sym="r"]').getBoundingClientRect();
+	  if (r.right > document.documentElement.clientWidth || r.left < 0) out.push('R at ' + r.left + '–' + r.right);
+	  return out; })()`)
+	for _, c := range clipped {
+		t.Errorf("at 320 px: %s", c)
+	}
+	p.run(t, chromedp.EmulateViewport(1280, 900))
+}

@@ -347,7 +347,7 @@ export class GridView {
       c.sub.textContent = kinds[i] === "goal" ? "+1" : kinds[i] === "pit" ? "−1" : "";
       if (kinds[i] === "start") {
         c.label.textContent = "start";
-        c.label.setAttribute("x", c.x0 + 12);
+        c.label.setAttribute("x", c.x0 + 8); // clear of the down arrows (§4.7)
         c.label.setAttribute("y", c.y0 + S - 12);
         c.label.classList.add("corner");
       } else {
