@@ -559,3 +559,57 @@ func TestBrowserLayoutDefects(t *testing.T) {
 	}
 	p.run(t, chromedp.EmulateViewport(1280, 900))
 }
+
+// TestBrowserLongRunAxis (§4.10): past 20,000 rollouts the curve's x axis
+// turns logarithmic by itself, says so, and the first 1,000 rollouts (the
+// learning phase) take a third of the width or more instead of a sliver.
+func TestBrowserLongRunAxis(t *testing.T) {
+	p := newPage(t)
+	p.open(t, "")
+	eval[int](t, p, `(() => { for (let i = 0; i < 25; i++) pgrad.step(8000); return 1; })()`) // the bridge takes at most 8,333 a call
+	p.clickSelector(t, "#step") // draws the frame
+	got := eval[struct {
+		Scale string    `json:"scale"`
+		Note  string    `json:"note"`
+		Xs    []float64 `json:"xs"`
+		Rs    []float64 `json:"rs"`
+		Ticks []string  `json:"ticks"`
+	}](t, p, `(() => { const f = pgrad.step(0), n = f[1];
+	  const curve = 20 + 5 * n * n + f[5] + f[6] + 3 * f[7] + f[8];
+	  const rs = []; for (let i = 0; i < f[9]; i++) rs.push(f[curve + 4 * i]);
+	  const pts = document.querySelector('#chart .c-ret').getAttribute('points').trim().split(' ').map(p => Number(p.split(',')[0]));
+	  return {scale: document.getElementById('chart').dataset.scale, note: document.getElementById('chart-scale').textContent, xs: pts, rs,
+	    ticks: [...document.querySelectorAll('#chart .c-tick')].map(e => e.textContent).filter(Boolean)}; })()`)
+	if got.Scale != "log" || !strings.Contains(got.Note, "log scale") {
+		t.Fatalf("after 200,004 rollouts the axis is %q, note %q", got.Scale, got.Note)
+	}
+	// The plot spans x 34 to 374; where the axis puts 1,000 rollouts, and
+	// the curve's points must follow the same mapping.
+	at1000 := eval[float64](t, p, `Number([...document.querySelectorAll('#chart .c-tick')].find(e => e.textContent === '1k').getAttribute('x'))`)
+	if frac := (at1000 - 34) / 340; frac < 1.0/3 {
+		t.Errorf("the first 1,000 rollouts take %.2f of the width, want ≥ 1/3", frac)
+	}
+	xmax := 500000.0 // the axis rounds 200,004 up to 5·10^5
+	for i, r := range got.Rs {
+		want := 34 + (math.Log10(math.Max(r, 10))-1)/(math.Log10(xmax)-1)*340
+		if math.Abs(got.Xs[i]-want) > 0.06 {
+			t.Fatalf("curve point %d (%v rollouts) drawn at x %v, the log axis gives %v", i, r, got.Xs[i], want)
+		}
+	}
+	if !slicesContain(got.Ticks, "1k") || !slicesContain(got.Ticks, "100k") {
+		t.Errorf("ticks %v, want powers of ten", got.Ticks)
+	}
+	p.clickSelector(t, "#reset")
+	if s := eval[string](t, p, `document.getElementById('chart').dataset.scale`); s != "linear" {
+		t.Errorf("after Reset the axis is %q, want linear", s)
+	}
+}
+
+func slicesContain(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

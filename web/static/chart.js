@@ -12,6 +12,8 @@ const R = 26; // room for the right axis of the mean length
 const T = 10;
 const B = 24;
 const MAX_MOVES = 24;
+// Beyond this many rollouts the x axis turns logarithmic.
+export const LOG_AFTER = 20000;
 
 export class Chart {
   constructor(svg) {
@@ -39,6 +41,7 @@ export class Chart {
     }
     this.setRange(-1, 1);
     this.lastKey = "";
+    this.scaleNote = document.getElementById("chart-scale");
   }
 
   // setRange sets the y axis and redraws its grid lines.
@@ -71,7 +74,15 @@ export class Chart {
     }
     this.lastKey = key;
     const xmax = niceMax(Math.max(rollouts, 100));
-    const x = (r) => L + (r / xmax) * (VW - L - R);
+    // A long run gets a logarithmic x axis from 10 rollouts on, chosen
+    // automatically, so that its learning phase is not a sliver at x = 0
+    // (issue 7 §4.10).
+    const log = rollouts > LOG_AFTER;
+    const lmaxX = Math.log10(xmax);
+    const x = log
+      ? (r) => L + (Math.max(0, Math.log10(Math.max(r, 10)) - 1) / (lmaxX - 1)) * (VW - L - R)
+      : (r) => L + (r / xmax) * (VW - L - R);
+    this.svg.dataset.scale = log ? "log" : "linear";
     let a = "";
     let b = "";
     let longest = 0;
@@ -105,6 +116,29 @@ export class Chart {
       const px = j < nMoves ? x(f[moves + j]).toFixed(1) : "-10";
       line.setAttribute("x1", px);
       line.setAttribute("x2", px);
+    }
+    if (log) {
+      // Ticks at the powers of ten from 10 to xmax.
+      const decades = Math.floor(lmaxX);
+      const step = Math.ceil(decades / (this.xTicks.length - 1));
+      for (let i = 0; i < this.xTicks.length; i++) {
+        const t = this.xTicks[i];
+        const e = 1 + i * step;
+        if (e > lmaxX + 1e-9) {
+          t.textContent = "";
+          continue;
+        }
+        const v = Math.pow(10, e);
+        t.setAttribute("x", x(v).toFixed(1));
+        t.textContent = short(v);
+      }
+      if (this.scaleNote) {
+        this.scaleNote.textContent = "rollouts on a log scale";
+      }
+      return;
+    }
+    if (this.scaleNote) {
+      this.scaleNote.textContent = "";
     }
     // Five intervals for a range of 5·10^k, four otherwise, so every tick
     // is a round number.
