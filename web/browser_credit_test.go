@@ -613,3 +613,40 @@ func slicesContain(xs []string, s string) bool {
 	}
 	return false
 }
+
+// TestBrowserOneColourLanguage (§4.4): a rewarded sample is green, never
+// red (red is the pit's), and the samples' legend is a ramp painted from
+// the same stops as the dots.
+func TestBrowserOneColourLanguage(t *testing.T) {
+	p := newPage(t)
+	p.open(t, "#view=gauss")
+	for range 40 {
+		p.clickSelector(t, "#step")
+	}
+	p.waitFor(t, "the dots to be drawn", `document.querySelectorAll('#plane .dot[fill]').length >= 100`)
+	got := eval[struct {
+		Best   string `json:"best"`
+		Reward float64 `json:"reward"`
+		Ramp   string `json:"ramp"`
+		Reds   int    `json:"reds"`
+	}](t, p, `(() => { const f = pgrad.stepField(0); const o = 20, n = f[8];
+	  let best = -1, bi = -1; for (let i = 0; i < n; i++) if (f[o + 3 * i + 2] > best) { best = f[o + 3 * i + 2]; bi = i; }
+	  const dots = [...document.querySelectorAll('#plane .dot')];
+	  const rgb = (s) => s.match(/\d+/g).map(Number);
+	  const reds = dots.filter(d => d.getAttribute('r') !== '0' && d.getAttribute('fill')).filter(d => { const [r, g] = rgb(d.getAttribute('fill')); return r > g + 40; }).length;
+	  return {best: dots[bi].getAttribute('fill'), reward: best, reds,
+	    ramp: getComputedStyle(document.querySelector('.key-dot'), '::before').backgroundImage}; })()`)
+	if got.Reward < 0.5 {
+		t.Fatalf("best reward %v after 160 samples; the test wants a rewarded sample", got.Reward)
+	}
+	var r, g, b int
+	if _, err := fmt.Sscanf(got.Best, "rgb(%d,%d,%d)", &r, &g, &b); err != nil || g <= r || g <= b {
+		t.Errorf("the best sample (reward %.2f) is drawn %q, want green", got.Reward, got.Best)
+	}
+	if got.Reds > 0 {
+		t.Errorf("%d samples are drawn red", got.Reds)
+	}
+	if !strings.HasPrefix(got.Ramp, "linear-gradient") || !strings.Contains(got.Ramp, "rgb(148, 163, 184)") || !strings.Contains(got.Ramp, "rgb(22, 163, 74)") {
+		t.Errorf("the samples' legend swatch is %q, want the dots' ramp from grey to green", got.Ramp)
+	}
+}

@@ -7,8 +7,17 @@
 // night blue rising to a pale violet, so that warm sample dots stand out.
 export const HEAT = [[16, 20, 44], [38, 42, 102], [92, 80, 160], [170, 150, 214], [236, 228, 250]];
 
-// DOT is the samples' ramp, from no reward to the peak: cool grey to hot amber.
-export const DOT = [[148, 163, 184], [250, 204, 21], [249, 115, 22], [239, 68, 68]];
+// DOT is the samples' ramp, from no reward to the peak: cool grey through
+// lime to green. Green means "good" in every view (a rollout that reached
+// the goal, b(s) above 0) and red only "fell into the pit", so a rewarded
+// sample is green, never red (issue 7 §4.4). The legend's swatch is
+// painted from these same stops (dotRampCSS).
+export const DOT = [[148, 163, 184], [190, 242, 100], [74, 222, 128], [22, 163, 74]];
+
+// dotRampCSS is the CSS gradient of DOT, left (no reward) to right (peak).
+export function dotRampCSS() {
+  return `linear-gradient(90deg, ${DOT.map((c) => `rgb(${c[0]}, ${c[1]}, ${c[2]})`).join(", ")})`;
+}
 
 // ramp interpolates the colour stops at t in [0, 1] (clamped).
 export function ramp(stops, t) {

@@ -3,7 +3,7 @@
 // μ with its σ ellipses, μ's recent trail and the target.
 
 import { el, Throttle } from "./dom.js";
-import { HEAT, DOT, ramp, rampCSS } from "./colours.js";
+import { HEAT, DOT, ramp, rampCSS, dotRampCSS } from "./colours.js";
 
 const W = 360; // viewBox side
 const TRAIL = 90;
@@ -30,6 +30,10 @@ export class FieldView {
     this.frame = null;
     this.off = null;
     this.build();
+    // The legend's ramp, from the same stops as the dots.
+    for (const k of document.querySelectorAll(".key-dot")) {
+      k.style.setProperty("--ramp", dotRampCSS());
+    }
     svg.addEventListener("click", (e) => {
       const r = svg.getBoundingClientRect();
       const x = this.lo + ((e.clientX - r.left) / r.width) * (this.hi - this.lo);
