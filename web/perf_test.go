@@ -24,6 +24,7 @@ import (
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/performance"
 	cdpruntime "github.com/chromedp/cdproto/runtime"
@@ -183,6 +184,9 @@ type perfReport struct {
 	WarmFirstFrame float64    `json:"warmFirstFrameMedianMs"`
 	Loads          []perfLoad `json:"loads"`
 	Views          []perfView `json:"views"` // training at the fastest speed, per view
+	// Throttled: training at each view's default speed with the CPU
+	// throttled 4× (Emulation.setCPUThrottlingRate), issue 7 §4.14.
+	Throttled []perfView `json:"throttled"`
 }
 
 // perfView holds the training figures of one view of the widget.
@@ -353,6 +357,29 @@ func TestBrowserPerf(t *testing.T) {
 		rep.Views = append(rep.Views, v)
 	}
 
+	// The same views at their default speeds (grid slider 4, Gaussian 7)
+	// on a CPU throttled 4×, as a slow laptop would run them.
+	if _, err := chromedp.Call(tctx, emulation.SetCPUThrottlingRate, emulation.SetCPUThrottlingRateParams{Rate: 4}); err != nil {
+		t.Fatal(err)
+	}
+	for _, vs := range []struct {
+		view  string
+		speed int
+	}{{"policy", 4}, {"traj", 4}, {"gauss", 7}} {
+		set := fmt.Sprintf(`(() => { document.getElementById("view-%s").click(); const s = document.getElementById("speed");
+  s.value = "%d"; s.dispatchEvent(new Event("input", { bubbles: true })); return s.value; })()`, vs.view, vs.speed)
+		if _, err := chromedp.Run(tctx, chromedp.Evaluate[string](set)); err != nil {
+			t.Fatalf("throttled %s view: %v", vs.view, err)
+		}
+		if err := chromedp.Do(tctx, chromedp.Sleep(time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		rep.Throttled = append(rep.Throttled, perfMeasureView(t, tctx, vs.view))
+	}
+	if _, err := chromedp.Call(tctx, emulation.SetCPUThrottlingRate, emulation.SetCPUThrottlingRateParams{Rate: 1}); err != nil {
+		t.Fatal(err)
+	}
+
 	perfPrint(os.Stdout, rep)
 	if *perfJSON != "" {
 		b, _ := json.MarshalIndent(rep, "", "  ")
@@ -499,6 +526,10 @@ func perfPrint(w *os.File, r perfReport) {
 			v.View, v.Speed, v.WindowSeconds, v.FPS, v.FrameP50Ms, v.FrameP95Ms, v.FrameMaxMs, v.RolloutsPerSec)
 		fmt.Fprintf(w, "    main thread busy %.0f%% of the time (script and wasm %.0f%%, style and layout %.0f%%): %.1f ms of each frame; the page's own pgradPerf: %.1f frames/s, %.0f rollouts/s\n",
 			100*v.MainThreadBusy, 100*v.ScriptBusy, 100*v.StyleLayoutBusy, v.MainThreadBusy*1000/max(v.FPS, 1), v.PageFPS, v.PageRolloutsSec)
+	}
+	for _, v := range r.Throttled {
+		fmt.Fprintf(w, "  CPU throttled 4×, %s view, default speed %q: %.1f frames/s (frame time p50 %.1f ms, p95 %.1f ms), main thread busy %.0f%% (script and wasm %.0f%%, style and layout %.0f%%)\n",
+			v.View, v.Speed, v.FPS, v.FrameP50Ms, v.FrameP95Ms, 100*v.MainThreadBusy, 100*v.ScriptBusy, 100*v.StyleLayoutBusy)
 	}
 	type viewFigures struct {
 		FPS, RolloutsPerSecond, FrameP95Ms, MainThreadBusy float64
