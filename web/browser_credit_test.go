@@ -567,7 +567,7 @@ func TestBrowserLongRunAxis(t *testing.T) {
 	p := newPage(t)
 	p.open(t, "")
 	eval[int](t, p, `(() => { for (let i = 0; i < 25; i++) pgrad.step(8000); return 1; })()`) // the bridge takes at most 8,333 a call
-	p.clickSelector(t, "#step") // draws the frame
+	p.clickSelector(t, "#step")                                                               // draws the frame
 	got := eval[struct {
 		Scale string    `json:"scale"`
 		Note  string    `json:"note"`
@@ -625,10 +625,10 @@ func TestBrowserOneColourLanguage(t *testing.T) {
 	}
 	p.waitFor(t, "the dots to be drawn", `document.querySelectorAll('#plane .dot[fill]').length >= 100`)
 	got := eval[struct {
-		Best   string `json:"best"`
+		Best   string  `json:"best"`
 		Reward float64 `json:"reward"`
-		Ramp   string `json:"ramp"`
-		Reds   int    `json:"reds"`
+		Ramp   string  `json:"ramp"`
+		Reds   int     `json:"reds"`
 	}](t, p, `(() => { const f = pgrad.stepField(0); const o = 20, n = f[8];
 	  let best = -1, bi = -1; for (let i = 0; i < n; i++) if (f[o + 3 * i + 2] > best) { best = f[o + 3 * i + 2]; bi = i; }
 	  const dots = [...document.querySelectorAll('#plane .dot')];
