@@ -35,10 +35,10 @@ export class VarianceWidget {
     this.plot = new Plot(this.ui.svg, { x: 56, y: 10, w: 292, h: 240 }, "", "", 5);
     this.xLabel = this.ui.svg.querySelectorAll(".tp-axis")[0];
     this.yLabel = this.ui.svg.querySelectorAll(".tp-axis")[1];
-    this.dots = CLASSES.map((c) => {
-      const g = el("g", { class: `cloud ${c}` }, this.plot.layer);
-      return Array.from({ length: MAXK }, () => el("circle", { r: 1.8, cx: -10, cy: -10 }, g));
-    });
+    // One pool of dots per baseline, grown on first need (not at start-up,
+    // so the page's first frame does not wait for thousands of elements).
+    this.groups = CLASSES.map((c) => el("g", { class: `cloud ${c}` }, this.plot.layer));
+    this.dots = CLASSES.map(() => []);
     this.means = CLASSES.map((c) => el("circle", { class: `cloud-mean ${c}`, r: 5, cx: -10, cy: -10 }, this.plot.layer));
     this.exact = el("path", { class: "exact-mark", d: "" }, this.plot.layer);
     this.gradJ = el("circle", { class: "gradj-mark", r: 6, cx: -10, cy: -10 }, this.plot.layer);
@@ -221,7 +221,10 @@ export class VarianceWidget {
       const blk = HEADER + b * BLOCK;
       const count = f[blk + 10];
       const dots = this.dots[b];
-      for (let i = 0; i < MAXK; i++) {
+      while (dots.length < count) {
+        dots.push(el("circle", { r: 1.8, cx: -10, cy: -10 }, this.groups[b]));
+      }
+      for (let i = 0; i < dots.length; i++) {
         const d = dots[i];
         if (i < count) {
           d.setAttribute("cx", p.X(f[at + 2 * i]).toFixed(1));
