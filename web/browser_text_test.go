@@ -5,6 +5,7 @@ package web_test
 import (
 	"fmt"
 	"math"
+	"os"
 	"strings"
 	"testing"
 
@@ -128,6 +129,58 @@ func TestBrowserText(t *testing.T) {
 		for _, sym := range []string{"g", "gamma", "b", "sum", "alpha", "batch"} {
 			if eval[int](t, p, fmt.Sprintf(`document.querySelectorAll('#eq-legend [data-sym=%q]').length + document.querySelectorAll('#formulas .sym[data-sym=%q]').length`, sym, sym)) != 2 {
 				t.Errorf("symbol %s lacks its place in the formula or the legend", sym)
+			}
+		}
+	})
+
+	// The fresh reading's corrections (notes/reader7.md), each pinned to
+	// what the engine does or what the cited source says.
+	t.Run("fresh reading", func(t *testing.T) {
+		// The whole-return credit weights every step by the discounted G_0
+		// (pg/doc.go W_t), not by the undiscounted R the rollout reports.
+		if o := text(t, p, `#credit option[value="return"]`); !strings.Contains(o, "discounted return, G₀") {
+			t.Errorf("the whole-return option says %q, not the discounted G₀ the engine uses", o)
+		}
+		// The training status states the batch average α/B and the batch.
+		p.clickSelector(t, "#train")
+		s := text(t, p, "#status")
+		p.clickSelector(t, "#train")
+		if want := fmt.Sprintf("batch of B = %d rollouts", set.Batch); !strings.Contains(s, "(α/B)·(Gₜ − b(sₜ))") || !strings.Contains(s, want) {
+			t.Errorf("training status %q lacks (α/B)·(Gₜ − b(sₜ)) or %q", s, want)
+		}
+		// With the whole-return credit the statuses and the hint name G₀.
+		eval[int](t, p, `(() => { const s = document.getElementById('credit'); s.value = 'return'; s.dispatchEvent(new Event('change')); return 1; })()`)
+		if got := eval[string](t, p, `pgrad.settings().credit`); got != "return" {
+			t.Fatalf("picked the whole return, the engine has credit %q", got)
+		}
+		p.clickSelector(t, "#train")
+		s = text(t, p, "#status")
+		p.clickSelector(t, "#train")
+		if !strings.Contains(s, "(α/B)·(G₀ − b(sₜ))") {
+			t.Errorf("whole-return training status %q lacks (α/B)·(G₀ − b(sₜ))", s)
+		}
+		if h := text(t, p, "#baseline-hint"); !strings.Contains(h, "G₀") {
+			t.Errorf("whole-return baseline hint %q does not name G₀", h)
+		}
+		eval[int](t, p, `(() => { const s = document.getElementById('credit'); s.value = 'togo'; s.dispatchEvent(new Event('change')); return 1; })()`)
+		// The Gaussian's σ floor the no-β status names is the engine's.
+		if f := math.Exp(pg.MinLogSigma); math.Abs(f-0.05) > 1e-12 {
+			t.Errorf("the page says σ's floor is 0.05; exp(MinLogSigma) = %v", f)
+		}
+		if src, err := os.ReadFile("static/widgets/gaussian.js"); err != nil || !strings.Contains(string(src), "the engine's floor, σ = 0.05") {
+			t.Errorf("gaussian.js does not state σ's floor (%v)", err)
+		}
+		// The Scholarpedia article is Jan Peters's (Scholarpedia 5(11):3698);
+		// the seed credited it to Sutton et al. The Hugging Face essay makes
+		// each token an action and adds a KL penalty to the reward.
+		for _, want := range []string{"Jan Peters, Scholarpedia 5(11):3698, 2010", "each token an action", "minus a penalty for drifting"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the page does not say %q", want)
+			}
+		}
+		for _, gone := range []string{"its reply the action", "the whole rollout's return, R", "nothing stops σ from shrinking", "policy-gradient theorem's form with the whole rollout's reward", "used in place of the return"} {
+			if strings.Contains(body, gone) {
+				t.Errorf("the page still says %q", gone)
 			}
 		}
 	})

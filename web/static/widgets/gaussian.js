@@ -103,14 +103,14 @@ export class GaussianWidget {
     const beta = this.api.fieldSettings().entropy;
     return beta > 0
       ? ` The entropy bonus β = ${beta} keeps σ from collapsing${beta === 0.1 ? ": at the target σ settles near 0.13" : ""}, and makes it grow again when no sample finds reward.`
-      : " With no entropy bonus (β = 0) nothing stops σ from shrinking.";
+      : " With no entropy bonus (β = 0) σ can shrink down to the engine's floor, σ = 0.05.";
   }
 
   statusTraining() {
     const s = this.api.fieldSettings();
     return (s.baseline === "none"
-      ? "Training: each sample's log-probability is pushed up by α times its reward, so every sample pulls μ toward itself, the better ones harder."
-      : "Training: each sample's log-probability is pushed by α·(r − b): samples that scored above the running mean b pull μ toward them, those below push it away.") + this.sigmaNote();
+      ? `Training: after every batch of B = ${s.batch} samples, μ and log σ take a step along each sample's ∇log π, scaled by (α/B)·r, its reward: every sample pulls μ toward itself, the better ones harder.`
+      : `Training: after every batch of B = ${s.batch} samples, μ and log σ take a step along each sample's ∇log π, scaled by (α/B)·(r − b): samples that scored above the running mean b pull μ toward them, those below push it away.`) + this.sigmaNote();
   }
 
   statusView() {

@@ -144,21 +144,27 @@ export class PolicyWidget {
   }
 
   // baselineHint says what the baseline setting s.baseline computes.
+  // With the whole-return credit every step's weight is G₀ (pg/doc.go:
+  // W_t), and the running means track those weights.
   baselineHint(s) {
+    const g = s.credit === "return" ? "G₀" : "Gₜ";
+    const w = s.credit === "return" ? "the whole-rollout returns G₀" : "the returns-to-go Gₜ";
     return {
-      none: "b = 0: every move is weighted by its Gₜ alone.",
-      mean: "b = one running mean (rate 0.1) of the returns-to-go Gₜ of every step seen, updated after each batch.",
-      state: "b(s) = a running mean (rate 0.1), per cell, of the returns-to-go Gₜ from that cell, updated after each batch: an estimate of the cell's value V(s).",
+      none: `b = 0: every move is weighted by its ${g} alone.`,
+      mean: `b = one running mean (rate 0.1) of ${w} of every step seen, updated after each batch.`,
+      state: `b(s) = a running mean (rate 0.1), per cell, of ${w} of the steps taken from that cell, updated after each batch` +
+        (s.credit === "return" ? "." : ": an estimate of the cell's value V(s)."),
     }[s.baseline] || "";
   }
 
   statusTraining() {
     const s = this.api.settings();
     const b = this.batch();
+    const g = s.credit === "return" ? "G₀" : "Gₜ";
     const how = s.baseline === "none"
-      ? "by α·Gₜ: up after the goal, down after the pit; a capped rollout (Gₜ = 0) changes nothing"
-      : "by α·(Gₜ − b(sₜ)): up when what followed beat the baseline, down when it fell short, so capped rollouts (Gₜ = 0) are pushed down wherever b(s) > 0";
-    return `Training: after every batch of ${b} rollout${b === 1 ? "" : "s"}, each move's log-probability is pushed ${how}.`;
+      ? `(α/B)·${g}: up after the goal, down after the pit; a capped rollout (${g} = 0) changes nothing`
+      : `(α/B)·(${g} − b(sₜ)): up when ${s.credit === "return" ? "the rollout's return" : "what followed"} beat the baseline, down when it fell short, so capped rollouts (${g} = 0) are pushed down wherever b(s) > 0`;
+    return `Training: after every batch of B = ${b} rollout${b === 1 ? "" : "s"}, θ takes a step along each move's ∇log π(aₜ|sₜ), scaled by ${how}.`;
   }
 
   statusView(v) {
@@ -166,10 +172,11 @@ export class PolicyWidget {
       return "Policy: the bars and arrows show π(action | cell). Thicker arrows are likelier moves; the blue line follows the likeliest one from the start (the greedy path).";
     }
     const s = this.api.settings();
+    const g = s.credit === "return" ? "G₀" : "Gₜ";
     return "Trajectories: the moves of the last 24 rollouts, green if the rollout reached the goal, red if it fell into the pit, grey if it ran out of steps. " +
       (s.baseline === "none"
-        ? "With no baseline, the moves of rollouts that reached the goal are made likelier (Gₜ > 0), those that fell in the pit less likely, and capped ones (Gₜ = 0) are left as they are."
-        : "With the baseline, a move is made likelier only when its Gₜ beats b(sₜ): a roundabout route to the goal can be pushed down, and capped rollouts are pushed down too.");
+        ? `With no baseline, the moves of rollouts that reached the goal are made likelier (${g} > 0), those that fell in the pit less likely, and capped ones (${g} = 0) are left as they are.`
+        : `With the baseline, a move is made likelier only when its ${g} beats b(sₜ): a roundabout route to the goal can be pushed down, and capped rollouts are pushed down too.`);
   }
 
   // stepped tells what the batch of n rollouts just run did, e.g.
