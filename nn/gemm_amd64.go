@@ -26,6 +26,13 @@ func gemm4x32AVX512(c *float64, ldc int, a *float64, ars, acs int, b *float64, l
 func gemm4x8AVX(c *float64, ldc int, a *float64, ars, acs int, b *float64, ldb int, k, blocks int, src *float64, lds int)
 
 //go:noescape
+func gemm6x8AVX(c *float64, ldc int, a *float64, ars, acs int, b *float64, ldb int, k, blocks int, src *float64, lds int)
+
+// useSix lets the AVX2 path take twelve rows at a time through two calls
+// of the 6×8 kernel; tests switch it off to check that it changes no bit.
+var useSix = true
+
+//go:noescape
 func gemm1x32AVX512(c *float64, a *float64, acs int, b *float64, ldb int, k, blocks int, src *float64)
 
 //go:noescape
@@ -61,13 +68,30 @@ func gemm(c, src []float64, lds int, a, b []float64, m, k, p, ars, acs int) {
 		kc = max(4096/p, 8)
 	}
 	rest := blocks - 4*wide
+	// Without AVX-512, rows go twelve at a time through two 6×8 kernels
+	// (twelve accumulators keep both FMA pipes busy; eight leave them
+	// waiting on the FMA latency), and the rest of the rows that make up
+	// whole fours through the 4×8 one. Both sum each element of C over k
+	// in the same order, so which rows each takes changes no bit, and the
+	// rows left over after the fours still go through gemm1x8AVX as before.
+	m4 := m &^ 3
 	r := 0
-	for ; r+4 <= m; r += 4 {
+	for r+4 <= m {
+		h := 4
+		if wide == 0 && useSix && r+12 <= m4 {
+			h = 12
+		}
 		// The first slice of k starts from S, the others from C.
 		sp, ls := src[r*lds:], lds
 		for j := 0; j < k; j += kc {
 			kn := min(kc, k-j)
 			ap := &a[r*ars+j*acs]
+			if h == 12 {
+				gemm6x8AVX(&c[r*p], p, ap, ars, acs, &b[j*p], p, kn, blocks, &sp[0], ls)
+				gemm6x8AVX(&c[(r+6)*p], p, &a[(r+6)*ars+j*acs], ars, acs, &b[j*p], p, kn, blocks, &sp[6*ls], ls)
+				sp, ls = c[r*p:], p
+				continue
+			}
 			if wide > 0 {
 				gemm4x32AVX512(&c[r*p], p, ap, ars, acs, &b[j*p], p, kn, wide, &sp[0], ls)
 			}
@@ -76,6 +100,7 @@ func gemm(c, src []float64, lds int, a, b []float64, m, k, p, ars, acs int) {
 			}
 			sp, ls = c[r*p:], p
 		}
+		r += h
 	}
 	for ; r < m; r++ {
 		if wide > 0 {

@@ -4,6 +4,9 @@ package nn
 
 var useAVX, useAVX512 = false, false
 
+// useSix has no effect without the assembly kernels (see gemm_amd64.go).
+var useSix = true
+
 // setAssembly does nothing: this build has only the pure-Go kernels.
 func setAssembly(bool) {}
 
