@@ -278,7 +278,10 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 			return fail("%v", err)
 		}
 	}
-	if b := tr.Budget(); b != cfg.TotalSteps {
+	stepsSet := false
+	fs.Visit(func(f *flag.Flag) { stepsSet = stepsSet || f.Name == "steps" })
+	// A default budget rounded down to whole rollouts is the default, not news.
+	if b := tr.Budget(); b != cfg.TotalSteps && stepsSet {
 		fmt.Fprintf(stderr, "%s: -steps %d is not a whole number of rollouts of -envs %d × -rollout %d; running %d steps (%d rollouts)\n",
 			prog, cfg.TotalSteps, cfg.Envs, cfg.Steps, b, tr.Iterations())
 	}

@@ -475,6 +475,11 @@ func TestControlStepsNotWholeRollouts(t *testing.T) {
 	if !strings.Contains(out, `"steps":512,`) {
 		t.Errorf("summary %s, want steps 512", out)
 	}
+	// The default budget (300,000, not a multiple of 512) is not the user's doing: no note.
+	code, _, errOut = runCLI("train", "cartpole", "-iters", "1", "-eval", "0", "-quiet")
+	if code != 0 || strings.Contains(errOut, "whole number") {
+		t.Errorf("default -steps: exit %d, stderr %q", code, errOut)
+	}
 	code, _, errOut = runCLI("train", "cartpole", "-steps", "1024", "-eval", "0", "-quiet")
 	if code != 0 || strings.Contains(errOut, "whole number") {
 		t.Errorf("-steps 1024: exit %d, stderr %q", code, errOut)
