@@ -52,16 +52,7 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	renderTo := fs.String("render", "", "also write one deterministic episode (its start state drawn from the evaluation seed) to this file as an animated SVG, drawn like the page's canvas at the task's time step")
 	obsFlag := fs.String("obs", "", "instead of episodes, print the agent's action for this one observation (comma-separated), with the action probabilities or the mean and σ")
-	// The checkpoint may come before, between or after the flags: take it
-	// out, then parse the flags alone.
-	fs.SetOutput(io.Discard)
-	var path string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		path, args = args[0], args[1:]
-	} else if fs.Parse(args) == nil && fs.NArg() > 0 {
-		path = fs.Arg(0)
-		args = slices.Concat(args[:len(args)-fs.NArg()], fs.Args()[1:])
-	}
+	path, args := takePath(fs, args)
 	if status, ok := parseFlags(fs, args, stdout, stderr); !ok {
 		return status
 	}
@@ -267,4 +258,18 @@ func joinFloats(x []float64) string {
 		s[i] = strconv.FormatFloat(v, 'g', 6, 64)
 	}
 	return strings.Join(s, " ")
+}
+
+// takePath takes the one positional argument (a run directory or a
+// checkpoint) out of args, wherever it stands among the flags, and returns
+// it with the flags alone, for parseFlags to read.
+func takePath(fs *flag.FlagSet, args []string) (string, []string) {
+	fs.SetOutput(io.Discard)
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		return args[0], args[1:]
+	}
+	if fs.Parse(args) == nil && fs.NArg() > 0 {
+		return fs.Arg(0), slices.Concat(args[:len(args)-fs.NArg()], fs.Args()[1:])
+	}
+	return "", args
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/pgrad/pgrad/internal/ckpt"
@@ -31,15 +30,7 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 		"and logits (discrete) or mean and log_std (continuous). Load it with ONNX Runtime.")
 	out := fs.String("o", "", "the ONNX file to write (required)")
 	dtype := fs.String("dtype", "float32", "element type of the model: float32 or float64")
-	// The run may come before, between or after the flags, as for eval.
-	fs.SetOutput(io.Discard)
-	var path string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		path, args = args[0], args[1:]
-	} else if fs.Parse(args) == nil && fs.NArg() > 0 {
-		path = fs.Arg(0)
-		args = slices.Concat(args[:len(args)-fs.NArg()], fs.Args()[1:])
-	}
+	path, args := takePath(fs, args)
 	if status, ok := parseFlags(fs, args, stdout, stderr); !ok {
 		return status
 	}
