@@ -128,7 +128,7 @@ func TestVarianceBadSettings(t *testing.T) {
 // policy, and after 4,000 rollouts the learned V of the start (visited by
 // every rollout) is within 0.05 of it; cells the learned policy avoids keep
 // stale values (the 1e-3 check with a fixed policy is pg's
-// TestCriticConvergesToExactV).
+// TestCriticReachesExactV).
 func TestCriticSession(t *testing.T) {
 	c, err := NewCritic(env.DefaultGrid(), DefaultCriticSettings(), 3)
 	if err != nil {

@@ -122,6 +122,10 @@ type ACTrainer struct {
 	last              Stats
 	lastPPO           PPOStats
 	old               []float64 // PPO: θ before the epochs
+
+	avg       []float64 // mean of V over the updates since StartAverage
+	avgN      int       // those updates
+	averaging bool
 }
 
 // NewACTrainer returns an actor-critic trainer of p on w with V = 0, or the
@@ -147,7 +151,7 @@ func newAC(w *env.GridWorld, p *policy.Softmax, c ACConfig, r *rand.Rand, ppo bo
 		touched: make([]bool, n), list: make([]int32, 0, n),
 		adv: make([]float64, m), delta: make([]float64, m),
 		bufS: make([]int32, m), bufA: make([]env.Action, m), bufR: make([]float64, m),
-		old: make([]float64, na),
+		old: make([]float64, na), avg: make([]float64, n),
 	}
 	t.Sync()
 	return t
@@ -220,15 +224,60 @@ func (t *ACTrainer) ResetLearning() {
 	clear(t.touched)
 	t.list, t.batch = t.list[:0], t.batch[:0]
 	t.pending, t.rollouts, t.updates, t.batchGoals, t.batchReturn = 0, 0, 0, 0, 0
+	clear(t.avg)
+	t.avgN, t.averaging = 0, false
 	t.Sync()
 }
 
+// StartAverage starts (or starts again) the running mean of the critic
+// that AverageValues returns: from the next update on, each update adds
+// the table V after it to the mean. ResetLearning stops it.
+//
+// This is iterate averaging (Polyak and Juditsky 1992), the way to turn the
+// critic into an evaluation of a fixed policy (LR = 0) whose error shrinks
+// like 1/√rollouts for every λ. With α_V = 1 an update replaces V(s), for
+// each state the batch visited, by the batch's mean λ-return target, so
+// V_{k+1} = T̂_k(V_k): T̂_k is the batch's empirical λ-Bellman operator,
+// affine in V, and the T̂_k are independent and identically distributed.
+// Their mean operator has V^π as its only fixed point (up to the ratio
+// bias of a mean over a random number of visits, O(1/visits per batch)), so
+// once the iterates have forgotten where they started (the error shrinks by
+// the spectral radius of the V-coefficient of T̂ per batch, γ(1−λ)P_π(I −
+// γλP_π)^{-1} in the mean), the mean of the next M iterates has mean V^π and
+// covariance (I − A)^{-1}·Σ·(I − A)^{-T}/M, Σ the covariance of one batch's
+// mean λ-return errors at V^π. A plain per-state step 1/n is not enough for
+// TD(0): its error then shrinks only like n^-(1−ρ), ρ that radius (0.77 on
+// the seed's world under the uniform policy; Szepesvári 1997).
+func (t *ACTrainer) StartAverage() {
+	clear(t.avg)
+	t.avgN, t.averaging = 0, true
+}
+
+// AverageValues returns the mean of V over the updates since StartAverage
+// (zero before the first) and their number; a view that the next update
+// changes.
+func (t *ACTrainer) AverageValues() ([]float64, int) { return t.avg, t.avgN }
+
 // Rollout samples one episode, adds it to the batch and updates when the
 // batch is full. The episode is valid until the next call.
-func (t *ACTrainer) Rollout() *Episode {
+func (t *ACTrainer) Rollout() *Episode { return t.rollout(t.world.Start()) }
+
+// RolloutFrom is Rollout from state s instead of the world's start
+// ("exploring starts", Sutton and Barto 2018, §5.3): with a fixed policy
+// it lets the critic see the cells that rollouts from the start rarely
+// reach, whose values V^π do not depend on where rollouts start. s must be
+// a cell of the world that is not a wall, the goal or a pit.
+func (t *ACTrainer) RolloutFrom(s int) (*Episode, error) {
+	w := t.world
+	if s < 0 || s >= w.NumStates() || w.Wall(s) || w.Terminal(s) != env.Running {
+		return nil, &SettingError{"start", fmt.Sprintf("state %d is not a live cell of the %d×%d world", s, w.Size(), w.Size())}
+	}
+	return t.rollout(s), nil
+}
+
+func (t *ACTrainer) rollout(s int) *Episode {
 	w, r := t.world, t.rng
 	T := w.MaxSteps()
-	s := w.Start()
 	out := env.Capped
 	n := 0
 	var total float64
@@ -342,6 +391,13 @@ func (t *ACTrainer) update() Stats {
 		s := int(s32)
 		t.v[s] += float64(aV * (t.vsum[s] / float64(t.vcount[s])))
 		t.vsum[s], t.vcount[s], t.touched[s] = 0, 0, false
+	}
+	if t.averaging {
+		t.avgN++
+		inv := 1 / float64(t.avgN)
+		for s, x := range t.v {
+			t.avg[s] += float64(inv * (x - t.avg[s]))
+		}
 	}
 	t.list, t.batch = t.list[:0], t.batch[:0]
 	t.updates++

@@ -8,7 +8,6 @@ import (
 
 	"github.com/pgrad/pgrad/env"
 	"github.com/pgrad/pgrad/internal/seeded"
-	"github.com/pgrad/pgrad/pg/exact"
 	"github.com/pgrad/pgrad/policy"
 )
 
@@ -64,64 +63,7 @@ func TestACBootstrapsAtTheCap(t *testing.T) {
 	near(t, "V(start)", tr.Values()[2:3], []float64{0.2})
 }
 
-// TestCriticConvergesToExactV holds the uniform policy (α = 0), γ = 0.9,
-// and checks that the learned V reaches the exact V^π of pg/exact. Each run
-// takes 50 batches of 1,000 rollouts at α_V = 1, then 40 batches of 20,000
-// at α_V = 1/k (k = 1, 2, …), 850,000 rollouts in all. On the 2×2 world
-// without a pit (every rollout reaches the goal, so returns vary only with
-// the route's length) λ = 1 comes within 1e-3 of V^π in every cell
-// (measured 4.7e-4), TD(0) and λ = 0.5 within 5e-3 (measured 2.2e-3 and
-// 1.8e-3: under 1/k steps a bootstrapped target's bias decays slowly). On
-// the seed's world, whose pit makes returns ±1, Monte-Carlo noise at this
-// budget is about 2e-3: λ = 1 is held to 1e-2 (measured 1.7e-3) and TD(0),
-// slowest, to 2e-2 (measured 1.1e-2).
-func TestCriticConvergesToExactV(t *testing.T) {
-	if testing.Short() {
-		t.Skip("850,000 rollouts per case; skipped with -short")
-	}
-	small := env.GridConfig{Size: 2, Start: env.Cell{Row: 1, Col: 0}, Goal: env.Cell{Row: 0, Col: 1}}
-	for _, c := range []struct {
-		world       env.GridConfig
-		lambda, tol float64
-	}{{small, 1, 1e-3}, {small, 0, 5e-3}, {small, 0.5, 5e-3}, {env.DefaultGrid(), 1, 1e-2}, {env.DefaultGrid(), 0, 2e-2}} {
-		w, err := env.NewGridWorld(c.world)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p := policy.NewSoftmax(w.NumStates(), 4)
-		want := make([]float64, w.NumStates())
-		if err := exact.Values(want, nil, w, p, 0.9); err != nil {
-			t.Fatal(err)
-		}
-		tr, err := NewACTrainer(w, p, ACConfig{LR: 0, CriticLR: 1, Gamma: 0.9, Lambda: c.lambda, Batch: 1000}, seeded.Rand(3))
-		if err != nil {
-			t.Fatal(err)
-		}
-		_ = tr.Train(50*1000, nil)
-		for k := 1; k <= 40; k++ {
-			cfg := tr.Config()
-			cfg.Batch, cfg.CriticLR = 20000, 1/float64(k)
-			if _, err := tr.SetConfig(cfg); err != nil {
-				t.Fatal(err)
-			}
-			_ = tr.Train(cfg.Batch, nil)
-		}
-		var worst float64
-		for s, x := range want {
-			worst = max(worst, math.Abs(tr.Values()[s]-x))
-		}
-		if worst > c.tol {
-			t.Errorf("%d×%d λ = %v: largest |V − V^π| = %.2g, want ≤ %g (V %.4f, V^π %.4f)", c.world.Size, c.world.Size, c.lambda, worst, c.tol, tr.Values(), want)
-		} else {
-			t.Logf("%d×%d λ = %v: largest |V − V^π| = %.2g", c.world.Size, c.world.Size, c.lambda, worst)
-		}
-		for i, x := range p.Theta {
-			if x != 0 {
-				t.Fatalf("α = 0 changed θ[%d] to %v", i, x)
-			}
-		}
-	}
-}
+// The critic's convergence to the exact V^π: critic_test.go.
 
 // TestACAndPPOLearnTheDefaultWorld trains actor-critic (TD(0) and GAE
 // λ = 0.9) and PPO with the page's defaults on the seed's world for 1,000
