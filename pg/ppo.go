@@ -92,6 +92,19 @@ type PPOStats struct {
 // ACTrainer; then Epochs full-batch steps θ += α·∇L of Surrogate (clipped,
 // entropy bonus β) on that batch; then the critic's step. The methods are
 // those of ACTrainer.
+//
+// What the clip bounds: a flat sample adds nothing to the gradient, but a
+// cell's row of θ is moved by all the samples of that cell, so a clipped
+// sample's ratio keeps changing while another sample of its cell is active.
+// With several moves in a cell, ratios can end far outside [1−ε, 1+ε]
+// (Wang et al. 2019, "Truly proximal policy optimization"; Engstrom et al.
+// 2020 measured it in deep PPO). When every sample of a cell took the same
+// move, they share one ratio, which ends inside the band or outside it by
+// no more than the largest change one epoch made to it; exactly where it
+// crossed when the cell's advantages share one sign. (Tests:
+// TestPPORatiosHeldWhenACellHasOneAction,
+// TestPPOClippedSampleMovesOnlyWithItsCell,
+// TestPPOClipDoesNotBoundSharedStates.)
 type PPOTrainer struct {
 	*ACTrainer
 }
