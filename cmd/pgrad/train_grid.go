@@ -7,12 +7,14 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/pgrad/pgrad/env"
 	"github.com/pgrad/pgrad/internal/cells"
 	"github.com/pgrad/pgrad/internal/progress"
+	"github.com/pgrad/pgrad/internal/rundir"
 	"github.com/pgrad/pgrad/lab"
 	"github.com/pgrad/pgrad/pg"
 )
@@ -149,10 +151,17 @@ func runTrainGrid(args []string, stdout, stderr io.Writer) int {
 	set := settingsFlags(fs, lab.DefaultSettings())
 	credit := fs.String("credit", "togo", "weight of each move's log-probability: togo (the discounted return from that move on) or return (the rollout's whole discounted return, the same for every move)")
 	ac := acFlags(fs)
+	markLearnerFlags(fs)
 	var out tabOutput
 	out.register(fs, 2000)
 	if status, ok := parseFlags(fs, args, stdout, stderr); !ok {
 		return status
+	}
+	switch ac.algo {
+	case "reinforce", "ac", "ppo":
+		if err := checkLearnerFlags(fs, ac.algo); err != nil {
+			return usageErr(stderr, fs.Name(), err)
+		}
 	}
 	if *credit != "togo" {
 		set.Credit = *credit // "" stands for togo in lab.Settings
@@ -227,7 +236,7 @@ func (o *tabOutput) run(prog string, stdout, stderr io.Writer, step func(int) er
 	}
 	curve, summary, table := finish()
 	if csvFile != nil {
-		if err := tabWriteCurveCSV(csvFile, curve); err != nil {
+		if err := csvFile.commit(curve); err != nil {
 			fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 			return 1
 		}
@@ -273,7 +282,11 @@ func tabPrintGridTable(w io.Writer, r tabGridJSON, s *lab.GridSnapshot) {
 		r.Size, r.Size, r.Start[0], r.Start[1], r.Goal[0], r.Goal[1], cellsOrNone(s.Pits), cellsOrNone(s.Walls))
 	fmt.Fprintf(w, "seed           %d\n", r.Seed)
 	fmt.Fprintf(w, "rollouts       %d (%d updates%s)\n", r.Rollouts, r.Updates, interruptedNote(r.Interrupted))
-	fmt.Fprintf(w, "settings       lr %g  batch %d  gamma %g  baseline %s  entropy %g  credit %s\n", set.LR, set.Batch, set.Gamma, set.Baseline, set.Entropy, set.CreditName())
+	if r.Algo != "" { // ac, ppo: the learner line names the critic's settings; there is no baseline, entropy or credit to show
+		fmt.Fprintf(w, "settings       lr %g  batch %d  gamma %g  (advantages from the critic)\n", set.LR, set.Batch, set.Gamma)
+	} else {
+		fmt.Fprintf(w, "settings       lr %g  batch %d  gamma %g  baseline %s  entropy %g  credit %s\n", set.LR, set.Batch, set.Gamma, set.Baseline, set.Entropy, set.CreditName())
+	}
 	fmt.Fprintf(w, "success rate   %.2f (last %d rollouts)\n", r.SuccessRate, min(r.Rollouts, lab.Window))
 	fmt.Fprintf(w, "mean return    %.3f (last %d rollouts)\n", r.MeanReturn, min(r.Rollouts, lab.Window))
 	path := make([]string, len(r.GreedyPath))
@@ -346,25 +359,55 @@ func tabGreedyEndText(o env.Outcome) string {
 	return "loops"
 }
 
-// tabCreateCSV opens the -csv file before training, so a bad path fails at
-// once rather than after a long run; "" means no file.
-func tabCreateCSV(path string) (*os.File, error) {
+// A tabCSV is the -csv file on its way: a temporary file beside it,
+// created before training so that a bad path fails at once rather than
+// after a long run, and renamed over the path when the curve is written
+// and synced (then the directory synced), rundir's way: until then the
+// path keeps whatever it held, and a run that dies leaves at most the
+// temporary file (named rundir.TempPrefix+…), never half a CSV.
+type tabCSV struct {
+	path string
+	tmp  *os.File
+}
+
+// tabCreateCSV starts the -csv file; "" means no file.
+func tabCreateCSV(path string) (*tabCSV, error) {
 	if path == "" {
 		return nil, nil
 	}
-	f, err := os.Create(path)
-	if err != nil {
+	cannot := func(err error) error {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("-csv: cannot create %s: %v", path, pe.Err)
+			err = pe.Err
 		}
-		return nil, fmt.Errorf("-csv: %v", err)
+		return fmt.Errorf("-csv: cannot create %s: %v", path, err)
 	}
-	return f, nil
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return nil, cannot(fmt.Errorf("it is a %s, not a regular file", tabKind(fi.Mode())))
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), rundir.TempPrefix+filepath.Base(path)+"-*")
+	if err != nil {
+		return nil, cannot(err)
+	}
+	if err := tmp.Chmod(rundir.FileMode); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return nil, cannot(err)
+	}
+	return &tabCSV{path: path, tmp: tmp}, nil
 }
 
-// tabWriteCurveCSV writes the learning curve and closes f.
-func tabWriteCurveCSV(f *os.File, curve []lab.CurvePoint) error {
+func tabKind(m os.FileMode) string {
+	if m.IsDir() {
+		return "directory"
+	}
+	return "special file"
+}
+
+// commit writes the learning curve to the temporary file, syncs it and
+// renames it over the path; on error the temporary file is removed and the
+// path is as it was.
+func (c *tabCSV) commit(curve []lab.CurvePoint) error {
 	var b strings.Builder
 	b.WriteString("rollouts,success_rate,mean_return\n")
 	for _, p := range curve {
@@ -375,12 +418,28 @@ func tabWriteCurveCSV(f *os.File, curve []lab.CurvePoint) error {
 		b.WriteString(strconv.FormatFloat(p.MeanReturn, 'g', -1, 64))
 		b.WriteByte('\n')
 	}
-	if _, err := io.WriteString(f, b.String()); err != nil {
-		f.Close()
+	name := c.tmp.Name()
+	fail := func(err error) error {
+		c.tmp.Close()
+		os.Remove(name)
 		return fmt.Errorf("-csv: %v", err)
 	}
-	if err := f.Close(); err != nil {
+	if _, err := io.WriteString(c.tmp, b.String()); err != nil {
+		return fail(err)
+	}
+	if err := c.tmp.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := c.tmp.Close(); err != nil {
+		return fail(err)
+	}
+	if err := os.Rename(name, c.path); err != nil {
+		os.Remove(name)
 		return fmt.Errorf("-csv: %v", err)
+	}
+	if d, err := os.Open(filepath.Dir(c.path)); err == nil {
+		d.Sync() // the rename is done; a file system that cannot sync a directory loses nothing here
+		d.Close()
 	}
 	return nil
 }

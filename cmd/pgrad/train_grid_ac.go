@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/pgrad/pgrad/env"
 	"github.com/pgrad/pgrad/lab"
@@ -20,7 +22,7 @@ type acSettings struct {
 func acFlags(fs *flag.FlagSet) *acSettings {
 	d, p := lab.DefaultCriticSettings(), lab.DefaultPPOSettings()
 	a := &acSettings{}
-	fs.StringVar(&a.algo, "algo", "reinforce", "learner: reinforce, ac (actor-critic with a learned V table) or ppo (ac's critic, clipped epochs)")
+	fs.StringVar(&a.algo, "algo", "reinforce", "learner: reinforce, ac (actor-critic with a learned V table) or ppo (ac's critic, clipped epochs); flags marked 'reinforce:', 'ac, ppo:' or 'ppo:' apply to those learners only and are refused with the others")
 	fs.Float64Var(&a.criticLR, "critic-lr", d.CriticLR, "ac, ppo: the critic's step α_V, in (0, 1]")
 	fs.Float64Var(&a.lambda, "lambda", d.Lambda, "ac, ppo: GAE λ in [0, 1]; 0 is the TD(0) advantage")
 	fs.Float64Var(&a.clip, "clip", p.Clip, "ppo: the clip ε, in (0, 1)")
@@ -28,8 +30,39 @@ func acFlags(fs *flag.FlagSet) *acSettings {
 	return a
 }
 
+// learnerFlags are the flags of `pgrad train gridworld` that apply to some
+// learners only; checkLearnerFlags refuses them with the others.
+var learnerFlags = map[string][]string{
+	"baseline": {"reinforce"}, "credit": {"reinforce"}, "entropy": {"reinforce"},
+	"critic-lr": {"ac", "ppo"}, "lambda": {"ac", "ppo"},
+	"clip": {"ppo"}, "epochs": {"ppo"},
+}
+
+// markLearnerFlags starts the help of each of learnerFlags with the
+// learners it applies to, as acFlags' own flags do.
+func markLearnerFlags(fs *flag.FlagSet) {
+	for name, algos := range learnerFlags {
+		if f := fs.Lookup(name); f != nil && !strings.HasPrefix(f.Usage, strings.Join(algos, ", ")+":") {
+			f.Usage = strings.Join(algos, ", ") + ": " + f.Usage
+		}
+	}
+}
+
+// checkLearnerFlags reports the first flag given (in name order) that
+// does not apply to algo, which must be a known learner.
+func checkLearnerFlags(fs *flag.FlagSet, algo string) error {
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		if algos, ok := learnerFlags[f.Name]; ok && err == nil && !slices.Contains(algos, algo) {
+			err = fmt.Errorf("-%s applies to -algo %s only, not to -algo %s", f.Name, strings.Join(algos, " and "), algo)
+		}
+	})
+	return err
+}
+
 // runTrainGridAC trains actor-critic or PPO with -lr, -gamma and -batch
-// from the REINFORCE flags (-baseline, -credit and -entropy do not apply).
+// from the REINFORCE flags (checkLearnerFlags has refused -baseline, -credit
+// and -entropy).
 func runTrainGridAC(prog string, cfg env.GridConfig, set lab.Settings, a *acSettings, out *tabOutput, stdout, stderr io.Writer) int {
 	cs := lab.CriticSettings{LR: set.LR, CriticLR: a.criticLR, Gamma: set.Gamma, Lambda: a.lambda, Batch: set.Batch, Algo: a.algo}
 	switch a.algo {

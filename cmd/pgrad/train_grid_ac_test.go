@@ -81,3 +81,50 @@ func TestTrainGridPPO(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainGridLearnerFlags: a flag of another learner is refused with one
+// line naming it and exit 2 (before, -algo ac ignored -baseline, -credit and
+// -entropy, and reinforce ignored -lambda and the rest); the help marks
+// each such flag with its learners; a flag of the learner in use is taken.
+func TestTrainGridLearnerFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"-algo", "ac", "-baseline", "none"},
+		{"-algo", "ac", "-credit", "return"},
+		{"-algo", "ppo", "-entropy", "0.1"},
+		{"-algo", "reinforce", "-lambda", "0"},
+		{"-critic-lr", "0.2"},
+		{"-algo", "ac", "-clip", "0.1"},
+		{"-algo", "ac", "-epochs", "2"},
+		{"-epochs", "2", "-algo", "reinforce"},
+	} {
+		name := ""
+		for _, a := range args {
+			if strings.HasPrefix(a, "-") && a != "-algo" {
+				name = a
+			}
+		}
+		code, out, errOut := runCLI(append([]string{"train", "gridworld", "-rollouts", "10"}, args...)...)
+		if code != 2 || out != "" || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, name+" applies to -algo ") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2 and one line saying %s applies to another learner", args, code, out, errOut, name)
+		}
+	}
+	for _, args := range [][]string{
+		{"-algo", "reinforce", "-baseline", "none", "-credit", "return", "-entropy", "0.01"},
+		{"-algo", "ac", "-lambda", "0", "-critic-lr", "0.3"},
+		{"-algo", "ppo", "-lambda", "0.5", "-clip", "0.1", "-epochs", "2"},
+	} {
+		if code, _, errOut := runCLI(append([]string{"train", "gridworld", "-rollouts", "10"}, args...)...); code != 0 {
+			t.Errorf("%v: exit %d, %q", args, code, errOut)
+		}
+	}
+	// The table of an ac run shows no REINFORCE setting it does not use.
+	if _, out, _ := runCLI("train", "gridworld", "-algo", "ac", "-rollouts", "10"); !strings.Contains(out, "settings       lr 0.5  batch 4  gamma 0.9  (advantages from the critic)\n") {
+		t.Errorf("ac table:\n%s", out)
+	}
+	_, help, _ := runCLI("train", "gridworld", "-h")
+	for _, want := range []string{"reinforce: subtracted from the return", "reinforce: weight of each move", "reinforce: entropy bonus", "ac, ppo: GAE", "ac, ppo: the critic's step", "ppo: the clip", "ppo: epochs", "are refused with the others"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("-h does not say %q", want)
+		}
+	}
+}

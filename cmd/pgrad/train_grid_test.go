@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"math"
 	"os"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/pgrad/pgrad/env"
 	"github.com/pgrad/pgrad/internal/golden"
+	"github.com/pgrad/pgrad/internal/rundir"
 	"github.com/pgrad/pgrad/lab"
 )
 
@@ -105,6 +107,74 @@ func TestTrainGridCSVUnwritable(t *testing.T) {
 	status, out, errOut := runCLI("train", "gridworld", "-csv", filepath.Join(t.TempDir(), "no", "dir.csv"))
 	if status != 1 || out != "" || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "-csv: cannot create") {
 		t.Errorf("status %d, stdout %q, stderr %q; want 1, nothing, one line saying -csv: cannot create", status, out, errOut)
+	}
+}
+
+// A -csv path that is a directory fails the same way, at once.
+func TestTrainGridCSVIsADirectory(t *testing.T) {
+	dir := t.TempDir()
+	status, out, errOut := runCLI("train", "gridworld", "-csv", dir)
+	if status != 1 || out != "" || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "-csv: cannot create") || !strings.Contains(errOut, "directory") {
+		t.Errorf("status %d, stdout %q, stderr %q; want 1, nothing, one line saying the -csv path is a directory", status, out, errOut)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("left %v in the directory", left)
+	}
+}
+
+// peekContext is a context that is never done, calling peek each time the
+// training loop asks (before every chunk of rollouts).
+type peekContext struct {
+	context.Context
+	peek func()
+}
+
+func (c peekContext) Err() error { c.peek(); return nil }
+
+// TestTrainGridCSVIsAtomic: while the run trains, the -csv path keeps what
+// it held and the curve grows in one temporary file beside it; at the end
+// the path holds the whole new curve and no temporary file is left (before
+// this, the path was truncated at the start and written at the end).
+func TestTrainGridCSVIsAtomic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "curve.csv")
+	if err := os.WriteFile(path, []byte("old\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	peeks := 0
+	old := interruptContext
+	defer func() { interruptContext = old }()
+	interruptContext = func() (context.Context, context.CancelFunc) {
+		return peekContext{context.Background(), func() {
+			peeks++
+			if b, err := os.ReadFile(path); err != nil || string(b) != "old\n" {
+				t.Errorf("during the run (check %d) the -csv path holds %.40q, %v; want the old content", peeks, b, err)
+			}
+			ents, _ := os.ReadDir(dir)
+			if len(ents) != 2 || !strings.HasPrefix(ents[0].Name(), rundir.TempPrefix+"curve.csv-") {
+				t.Errorf("during the run the directory holds %v; want the file and one temporary file beside it", ents)
+			}
+		}}, func() {}
+	}
+	status, _, errOut := runCLI("train", "gridworld", "-rollouts", "50000", "-csv", path)
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, errOut)
+	}
+	if peeks < 2 {
+		t.Fatalf("the loop asked %d times; the test saw no run in progress", peeks)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || !strings.HasPrefix(string(b), "rollouts,success_rate,mean_return\n") || !strings.HasSuffix(string(b), "\n") {
+		t.Errorf("after the run: %.60q, %v", b, err)
+	}
+	if rows := strings.Count(string(b), "\n"); rows < 2 {
+		t.Errorf("after the run the curve has %d lines", rows)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("after the run the directory holds %v; want the CSV only", ents)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != rundir.FileMode {
+		t.Errorf("mode %v, %v; want %v", fi.Mode(), err, rundir.FileMode)
 	}
 }
 
