@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -113,6 +115,25 @@ func TestResumeFlags(t *testing.T) {
 	csv, _ := os.ReadFile(filepath.Join(dir, metricsFile))
 	if rows := strings.Count(strings.TrimSpace(string(csv)), "\n"); rows != 4 {
 		t.Errorf("metrics.csv has %d rows after the raised budget, want 4:\n%s", rows, csv)
+	}
+	// The rate counts the steps this command trained, and says so (before,
+	// the whole run's steps over the resumed part's time).
+	var sum struct {
+		Steps          int     `json:"steps"`
+		WallSeconds    float64 `json:"wall_seconds"`
+		StepsPerSecond float64 `json:"steps_per_second"`
+		ResumedAtSteps int     `json:"resumed_at_steps"`
+	}
+	if err := json.Unmarshal([]byte(out), &sum); err != nil {
+		t.Fatal(err)
+	}
+	trained := float64(sum.Steps - sum.ResumedAtSteps)
+	// wall_seconds is rounded to 1 ms and steps_per_second to 1.
+	if slack := 0.0005*sum.StepsPerSecond + 0.5*sum.WallSeconds + 1; sum.ResumedAtSteps != 1024 || math.Abs(sum.StepsPerSecond*sum.WallSeconds-trained) > slack {
+		t.Errorf("resumed summary: %+v; want resumed_at_steps 1024 and steps_per_second × wall_seconds ≈ %v", sum, trained)
+	}
+	if code, out, errOut := runCLI("train", "-resume", dir, "-steps", "3072", "-quiet"); code != 0 || !strings.Contains(out, "steps/s) for the 1024 steps since the resume at step 2048\n") {
+		t.Errorf("-resume -steps 3072: exit %d, %s %s", code, out, errOut)
 	}
 }
 

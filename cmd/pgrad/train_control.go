@@ -54,15 +54,19 @@ const (
 
 // controlSummary is what "pgrad train <env> -json" prints.
 type controlSummary struct {
-	Env             string      `json:"env"`
-	Algo            string      `json:"algo"`
-	Preset          string      `json:"preset,omitempty"`
-	Seed            uint64      `json:"seed"`
-	Steps           int         `json:"steps"`
-	Episodes        int         `json:"episodes"`
+	Env      string `json:"env"`
+	Algo     string `json:"algo"`
+	Preset   string `json:"preset,omitempty"`
+	Seed     uint64 `json:"seed"`
+	Steps    int    `json:"steps"`
+	Episodes int    `json:"episodes"`
+	// WallSeconds is this command's training time and StepsPerSecond the
+	// steps it trained per second of it: after -resume, the Steps −
+	// ResumedAtSteps steps since the checkpoint, not the whole run's.
 	WallSeconds     float64     `json:"wall_seconds"`
 	StepsPerSecond  float64     `json:"steps_per_second"`
-	FinalMeanReturn *float64    `json:"final_mean_return"` // last 20 finished episodes; null before the first
+	ResumedAtSteps  int         `json:"resumed_at_steps,omitempty"` // with -resume: the steps the checkpoint held
+	FinalMeanReturn *float64    `json:"final_mean_return"`          // last 20 finished episodes; null before the first
 	EvalEpisodes    int         `json:"eval_episodes,omitempty"`
 	EvalMean        *float64    `json:"eval_mean,omitempty"`
 	EvalStd         *float64    `json:"eval_std,omitempty"`
@@ -328,6 +332,9 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := interruptContext()
 	defer stop()
+	if resumed != nil {
+		sum.ResumedAtSteps = tr.Steps()
+	}
 	start := time.Now()
 	stopAtRec := deep.RecorderFunc(func(s deep.Stats) error {
 		if *iters > 0 && s.Iteration == *iters {
@@ -418,7 +425,7 @@ func runControl(env string, args []string, stdout, stderr io.Writer) int {
 	// Milliseconds and whole steps per second: the clock gives no more.
 	sum.Steps, sum.Episodes, sum.WallSeconds = tr.Steps(), tr.Episodes(), math.Round(wall*1000)/1000
 	if wall > 0 {
-		sum.StepsPerSecond = math.Round(float64(sum.Steps) / wall)
+		sum.StepsPerSecond = math.Round(float64(sum.Steps-sum.ResumedAtSteps) / wall)
 	}
 	if r := tr.Recent(); !math.IsNaN(r) {
 		sum.FinalMeanReturn = &r
@@ -539,7 +546,11 @@ func printControlSummary(w io.Writer, s controlSummary) {
 	fmt.Fprintf(w, "seed         %d\n", s.Seed)
 	fmt.Fprintf(w, "steps        %d (%s)\n", s.Steps, s.Stopped)
 	fmt.Fprintf(w, "episodes     %d\n", s.Episodes)
-	fmt.Fprintf(w, "wall time    %.2f s (%.0f steps/s)\n", s.WallSeconds, s.StepsPerSecond)
+	if s.ResumedAtSteps > 0 {
+		fmt.Fprintf(w, "wall time    %.2f s (%.0f steps/s) for the %d steps since the resume at step %d\n", s.WallSeconds, s.StepsPerSecond, s.Steps-s.ResumedAtSteps, s.ResumedAtSteps)
+	} else {
+		fmt.Fprintf(w, "wall time    %.2f s (%.0f steps/s)\n", s.WallSeconds, s.StepsPerSecond)
+	}
 	if s.FinalMeanReturn != nil {
 		fmt.Fprintf(w, "mean return  %.1f (last %d training episodes)\n", *s.FinalMeanReturn, min(s.Episodes, 20))
 	}
