@@ -96,7 +96,11 @@ DATA tanhc<>+704(SB)/8, $0x3ff0000000000000
 DATA tanhc<>+712(SB)/8, $0x3ff0000000000000
 DATA tanhc<>+720(SB)/8, $0x3ff0000000000000
 DATA tanhc<>+728(SB)/8, $0x3ff0000000000000
-GLOBL tanhc<>(SB), RODATA|NOPTR, $736
+DATA tanhc<>+736(SB)/8, $0x8000000000000000 // the sign bit
+DATA tanhc<>+744(SB)/8, $0x8000000000000000
+DATA tanhc<>+752(SB)/8, $0x8000000000000000
+DATA tanhc<>+760(SB)/8, $0x8000000000000000
+GLOBL tanhc<>(SB), RODATA|NOPTR, $768
 
 // func tanhAVX(x *float64, n int)
 //
@@ -110,56 +114,164 @@ TEXT ·tanhAVX(SB), NOSPLIT, $0-16
 	MOVQ n+8(FP), CX
 	SHRQ $2, CX
 
-loop:
-	VMOVUPD (SI), Y0                        // x
-	VANDPD tanhc<>+0(SB), Y0, Y1      // a = |x|
-	VXORPD Y1, Y0, Y6                       // sign bit of x
-	VMOVUPD tanhc<>+32(SB), Y3
-	VMINPD Y1, Y3, Y1                       // min(20, a); NaN a stays NaN
-	VADDPD Y1, Y1, Y1                       // t = 2a
-	VMOVUPD tanhc<>+96(SB), Y4
-	VFMADD231PD tanhc<>+64(SB), Y1, Y4 // kd = t/ln2 + shifter: k in the low bits
-	VSUBPD tanhc<>+96(SB), Y4, Y5      // k as a float
-	VFNMADD231PD tanhc<>+128(SB), Y5, Y1  // r = t − k·ln2hi
-	VFNMADD231PD tanhc<>+160(SB), Y5, Y1  // r −= k·ln2lo
-	// e^r by Estrin's scheme: pairs, then powers r², r⁴, r⁸, so the
-	// dependency chain is four operations deep instead of thirteen.
-	VMOVUPD tanhc<>+672(SB), Y2
-	VFMADD213PD tanhc<>+704(SB), Y1, Y2 // c0 + c1·r
-	VMOVUPD tanhc<>+608(SB), Y3
-	VFMADD213PD tanhc<>+640(SB), Y1, Y3 // c2 + c3·r
-	VMOVUPD tanhc<>+544(SB), Y5
-	VFMADD213PD tanhc<>+576(SB), Y1, Y5 // c4 + c5·r
-	VMOVUPD tanhc<>+480(SB), Y7
-	VFMADD213PD tanhc<>+512(SB), Y1, Y7 // c6 + c7·r
-	VMOVUPD tanhc<>+416(SB), Y8
-	VFMADD213PD tanhc<>+448(SB), Y1, Y8 // c8 + c9·r
+	// Two vectors at a time, their instructions interleaved: one vector's
+	// chain is about seventy cycles deep, and the out-of-order window
+	// cannot hold enough iterations of a one-vector loop to cover it.
+	// Each vector goes through the operations of the one-vector loop below
+	// (single), in the same order, so the results are the same bits
+	// (TestTanhPairSameBits). Registers of the first vector, the second's
+	// are seven higher: Y0 x, |x|, t, then r; Y1 kd, then 2^k; Y2 scratch
+	// (k, the odd pair coefficients, 2/(e^t+1), the sign); Y3 the
+	// polynomial, e^t, then tanh; Y4 the even pairs; Y5 r²; Y6 r⁴, r⁸.
+	// The sign is taken again from x in memory (x AND the sign bit, the
+	// same bits as x XOR |x|), which frees a register.
+pair:
+	CMPQ CX, $2
+	JLT  single
+	VMOVUPD (SI), Y0
+	VMOVUPD 32(SI), Y7
+	VANDPD tanhc<>+0(SB), Y0, Y0
+	VANDPD tanhc<>+0(SB), Y7, Y7
+	VMOVUPD tanhc<>+32(SB), Y2
+	VMOVUPD tanhc<>+32(SB), Y9
+	VMINPD Y0, Y2, Y0
+	VMINPD Y7, Y9, Y7
+	VADDPD Y0, Y0, Y0
+	VADDPD Y7, Y7, Y7
+	VMOVUPD tanhc<>+96(SB), Y1
+	VMOVUPD tanhc<>+96(SB), Y8
+	VFMADD231PD tanhc<>+64(SB), Y0, Y1
+	VFMADD231PD tanhc<>+64(SB), Y7, Y8
+	VSUBPD tanhc<>+96(SB), Y1, Y2
+	VSUBPD tanhc<>+96(SB), Y8, Y9
+	VFNMADD231PD tanhc<>+128(SB), Y2, Y0
+	VFNMADD231PD tanhc<>+128(SB), Y9, Y7
+	VFNMADD231PD tanhc<>+160(SB), Y2, Y0
+	VFNMADD231PD tanhc<>+160(SB), Y9, Y7
+	VPSLLQ $52, Y1, Y1
+	VPSLLQ $52, Y8, Y8
+	VPADDQ tanhc<>+192(SB), Y1, Y1
+	VPADDQ tanhc<>+192(SB), Y8, Y8
+	VMULPD Y0, Y0, Y5
+	VMULPD Y7, Y7, Y12
+	VMOVUPD tanhc<>+608(SB), Y2
+	VMOVUPD tanhc<>+608(SB), Y9
+	VFMADD213PD tanhc<>+640(SB), Y0, Y2
+	VFMADD213PD tanhc<>+640(SB), Y7, Y9
+	VMOVUPD tanhc<>+672(SB), Y3
+	VMOVUPD tanhc<>+672(SB), Y10
+	VFMADD213PD tanhc<>+704(SB), Y0, Y3
+	VFMADD213PD tanhc<>+704(SB), Y7, Y10
+	VFMADD231PD Y5, Y2, Y3
+	VFMADD231PD Y12, Y9, Y10
+	VMOVUPD tanhc<>+480(SB), Y2
+	VMOVUPD tanhc<>+480(SB), Y9
+	VFMADD213PD tanhc<>+512(SB), Y0, Y2
+	VFMADD213PD tanhc<>+512(SB), Y7, Y9
+	VMOVUPD tanhc<>+544(SB), Y4
+	VMOVUPD tanhc<>+544(SB), Y11
+	VFMADD213PD tanhc<>+576(SB), Y0, Y4
+	VFMADD213PD tanhc<>+576(SB), Y7, Y11
+	VFMADD231PD Y5, Y2, Y4
+	VFMADD231PD Y12, Y9, Y11
+	VMULPD Y5, Y5, Y6
+	VMULPD Y12, Y12, Y13
+	VFMADD231PD Y6, Y4, Y3
+	VFMADD231PD Y13, Y11, Y10
+	VMOVUPD tanhc<>+352(SB), Y2
 	VMOVUPD tanhc<>+352(SB), Y9
-	VFMADD213PD tanhc<>+384(SB), Y1, Y9 // c10 + c11·r
-	VMOVUPD tanhc<>+288(SB), Y10
-	VFMADD213PD tanhc<>+320(SB), Y1, Y10 // c12 + c13·r
-	VMULPD Y1, Y1, Y11                      // r²
-	VFMADD231PD Y11, Y3, Y2
-	VFMADD231PD Y11, Y7, Y5
-	VFMADD231PD Y11, Y9, Y8
-	VMULPD Y11, Y11, Y12                    // r⁴
-	VFMADD231PD Y12, Y5, Y2
-	VFMADD231PD Y12, Y10, Y8
-	VMULPD Y12, Y12, Y13                    // r⁸
-	VFMADD231PD Y13, Y8, Y2                 // e^r
-	VPSLLQ $52, Y4, Y4                      // k into the exponent field
-	VPADDQ tanhc<>+192(SB), Y4, Y4         // 2^k
-	VMULPD Y4, Y2, Y2                       // e^t
-	VADDPD tanhc<>+224(SB), Y2, Y2          // e^t + 1
-	VMOVUPD tanhc<>+256(SB), Y3
-	VDIVPD Y2, Y3, Y3                       // 2/(e^t + 1)
-	VMOVUPD tanhc<>+224(SB), Y2
-	VSUBPD Y3, Y2, Y2                       // tanh|x|
-	VORPD Y6, Y2, Y2                        // with the sign of x
-	VMOVUPD Y2, (SI)
-	ADDQ $32, SI
-	DECQ CX
-	JNZ  loop
+	VFMADD213PD tanhc<>+384(SB), Y0, Y2
+	VFMADD213PD tanhc<>+384(SB), Y7, Y9
+	VMOVUPD tanhc<>+416(SB), Y4
+	VMOVUPD tanhc<>+416(SB), Y11
+	VFMADD213PD tanhc<>+448(SB), Y0, Y4
+	VFMADD213PD tanhc<>+448(SB), Y7, Y11
+	VFMADD231PD Y5, Y2, Y4
+	VFMADD231PD Y12, Y9, Y11
+	VMOVUPD tanhc<>+288(SB), Y2
+	VMOVUPD tanhc<>+288(SB), Y9
+	VFMADD213PD tanhc<>+320(SB), Y0, Y2
+	VFMADD213PD tanhc<>+320(SB), Y7, Y9
+	VFMADD231PD Y6, Y2, Y4
+	VFMADD231PD Y13, Y9, Y11
+	VMULPD Y6, Y6, Y6
+	VMULPD Y13, Y13, Y13
+	VFMADD231PD Y6, Y4, Y3
+	VFMADD231PD Y13, Y11, Y10
+	VMULPD Y1, Y3, Y3
+	VMULPD Y8, Y10, Y10
+	VADDPD tanhc<>+224(SB), Y3, Y3
+	VADDPD tanhc<>+224(SB), Y10, Y10
+	VMOVUPD tanhc<>+256(SB), Y2
+	VMOVUPD tanhc<>+256(SB), Y9
+	VDIVPD Y3, Y2, Y2
+	VDIVPD Y10, Y9, Y9
+	VMOVUPD tanhc<>+224(SB), Y3
+	VMOVUPD tanhc<>+224(SB), Y10
+	VSUBPD Y2, Y3, Y3
+	VSUBPD Y9, Y10, Y10
+	VMOVUPD (SI), Y2
+	VMOVUPD 32(SI), Y9
+	VANDPD tanhc<>+736(SB), Y2, Y2
+	VANDPD tanhc<>+736(SB), Y9, Y9
+	VORPD Y2, Y3, Y3
+	VORPD Y9, Y10, Y10
+	VMOVUPD Y3, (SI)
+	VMOVUPD Y10, 32(SI)
+	ADDQ $64, SI
+	SUBQ $2, CX
+	JMP  pair
+
+single:
+	TESTQ CX, CX
+	JZ    done
+	VMOVUPD (SI), Y0
+	VANDPD tanhc<>+0(SB), Y0, Y0
+	VMOVUPD tanhc<>+32(SB), Y2
+	VMINPD Y0, Y2, Y0
+	VADDPD Y0, Y0, Y0
+	VMOVUPD tanhc<>+96(SB), Y1
+	VFMADD231PD tanhc<>+64(SB), Y0, Y1
+	VSUBPD tanhc<>+96(SB), Y1, Y2
+	VFNMADD231PD tanhc<>+128(SB), Y2, Y0
+	VFNMADD231PD tanhc<>+160(SB), Y2, Y0
+	VPSLLQ $52, Y1, Y1
+	VPADDQ tanhc<>+192(SB), Y1, Y1
+	VMULPD Y0, Y0, Y5
+	VMOVUPD tanhc<>+608(SB), Y2
+	VFMADD213PD tanhc<>+640(SB), Y0, Y2
+	VMOVUPD tanhc<>+672(SB), Y3
+	VFMADD213PD tanhc<>+704(SB), Y0, Y3
+	VFMADD231PD Y5, Y2, Y3
+	VMOVUPD tanhc<>+480(SB), Y2
+	VFMADD213PD tanhc<>+512(SB), Y0, Y2
+	VMOVUPD tanhc<>+544(SB), Y4
+	VFMADD213PD tanhc<>+576(SB), Y0, Y4
+	VFMADD231PD Y5, Y2, Y4
+	VMULPD Y5, Y5, Y6
+	VFMADD231PD Y6, Y4, Y3
+	VMOVUPD tanhc<>+352(SB), Y2
+	VFMADD213PD tanhc<>+384(SB), Y0, Y2
+	VMOVUPD tanhc<>+416(SB), Y4
+	VFMADD213PD tanhc<>+448(SB), Y0, Y4
+	VFMADD231PD Y5, Y2, Y4
+	VMOVUPD tanhc<>+288(SB), Y2
+	VFMADD213PD tanhc<>+320(SB), Y0, Y2
+	VFMADD231PD Y6, Y2, Y4
+	VMULPD Y6, Y6, Y6
+	VFMADD231PD Y6, Y4, Y3
+	VMULPD Y1, Y3, Y3
+	VADDPD tanhc<>+224(SB), Y3, Y3
+	VMOVUPD tanhc<>+256(SB), Y2
+	VDIVPD Y3, Y2, Y2
+	VMOVUPD tanhc<>+224(SB), Y3
+	VSUBPD Y2, Y3, Y3
+	VMOVUPD (SI), Y2
+	VANDPD tanhc<>+736(SB), Y2, Y2
+	VORPD Y2, Y3, Y3
+	VMOVUPD Y3, (SI)
+
+done:
 	VZEROUPPER
 	RET
 
