@@ -94,14 +94,11 @@ type Sample struct {
 // softmax policy on a gridworld; a PPOTrainer wraps it. Like GridTrainer it
 // reads the world's layout at every rollout.
 type ACTrainer struct {
-	world *env.GridWorld
-	pol   *policy.Softmax
-	cfg   ACConfig
-	rng   *rand.Rand
-	ppo   bool
+	tabular
+	cfg ACConfig
+	ppo bool
 
-	v                      []float64 // the critic, per state
-	probs, cum, logp, entG []float64
+	v []float64 // the critic, per state
 
 	grad       []float64
 	vsum       []float64 // Σ Â over the batch's visits of s
@@ -111,17 +108,8 @@ type ACTrainer struct {
 	batch      []Sample // PPO: the batch's steps
 	adv, delta []float64
 
-	ep                Episode
-	bufS              []int32
-	bufA              []env.Action
-	bufR              []float64
-	pending           int
-	rollouts, updates int
-	batchGoals        int
-	batchReturn       float64
-	last              Stats
-	lastPPO           PPOStats
-	old               []float64 // PPO: θ before the epochs
+	lastPPO PPOStats
+	old     []float64 // PPO: θ before the epochs
 
 	avg       []float64 // mean of V over the updates since StartAverage
 	avgN      int       // those updates
@@ -138,19 +126,14 @@ func NewACTrainer(w *env.GridWorld, p *policy.Softmax, c ACConfig, r *rand.Rand)
 }
 
 func newAC(w *env.GridWorld, p *policy.Softmax, c ACConfig, r *rand.Rand, ppo bool) *ACTrainer {
-	if p.States != w.NumStates() || p.Actions != env.NumActions {
-		panic(fmt.Sprintf("pg: actor-critic: policy is %d×%d, world needs %d×%d", p.States, p.Actions, w.NumStates(), env.NumActions))
-	}
 	n, m := w.NumStates(), w.MaxSteps()
 	na := n * env.NumActions
 	t := &ACTrainer{
-		world: w, pol: p, cfg: c, rng: r, ppo: ppo,
-		v:     make([]float64, n),
-		probs: make([]float64, na), cum: make([]float64, na), logp: make([]float64, na), entG: make([]float64, na),
+		tabular: newTabular("actor-critic", w, p, r), cfg: c, ppo: ppo,
+		v:    make([]float64, n),
 		grad: make([]float64, na), vsum: make([]float64, n), vcount: make([]int32, n),
 		touched: make([]bool, n), list: make([]int32, 0, n),
 		adv: make([]float64, m), delta: make([]float64, m),
-		bufS: make([]int32, m), bufA: make([]env.Action, m), bufR: make([]float64, m),
 		old: make([]float64, na), avg: make([]float64, n),
 	}
 	t.Sync()
@@ -158,23 +141,7 @@ func newAC(w *env.GridWorld, p *policy.Softmax, c ACConfig, r *rand.Rand, ppo bo
 }
 
 // Sync recomputes the caches from θ; call it after changing θ from outside.
-func (t *ACTrainer) Sync() {
-	for s := range t.pol.States {
-		t.refresh(s)
-	}
-}
-
-func (t *ACTrainer) refresh(s int) {
-	i := s * env.NumActions
-	pr, lp := t.probs[i:i+env.NumActions], t.logp[i:i+env.NumActions]
-	h := policy.SoftmaxInto(pr, lp, t.pol.Row(s))
-	var c float64
-	for j, l := range lp {
-		c += pr[j]
-		t.cum[i+j] = c
-		t.entG[i+j] = float64(t.cfg.Entropy * -float64(pr[j]*(l+h)))
-	}
-}
+func (t *ACTrainer) Sync() { t.sync(t.cfg.Entropy) }
 
 // Config returns the settings in effect.
 func (t *ACTrainer) Config() ACConfig { return t.cfg }
@@ -193,25 +160,12 @@ func (t *ACTrainer) SetConfig(c ACConfig) (updated bool, err error) {
 	}
 	t.cfg = c
 	t.Sync()
-	if t.pending >= c.Batch {
-		t.last = t.update()
-		return true, nil
-	}
-	return false, nil
+	return t.applyIfFull(c.Batch, t.update), nil
 }
 
 // Values returns the critic V(s), a view that the next update changes
 // and through which a caller may set it.
 func (t *ACTrainer) Values() []float64 { return t.v }
-
-// Probs returns the cached π(·|s) at s*4+a.
-func (t *ACTrainer) Probs() []float64 { return t.probs }
-
-// Rollouts returns the rollouts since the start or ResetLearning.
-func (t *ACTrainer) Rollouts() int { return t.rollouts }
-
-// Updates returns the updates since the start or ResetLearning.
-func (t *ACTrainer) Updates() int { return t.updates }
 
 // ResetLearning returns to the uniform policy and V = 0 and drops the
 // partial batch and the counters; the source of randomness continues.
@@ -223,7 +177,7 @@ func (t *ACTrainer) ResetLearning() {
 	clear(t.vcount)
 	clear(t.touched)
 	t.list, t.batch = t.list[:0], t.batch[:0]
-	t.pending, t.rollouts, t.updates, t.batchGoals, t.batchReturn = 0, 0, 0, 0, 0
+	t.resetCounts()
 	clear(t.avg)
 	t.avgN, t.averaging = 0, false
 	t.Sync()
@@ -276,41 +230,10 @@ func (t *ACTrainer) RolloutFrom(s int) (*Episode, error) {
 }
 
 func (t *ACTrainer) rollout(s int) *Episode {
-	w, r := t.world, t.rng
-	T := w.MaxSteps()
-	out := env.Capped
-	n := 0
-	var total float64
-	for n < T {
-		u := r.Float64()
-		c := t.cum[s*env.NumActions : s*env.NumActions+env.NumActions]
-		a := env.Action(3)
-		if u < c[0] {
-			a = 0
-		} else if u < c[1] {
-			a = 1
-		} else if u < c[2] {
-			a = 2
-		}
-		next, rew, o := w.Move(s, a)
-		t.bufS[n], t.bufA[n], t.bufR[n] = int32(s), a, rew
-		total += rew
-		n++
-		s = next
-		if o != env.Running {
-			out = o
-			break
-		}
-	}
+	n, s, out, total := t.sample(s)
 	t.accumulate(n, s, out)
 	t.ep = Episode{States: t.bufS[:n], Actions: t.bufA[:n], Rewards: t.bufR[:n], Final: s, Outcome: out, Return: total}
-	t.rollouts++
-	t.pending++
-	if out == env.Goal {
-		t.batchGoals++
-	}
-	t.batchReturn += total
-	if t.pending >= t.cfg.Batch {
+	if t.counted(out, total, t.cfg.Batch) {
 		t.last = t.update()
 		t.ep.Updated = true
 	}
@@ -358,7 +281,7 @@ func (t *ACTrainer) accumulate(n, final int, out env.Outcome) {
 			continue
 		}
 		k := s * env.NumActions
-		p, eg, gr := t.probs[k:k+4], t.entG[k:k+4], t.grad[k:k+4]
+		p, eg, gr := t.probs[k:k+4], t.entGrad[k:k+4], t.grad[k:k+4]
 		for j := range gr {
 			x := -p[j]
 			if j == int(a) {
@@ -383,7 +306,7 @@ func (t *ACTrainer) update() Stats {
 				theta[j] += float64(scale * t.grad[j])
 				t.grad[j] = 0
 			}
-			t.refresh(int(s32))
+			t.refresh(int(s32), t.cfg.Entropy)
 		}
 	}
 	aV := t.cfg.CriticLR
@@ -400,21 +323,8 @@ func (t *ACTrainer) update() Stats {
 		}
 	}
 	t.list, t.batch = t.list[:0], t.batch[:0]
-	t.updates++
-	b := float64(t.pending)
-	st := Stats{Rollouts: t.rollouts, Updates: t.updates, SuccessRate: float64(t.batchGoals) / b, MeanReturn: t.batchReturn / b}
-	t.pending, t.batchGoals, t.batchReturn = 0, 0, 0
-	return st
+	return t.closeBatch()
 }
 
 // Train runs n rollouts and calls rec (if not nil) after every update.
-func (t *ACTrainer) Train(n int, rec Recorder) error {
-	for range n {
-		if e := t.Rollout(); e.Updated && rec != nil {
-			if err := rec.Record(t.last); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
+func (t *ACTrainer) Train(n int, rec Recorder) error { return t.train(n, t.Rollout, rec) }

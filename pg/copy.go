@@ -19,7 +19,7 @@ func (t *GridTrainer) CopyLearning(src *GridTrainer) {
 	clear(t.grad)
 	clear(t.touched)
 	t.list = t.list[:0]
-	t.pending, t.batchGoals, t.batchReturn = 0, 0, 0
+	t.dropBatch()
 	t.Sync()
 }
 

@@ -15,7 +15,7 @@ func (t *GridTrainer) Estimate(dst []float64, b int) (goals int) {
 		panic("pg: Estimate: a partial batch, b < 1 or a gradient buffer of the wrong length")
 	}
 	for range b {
-		n, _, out, _ := t.sample()
+		n, _, out, _ := t.sample(t.world.Start())
 		t.accumulate(n)
 		if out == env.Goal {
 			goals++

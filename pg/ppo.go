@@ -137,7 +137,7 @@ func (t *ACTrainer) ppoEpochs() PPOStats {
 	st := Surrogate(t.grad, t.pol, t.batch, t.pending, c.Clip, c.Entropy, true)
 	clear(t.grad)
 	for _, s32 := range t.list {
-		t.refresh(int(s32))
+		t.refresh(int(s32), t.cfg.Entropy)
 	}
 	return PPOStats{Samples: len(t.batch), Clipped: st.Clipped, MinRatio: st.MinRatio, MaxRatio: st.MaxRatio}
 }
