@@ -100,7 +100,11 @@ DATA tanhc<>+736(SB)/8, $0x8000000000000000 // the sign bit
 DATA tanhc<>+744(SB)/8, $0x8000000000000000
 DATA tanhc<>+752(SB)/8, $0x8000000000000000
 DATA tanhc<>+760(SB)/8, $0x8000000000000000
-GLOBL tanhc<>(SB), RODATA|NOPTR, $768
+DATA tanhc<>+768(SB)/8, $0x40071547652b82fe // 2/ln 2
+DATA tanhc<>+776(SB)/8, $0x40071547652b82fe
+DATA tanhc<>+784(SB)/8, $0x40071547652b82fe
+DATA tanhc<>+792(SB)/8, $0x40071547652b82fe
+GLOBL tanhc<>(SB), RODATA|NOPTR, $800
 
 // func tanhAVX(x *float64, n int)
 //
@@ -113,6 +117,8 @@ TEXT ·tanhAVX(SB), NOSPLIT, $0-16
 	MOVQ x+0(FP), SI
 	MOVQ n+8(FP), CX
 	SHRQ $2, CX
+	VMOVUPD tanhc<>+224(SB), Y14 // 1
+	VMOVUPD tanhc<>+96(SB), Y15  // the shifter
 
 	// Two vectors at a time, their instructions interleaved: one vector's
 	// chain is about seventy cycles deep, and the out-of-order window
@@ -124,7 +130,13 @@ TEXT ·tanhAVX(SB), NOSPLIT, $0-16
 	// (k, the odd pair coefficients, 2/(e^t+1), the sign); Y3 the
 	// polynomial, e^t, then tanh; Y4 the even pairs; Y5 r²; Y6 r⁴, r⁸.
 	// The sign is taken again from x in memory (x AND the sign bit, the
-	// same bits as x XOR |x|), which frees a register.
+	// same bits as x XOR |x|), which frees a register. Three rewrites that
+	// give the same bits with fewer loads or a shorter chain: 1 and the
+	// shifter stay in Y14 and Y15; c0 + c1·r = 1 + r is an addition (an
+	// FMA with both coefficients 1 rounds the same exact sum once), which
+	// moves it off the two FMA pipes; kd = |x|·(2/ln 2) + shifter does
+	// not wait for t = 2|x| (the products are the same real number, and
+	// 2/ln 2 is exactly twice 1/ln 2).
 pair:
 	CMPQ CX, $2
 	JLT  single
@@ -136,14 +148,14 @@ pair:
 	VMOVUPD tanhc<>+32(SB), Y9
 	VMINPD Y0, Y2, Y0
 	VMINPD Y7, Y9, Y7
+	VMOVUPD Y15, Y1
+	VMOVUPD Y15, Y8
+	VFMADD231PD tanhc<>+768(SB), Y0, Y1
+	VFMADD231PD tanhc<>+768(SB), Y7, Y8
 	VADDPD Y0, Y0, Y0
 	VADDPD Y7, Y7, Y7
-	VMOVUPD tanhc<>+96(SB), Y1
-	VMOVUPD tanhc<>+96(SB), Y8
-	VFMADD231PD tanhc<>+64(SB), Y0, Y1
-	VFMADD231PD tanhc<>+64(SB), Y7, Y8
-	VSUBPD tanhc<>+96(SB), Y1, Y2
-	VSUBPD tanhc<>+96(SB), Y8, Y9
+	VSUBPD Y15, Y1, Y2
+	VSUBPD Y15, Y8, Y9
 	VFNMADD231PD tanhc<>+128(SB), Y2, Y0
 	VFNMADD231PD tanhc<>+128(SB), Y9, Y7
 	VFNMADD231PD tanhc<>+160(SB), Y2, Y0
@@ -158,10 +170,8 @@ pair:
 	VMOVUPD tanhc<>+608(SB), Y9
 	VFMADD213PD tanhc<>+640(SB), Y0, Y2
 	VFMADD213PD tanhc<>+640(SB), Y7, Y9
-	VMOVUPD tanhc<>+672(SB), Y3
-	VMOVUPD tanhc<>+672(SB), Y10
-	VFMADD213PD tanhc<>+704(SB), Y0, Y3
-	VFMADD213PD tanhc<>+704(SB), Y7, Y10
+	VADDPD Y14, Y0, Y3
+	VADDPD Y14, Y7, Y10
 	VFMADD231PD Y5, Y2, Y3
 	VFMADD231PD Y12, Y9, Y10
 	VMOVUPD tanhc<>+480(SB), Y2
@@ -200,16 +210,14 @@ pair:
 	VFMADD231PD Y13, Y11, Y10
 	VMULPD Y1, Y3, Y3
 	VMULPD Y8, Y10, Y10
-	VADDPD tanhc<>+224(SB), Y3, Y3
-	VADDPD tanhc<>+224(SB), Y10, Y10
+	VADDPD Y14, Y3, Y3
+	VADDPD Y14, Y10, Y10
 	VMOVUPD tanhc<>+256(SB), Y2
 	VMOVUPD tanhc<>+256(SB), Y9
 	VDIVPD Y3, Y2, Y2
 	VDIVPD Y10, Y9, Y9
-	VMOVUPD tanhc<>+224(SB), Y3
-	VMOVUPD tanhc<>+224(SB), Y10
-	VSUBPD Y2, Y3, Y3
-	VSUBPD Y9, Y10, Y10
+	VSUBPD Y2, Y14, Y3
+	VSUBPD Y9, Y14, Y10
 	VMOVUPD (SI), Y2
 	VMOVUPD 32(SI), Y9
 	VANDPD tanhc<>+736(SB), Y2, Y2
@@ -229,10 +237,10 @@ single:
 	VANDPD tanhc<>+0(SB), Y0, Y0
 	VMOVUPD tanhc<>+32(SB), Y2
 	VMINPD Y0, Y2, Y0
+	VMOVUPD Y15, Y1
+	VFMADD231PD tanhc<>+768(SB), Y0, Y1
 	VADDPD Y0, Y0, Y0
-	VMOVUPD tanhc<>+96(SB), Y1
-	VFMADD231PD tanhc<>+64(SB), Y0, Y1
-	VSUBPD tanhc<>+96(SB), Y1, Y2
+	VSUBPD Y15, Y1, Y2
 	VFNMADD231PD tanhc<>+128(SB), Y2, Y0
 	VFNMADD231PD tanhc<>+160(SB), Y2, Y0
 	VPSLLQ $52, Y1, Y1
@@ -240,8 +248,7 @@ single:
 	VMULPD Y0, Y0, Y5
 	VMOVUPD tanhc<>+608(SB), Y2
 	VFMADD213PD tanhc<>+640(SB), Y0, Y2
-	VMOVUPD tanhc<>+672(SB), Y3
-	VFMADD213PD tanhc<>+704(SB), Y0, Y3
+	VADDPD Y14, Y0, Y3
 	VFMADD231PD Y5, Y2, Y3
 	VMOVUPD tanhc<>+480(SB), Y2
 	VFMADD213PD tanhc<>+512(SB), Y0, Y2
@@ -261,11 +268,10 @@ single:
 	VMULPD Y6, Y6, Y6
 	VFMADD231PD Y6, Y4, Y3
 	VMULPD Y1, Y3, Y3
-	VADDPD tanhc<>+224(SB), Y3, Y3
+	VADDPD Y14, Y3, Y3
 	VMOVUPD tanhc<>+256(SB), Y2
 	VDIVPD Y3, Y2, Y2
-	VMOVUPD tanhc<>+224(SB), Y3
-	VSUBPD Y2, Y3, Y3
+	VSUBPD Y2, Y14, Y3
 	VMOVUPD (SI), Y2
 	VANDPD tanhc<>+736(SB), Y2, Y2
 	VORPD Y2, Y3, Y3
