@@ -209,11 +209,25 @@ func dotRows(c, a, bt []float64, m, k, p int) {
 //go:noescape
 func transposeAVX512(dst, src *float64, r, c int)
 
+//go:noescape
+func transposeAVX(dst, src *float64, r, c int)
+
 // transpose writes the transpose of the r×c matrix src into dst (c×r).
 func transpose(dst, src []float64, r, c int) {
 	if useAVX512 && r%8 == 0 && c%8 == 0 && r > 0 && c > 0 {
 		_, _ = dst[r*c-1], src[r*c-1]
 		transposeAVX512(&dst[0], &src[0], r, c)
+		return
+	}
+	if useAVX && r%4 == 0 && c%4 == 0 && r > 0 && c > 0 {
+		_, _ = dst[r*c-1], src[r*c-1]
+		transposeAVX(&dst[0], &src[0], r, c)
+		return
+	}
+	if useAVX && c == 1 {
+		// A column's transpose is a row of the same values in the same
+		// order (the value head's weights).
+		copy(dst[:r], src[:r])
 		return
 	}
 	transposeGo(dst, src, r, c)

@@ -192,7 +192,7 @@ func TestTranspose(t *testing.T) {
 	defer func() { useAVX512 = have }()
 	for _, wide := range []bool{false, true} {
 		useAVX512 = wide && have
-		for _, rc := range [][2]int{{1, 1}, {3, 5}, {8, 8}, {64, 64}, {16, 40}, {64, 2}, {4, 64}, {12, 8}} {
+		for _, rc := range [][2]int{{1, 1}, {3, 5}, {8, 8}, {64, 64}, {16, 40}, {64, 2}, {4, 64}, {12, 8}, {4, 4}, {8, 12}, {64, 1}, {5, 1}} {
 			r, c := rc[0], rc[1]
 			src := make([]float64, r*c)
 			for i := range src {

@@ -87,3 +87,56 @@ colblk:
 	JNZ  rowblk
 	VZEROUPPER
 	RET
+
+// func transposeAVX(dst, src *float64, r, c int)
+//
+// Writes the transpose of the r×c row-major src into dst (c×r), r and c
+// positive multiples of 4, one 4×4 block at a time: four row loads, pairs
+// interleaved (VUNPCKLPD/VUNPCKHPD), 128-bit halves exchanged (VPERM2F128)
+// and four row stores. Values are only moved, so the result is exactly
+// transposeGo's.
+TEXT ·transposeAVX(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ r+16(FP), R9
+	SHLQ $3, R9 // dst row stride in bytes
+	MOVQ c+24(FP), R8
+	SHLQ $3, R8 // src row stride in bytes
+	LEAQ (R8)(R8*2), R10
+	LEAQ (R9)(R9*2), R11
+	MOVQ r+16(FP), BX
+	SHRQ $2, BX
+
+rowblk4:
+	MOVQ SI, R12
+	MOVQ DI, R13
+	MOVQ c+24(FP), CX
+	SHRQ $2, CX
+
+colblk4:
+	VMOVUPD (R12), Y0         // a0 a1 a2 a3
+	VMOVUPD (R12)(R8*1), Y1   // b0 b1 b2 b3
+	VMOVUPD (R12)(R8*2), Y2   // c0 c1 c2 c3
+	VMOVUPD (R12)(R10*1), Y3  // d0 d1 d2 d3
+	VUNPCKLPD Y1, Y0, Y4      // a0 b0 a2 b2
+	VUNPCKHPD Y1, Y0, Y5      // a1 b1 a3 b3
+	VUNPCKLPD Y3, Y2, Y6      // c0 d0 c2 d2
+	VUNPCKHPD Y3, Y2, Y7      // c1 d1 c3 d3
+	VPERM2F128 $0x20, Y6, Y4, Y0 // a0 b0 c0 d0
+	VPERM2F128 $0x20, Y7, Y5, Y1 // a1 b1 c1 d1
+	VPERM2F128 $0x31, Y6, Y4, Y2 // a2 b2 c2 d2
+	VPERM2F128 $0x31, Y7, Y5, Y3 // a3 b3 c3 d3
+	VMOVUPD Y0, (R13)
+	VMOVUPD Y1, (R13)(R9*1)
+	VMOVUPD Y2, (R13)(R9*2)
+	VMOVUPD Y3, (R13)(R11*1)
+	ADDQ $32, R12             // next four columns of src
+	LEAQ (R13)(R9*4), R13     // next four rows of dst
+	DECQ CX
+	JNZ  colblk4
+	LEAQ (SI)(R8*4), SI       // next four rows of src
+	ADDQ $32, DI              // next four columns of dst
+	DECQ BX
+	JNZ  rowblk4
+	VZEROUPPER
+	RET
