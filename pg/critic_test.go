@@ -209,12 +209,12 @@ var nextToGoal = []int{1, 5}
 // targets of sd 0.71 (±1 with probability ¼ each), and no estimator from
 // sampled rollouts does better than λ = 0's certainty-equivalence variance.
 // The measured errors are logged (0.2e-3 to 0.5e-3 when this was written).
-// With -short the tolerance is 4e-3, the budget a sixteenth and a batch
-// 2^14 rollouts (ratio bias ≈ 1e-4).
+// With -short (and so under -race) the tolerance is 8e-3, the budget a
+// 64th and a batch 2^12 rollouts (ratio bias ≈ 4e-4).
 func TestCriticReachesExactV(t *testing.T) {
 	tol, b := 1e-3, 1<<17
 	if testing.Short() {
-		tol, b = 4e-3, 1<<14
+		tol, b = 8e-3, 1<<12
 	}
 	for _, c := range []struct {
 		name   string
