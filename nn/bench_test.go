@@ -221,6 +221,36 @@ func BenchmarkGEMM(b *testing.B) {
 	}
 }
 
+// BenchmarkGEMMGo times the portable kernel (the one the page runs in
+// WebAssembly and pgrad train -portable natively) on the shapes of
+// pgrad's CartPole PPO update: the hidden layer forward and its weight
+// gradient, the first layer (k = 4 inputs) and a two-output head's
+// transposed weight gradient.
+func BenchmarkGEMMGo(b *testing.B) {
+	for _, c := range []struct {
+		name    string
+		m, k, p int
+		trans   bool
+	}{{"fwd128x64x64", 128, 64, 64, false}, {"dW64x128x64", 64, 128, 64, true}, {"fwd128x4x64", 128, 4, 64, false}, {"head2x128x64", 2, 128, 64, true}, {"fwd4x64x64", 4, 64, 64, false}} {
+		b.Run(c.name, func(b *testing.B) {
+			a := make([]float64, c.m*c.k)
+			bb := make([]float64, c.k*c.p)
+			cc := make([]float64, c.m*c.p)
+			for i := range a {
+				a[i] = 1e-3 * float64(i%5)
+			}
+			ars, acs := c.k, 1
+			if c.trans {
+				ars, acs = 1, c.m
+			}
+			for b.Loop() {
+				gemmAccGo(cc, a, bb, c.m, c.k, c.p, ars, acs)
+			}
+			b.ReportMetric(float64(2*c.m*c.k*c.p)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
+
 // BenchmarkTanh times the hidden activation over one minibatch's layer.
 func BenchmarkTanh(b *testing.B) {
 	src := make([]float64, 128*64)
