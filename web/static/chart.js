@@ -156,8 +156,9 @@ export class Chart {
   }
 }
 
-// niceMax rounds n up to 1, 2 or 5 times a power of ten, so ticks are round.
-function niceMax(n) {
+// niceMax rounds n up to 1, 2 or 5 times a power of ten, so ticks are round
+// (the CartPole chart's axis uses it too).
+export function niceMax(n) {
   const p = Math.pow(10, Math.floor(Math.log10(n)));
   for (const m of [1, 2, 5, 10]) {
     if (m * p >= n) {
@@ -167,7 +168,8 @@ function niceMax(n) {
   return 10 * p;
 }
 
-function short(v) {
+// short writes a tick value as 1.5k or 2M.
+export function short(v) {
   if (v >= 1e6) {
     return `${+(v / 1e6).toFixed(1)}M`;
   }

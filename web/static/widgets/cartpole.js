@@ -12,6 +12,7 @@
 // 0.02 s: 50 steps per second), or eight per frame with "fast".
 
 import { Scene } from "../scene.js";
+import { niceMax, short } from "../chart.js";
 import { el } from "../dom.js";
 import { num } from "../hash.js";
 
@@ -610,24 +611,4 @@ function goFloat(v) {
     return `${a}e${b[0]}${b.slice(1).padStart(2, "0")}`;
   }
   return s;
-}
-
-function niceMax(n) {
-  const p = Math.pow(10, Math.floor(Math.log10(n)));
-  for (const m of [1, 2, 5, 10]) {
-    if (m * p >= n) {
-      return m * p;
-    }
-  }
-  return 10 * p;
-}
-
-function short(v) {
-  if (v >= 1e6) {
-    return `${+(v / 1e6).toFixed(1)}M`;
-  }
-  if (v >= 1e3) {
-    return `${+(v / 1e3).toFixed(1)}k`;
-  }
-  return `${Math.round(v)}`;
 }
