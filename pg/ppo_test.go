@@ -70,6 +70,15 @@ func TestSurrogateGradientByRegion(t *testing.T) {
 	}
 }
 
+// normalPolicy is a softmax policy on 9 states with θ standard normal.
+func normalPolicy(r *rand.Rand) *policy.Softmax {
+	p := policy.NewSoftmax(9, 4)
+	for i := range p.Theta {
+		p.Theta[i] = r.NormFloat64()
+	}
+	return p
+}
+
 // bandDistance is how far r lies outside [1−ε, 1+ε] (0 inside).
 func bandDistance(r, eps float64) float64 { return max(0, r-(1+eps), (1-eps)-r) }
 
@@ -119,10 +128,7 @@ func TestPPORatiosHeldWhenACellHasOneAction(t *testing.T) {
 	r := rand.New(rand.NewPCG(8, 1))
 	crossed, mixedOut := 0, 0
 	for trial := range 20 {
-		p := policy.NewSoftmax(9, 4)
-		for i := range p.Theta {
-			p.Theta[i] = r.NormFloat64()
-		}
+		p := normalPolicy(r)
 		var batch []Sample
 		oneSign := make([]bool, 9)
 		for s := range 9 {
@@ -197,10 +203,7 @@ func TestPPOClippedSampleMovesOnlyWithItsCell(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 9))
 	frozen, dragged := 0, 0
 	for trial := range 20 {
-		p := policy.NewSoftmax(9, 4)
-		for i := range p.Theta {
-			p.Theta[i] = r.NormFloat64()
-		}
+		p := normalPolicy(r)
 		var batch []Sample
 		for s := range 9 {
 			for range 2 + r.IntN(4) {
