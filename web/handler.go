@@ -201,6 +201,14 @@ func NewHandler(fsys fs.FS) http.Handler {
 	return h
 }
 
+// compressAll makes the gzip form of every file that has one now, instead
+// of at its first request. It is safe to call while requests are served.
+func (h *handler) compressAll() {
+	for _, f := range h.files {
+		f.compressed()
+	}
+}
+
 func contentType(name string) string {
 	ext := strings.ToLower(path.Ext(name))
 	if t, ok := contentTypes[ext]; ok {

@@ -40,6 +40,8 @@ var (
 	perfFlag   = flag.Bool("perf", false, "measure the explainer in headless chromium (TestBrowserPerf)")
 	perfLoads  = flag.Int("perf.loads", 5, "page loads to time the first interactive frame over (the first one is cold)")
 	perfWindow = flag.Duration("perf.window", 5*time.Second, "how long to count frames and rollouts while training at the fastest speed")
+	perfTrain  = flag.Bool("perf.training", true, "also measure training (false: only the first interactive frame and the sizes)")
+	perfStatic = flag.String("perf.static", "", "serve this `directory` instead of the embedded files (for example a copy of another commit's web/static with its wasm built), to compare two pages on the same machine")
 	perfJSON   = flag.String("perf.json", "", "also write the figures as JSON to this `file`")
 )
 
@@ -55,13 +57,19 @@ const perfProbe = `(() => {
   // program's start and the page's own set-up apart.
   probe.marks = {};
   const mark = (name) => { if (!(name in probe.marks)) probe.marks[name] = performance.now(); };
-  const inst = WebAssembly.instantiateStreaming;
-  if (inst) {
-    WebAssembly.instantiateStreaming = function (...args) {
-      mark("instantiateCalled");
-      return inst.apply(this, args).then((r) => { mark("instantiated"); return r; });
+  // The page compiles with compileStreaming and then instantiates the
+  // module (engine.js); an older page used instantiateStreaming.
+  const hook = (name, called, done) => {
+    const f = WebAssembly[name];
+    if (!f) return;
+    WebAssembly[name] = function (...args) {
+      mark(called);
+      return f.apply(this, args).then((r) => { mark(done); return r; });
     };
-  }
+  };
+  hook("compileStreaming", "compileCalled", "compiled");
+  hook("instantiate", "instantiateCalled", "instantiated");
+  hook("instantiateStreaming", "instantiateCalled", "instantiated");
   globalThis.addEventListener("pgrad-core-ready", () => mark("goReady"));
   globalThis.addEventListener("pgrad-ready", () => mark("bridgeReady"));
   document.addEventListener("securitypolicyviolation", (e) => {
@@ -80,8 +88,12 @@ const perfProbe = `(() => {
     requestAnimationFrame(() => { probe.frame = performance.now(); });
     return true;
   };
+  // Attribute changes only: observing childList too would run check on
+  // every node the parser inserts, which cost the measured load ~20–40 ms.
+  // A page parsed already interactive is caught at DOMContentLoaded.
   const mo = new MutationObserver(() => { if (check()) mo.disconnect(); });
-  mo.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-ready", "disabled"] });
+  mo.observe(document, { subtree: true, attributes: true, attributeFilter: ["data-ready", "disabled"] });
+  document.addEventListener("DOMContentLoaded", () => { if (check()) mo.disconnect(); }, { once: true });
 })();`
 
 // perfWaitReady resolves with the load's timings once the probe has seen the
@@ -100,6 +112,7 @@ const perfWaitReady = `new Promise((resolve, reject) => {
         pageFirstFrameMs: typeof pp.firstFrameMs === "number" ? pp.firstFrameMs : -1,
         domContentLoadedMs: nav.domContentLoadedEventEnd || 0,
         loadMs: nav.loadEventEnd || 0,
+        wasmRequestMs: wasm.startTime || 0,
         wasmResponseEndMs: wasm.responseEnd || 0,
         wasmTransferBytes: wasm.transferSize || 0,
         wasmEncodedBytes: wasm.encodedBodySize || 0,
@@ -156,10 +169,35 @@ type perfLoad struct {
 	PageFirstFrameMs   float64            `json:"pageFirstFrameMs"`
 	DOMContentLoadedMs float64            `json:"domContentLoadedMs"`
 	LoadMs             float64            `json:"loadMs"`
+	WasmRequestMs      float64            `json:"wasmRequestMs"`
 	WasmResponseEndMs  float64            `json:"wasmResponseEndMs"`
 	WasmTransferBytes  int                `json:"wasmTransferBytes"`
 	WasmEncodedBytes   int                `json:"wasmEncodedBytes"`
 	WasmDecodedBytes   int                `json:"wasmDecodedBytes"`
+	// Main is the renderer's main-thread work from the navigation to just
+	// after the first interactive frame: on a busy machine its CPU time
+	// varies less than the wall-clock milestones above.
+	Main perfMainWork `json:"main"`
+}
+
+// perfMainWork is what Chromium's Performance.getMetrics counted in a tab.
+type perfMainWork struct {
+	CPUMs         float64 `json:"cpuMs"`        // ThreadTime: CPU time of the main thread
+	ProcessCPUMs  float64 `json:"processCpuMs"` // ProcessTime: of the whole renderer (compilation threads too)
+	TaskMs        float64 `json:"taskMs"`       // TaskDuration: wall time of its tasks
+	ScriptMs      float64 `json:"scriptMs"`     // ScriptDuration: JavaScript and wasm
+	StyleMs       float64 `json:"styleMs"`      // RecalcStyleDuration
+	LayoutMs      float64 `json:"layoutMs"`     // LayoutDuration
+	LayoutObjects float64 `json:"layoutObjects"`
+	Nodes         float64 `json:"nodes"`
+}
+
+func perfMainThread(m map[string]float64) perfMainWork {
+	return perfMainWork{
+		CPUMs: 1000 * m["ThreadTime"], ProcessCPUMs: 1000 * m["ProcessTime"], TaskMs: 1000 * m["TaskDuration"], ScriptMs: 1000 * m["ScriptDuration"],
+		StyleMs: 1000 * m["RecalcStyleDuration"], LayoutMs: 1000 * m["LayoutDuration"],
+		LayoutObjects: m["LayoutObjects"], Nodes: m["Nodes"],
+	}
 }
 
 type perfTraining struct {
@@ -239,9 +277,12 @@ func TestBrowserPerf(t *testing.T) {
 	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
 		rep.LoadAverage = strings.Join(strings.Fields(string(b))[:3], " ")
 	}
-	rep.WasmBytes, rep.WasmGzipBytes = perfWasmSizes(t)
-
-	srv := httptest.NewServer(Handler())
+	h := Handler()
+	if *perfStatic != "" {
+		h = NewHandler(os.DirFS(*perfStatic))
+	}
+	rep.WasmBytes, rep.WasmGzipBytes = perfWasmSizes(t, h)
+	srv := httptest.NewServer(h)
 	defer srv.Close()
 
 	// One deadline for the whole run, so a page that never becomes ready
@@ -291,6 +332,9 @@ func TestBrowserPerf(t *testing.T) {
 		if _, err := chromedp.Call(tctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: perfProbe}); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := chromedp.Call(tctx, performance.Enable, performance.EnableParams{}); err != nil {
+			t.Fatal(err)
+		}
 		if err := chromedp.Do(tctx, chromedp.Navigate(srv.URL+"/")); err != nil {
 			t.Fatal(err)
 		}
@@ -298,6 +342,7 @@ func TestBrowserPerf(t *testing.T) {
 		if err != nil {
 			t.Fatalf("load %d: %v", i+1, err)
 		}
+		load.Main = perfMainThread(perfMetrics(t, tctx))
 		if msgs := exceptions(); len(msgs) > 0 {
 			t.Errorf("load %d: the page threw: %s", i+1, strings.Join(msgs, "; "))
 		}
@@ -314,6 +359,12 @@ func TestBrowserPerf(t *testing.T) {
 	rep.WarmFirstFrame = rep.ColdFirstFrame
 	if len(rep.FirstFrameMs) > 1 {
 		rep.WarmFirstFrame = perfMedian(rep.FirstFrameMs[1:])
+	}
+
+	if !*perfTrain {
+		perfPrint(os.Stdout, rep)
+		perfWriteJSON(t, rep)
+		return
 	}
 
 	// Train at the fastest speed in the last tab.
@@ -381,11 +432,17 @@ func TestBrowserPerf(t *testing.T) {
 	}
 
 	perfPrint(os.Stdout, rep)
-	if *perfJSON != "" {
-		b, _ := json.MarshalIndent(rep, "", "  ")
-		if err := os.WriteFile(*perfJSON, append(b, '\n'), 0o644); err != nil {
-			t.Error(err)
-		}
+	perfWriteJSON(t, rep)
+}
+
+// perfWriteJSON writes the report to -perf.json, when given.
+func perfWriteJSON(t *testing.T, rep perfReport) {
+	if *perfJSON == "" {
+		return
+	}
+	b, _ := json.MarshalIndent(rep, "", "  ")
+	if err := os.WriteFile(*perfJSON, append(b, '\n'), 0o644); err != nil {
+		t.Error(err)
 	}
 }
 
@@ -475,8 +532,7 @@ func perfCollectExceptions(ctx context.Context) func() []string {
 }
 
 // perfWasmSizes returns the sizes of the wasm as served, plain and gzipped.
-func perfWasmSizes(t *testing.T) (raw, gz int) {
-	h := Handler()
+func perfWasmSizes(t *testing.T, h http.Handler) (raw, gz int) {
 	for _, ae := range []string{"", "gzip"} {
 		w := do(h, "GET", "/"+WasmName, "Accept-Encoding", ae)
 		if w.Code != http.StatusOK {
@@ -518,8 +574,18 @@ func perfPrint(w *os.File, r perfReport) {
 		fmt.Fprintf(w, "  wasm in the browser:     %d bytes transferred, %d decoded (cold load)\n", l.WasmTransferBytes, l.WasmDecodedBytes)
 		fmt.Fprintf(w, "  first interactive frame: %.0f ms cold; %.0f ms median of %d warm loads (per load: %s)\n",
 			r.ColdFirstFrame, r.WarmFirstFrame, len(r.Loads)-1, perfJoin(r.FirstFrameMs))
-		fmt.Fprintf(w, "    cold load: DOMContentLoaded %.0f ms, wasm requested %.0f ms, downloaded %.0f ms, compiled %.0f ms, Go main ready %.0f ms, bridge ready %.0f ms, interactive (%s) %.0f ms; page's firstFrameMs %.0f ms\n",
-			l.DOMContentLoadedMs, perfMark(l, "instantiateCalled"), l.WasmResponseEndMs, perfMark(l, "instantiated"), perfMark(l, "goReady"), perfMark(l, "bridgeReady"), l.How, l.ReadyMs, l.PageFirstFrameMs)
+		for i, l := range r.Loads {
+			which := "cold"
+			if i > 0 {
+				which = fmt.Sprintf("warm %d", i)
+			}
+			fmt.Fprintf(w, "    %-7s wasm requested %4.0f ms, downloaded %4.0f, compiled %4.0f, instantiated %4.0f; DOMContentLoaded %4.0f; Go main ready %4.0f, bridge ready %4.0f, interactive (%s) %4.0f, first frame %4.0f ms\n",
+				which+":", l.WasmRequestMs, l.WasmResponseEndMs, perfMark(l, "compiled"), perfMark(l, "instantiated"), l.DOMContentLoadedMs,
+				perfMark(l, "goReady"), perfMark(l, "bridgeReady"), l.How, l.ReadyMs, l.FrameMs)
+			m := l.Main
+			fmt.Fprintf(w, "             main thread: %.0f ms CPU (renderer %.0f ms), tasks %.0f ms (script and wasm %.0f, style %.0f, layout %.0f); %.0f layout objects, %.0f DOM nodes\n",
+				m.CPUMs, m.ProcessCPUMs, m.TaskMs, m.ScriptMs, m.StyleMs, m.LayoutMs, m.LayoutObjects, m.Nodes)
+		}
 	}
 	for _, v := range r.Views {
 		fmt.Fprintf(w, "  training, %s view, at %q for %.1f s: %.1f frames/s (frame time p50 %.1f ms, p95 %.1f ms, max %.1f ms), %.0f rollouts/s\n",

@@ -50,12 +50,19 @@ func Static() fs.FS {
 
 // Handler returns an http.Handler that serves the embedded static files.
 // It is NewHandler(Static()), made once and shared, so that every caller
-// reuses the same in-memory copies and gzip forms.
+// reuses the same in-memory copies and gzip forms. The gzip forms are made
+// in the background from the first call on, so that the first visitor's
+// page does not wait for them (index.html's alone took a few milliseconds
+// before its first byte).
 func Handler() http.Handler {
 	return embedded()
 }
 
-var embedded = sync.OnceValue(func() http.Handler { return NewHandler(Static()) })
+var embedded = sync.OnceValue(func() http.Handler {
+	h := NewHandler(Static()).(*handler)
+	go h.compressAll()
+	return h
+})
 
 // WasmBuilt reports whether the embedded files include the engine's
 // WebAssembly build and its loader, that is whether go generate ran before

@@ -2,6 +2,11 @@
 // Go engine (engine.js), applies the URL hash (hash.js) and runs the one
 // animation loop (loop.js). It holds no learning logic and knows no
 // widget's insides; web/static/README.md says how to add a widget.
+//
+// The engine's download and compilation began in <head> (preload.js), so
+// they overlap the parse and the widgets' construction; start() below only
+// instantiates it. The mark "pgrad-widgets" lets the browser tests check
+// that order (web/browser_boot_test.go).
 
 import { start } from "./engine.js";
 import { Loop } from "./loop.js";
@@ -14,6 +19,7 @@ import { CriticWidget } from "./widgets/critic.js";
 import { ClipWidget } from "./widgets/clip.js";
 import { CartPoleSection } from "./widgets/cartpole.js";
 
+performance.mark("pgrad-widgets");
 const hash = new HashSchema();
 const loop = new Loop();
 const lab = new LabSection(hash);
@@ -49,6 +55,11 @@ start().then((api) => {
   // (history.replaceState, which the page's own saves use, raises no
   // hashchange).
   globalThis.addEventListener("hashchange", () => {
+    // A link to a part of the page (a citation, the skip link) is not a
+    // settings link: the browser scrolls to it and the lab carries on.
+    if (isAnchor(location.hash)) {
+      return;
+    }
     const bad = lab.applyHash();
     hash.save();
     lab.say(bad.length > 0
@@ -59,3 +70,15 @@ start().then((api) => {
   lab.say(err.message, true);
   console.error(err);
 });
+
+// isAnchor reports whether hash names an element of the page rather than
+// settings.
+function isAnchor(hash) {
+  let id;
+  try {
+    id = decodeURIComponent(hash.slice(1));
+  } catch {
+    return false; // not an element's id either
+  }
+  return id !== "" && document.getElementById(id) !== null;
+}

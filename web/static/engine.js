@@ -20,19 +20,25 @@ export function call(name, ...args) {
   return result;
 }
 
-// start fetches and runs the wasm, resolving once globalThis.pgrad is set.
-export async function start(url = "pgrad.wasm") {
-  if (typeof globalThis.Go !== "function") {
-    throw new Error("pgrad: wasm_exec.js did not load, so the Go engine cannot start");
+// compile starts downloading and compiling a wasm file, once per URL: later
+// calls return the same promise. preload.js calls it from <head>, so that the
+// download and the compilation overlap the parsing of the page, its layout
+// and the loading of the other modules, instead of waiting for them.
+const compiling = new Map(); // URL → promise of its WebAssembly.Module
+
+export function compile(url = "pgrad.wasm") {
+  let p = compiling.get(url);
+  if (p === undefined) {
+    p = compileFrom(url);
+    compiling.set(url, p);
   }
-  const go = new globalThis.Go();
-  const coreReady = new Promise((resolve) => {
-    globalThis.addEventListener("pgrad-core-ready", resolve, { once: true });
-  });
+  return p;
+}
+
+async function compileFrom(url) {
   const response = fetch(url);
-  let instance;
   try {
-    ({ instance } = await WebAssembly.instantiateStreaming(response, go.importObject));
+    return await WebAssembly.compileStreaming(response);
   } catch (err) {
     const r = await response;
     if (!r.ok || !(r.headers.get("Content-Type") || "").includes("wasm")) {
@@ -40,6 +46,20 @@ export async function start(url = "pgrad.wasm") {
     }
     throw err;
   }
+}
+
+// start runs the wasm (compiled by compile, which it calls if preload.js has
+// not), resolving once globalThis.pgrad is set.
+export async function start(url = "pgrad.wasm") {
+  const module = await compile(url);
+  if (typeof globalThis.Go !== "function") {
+    throw new Error("pgrad: wasm_exec.js did not load, so the Go engine cannot start");
+  }
+  const go = new globalThis.Go();
+  const coreReady = new Promise((resolve) => {
+    globalThis.addEventListener("pgrad-core-ready", resolve, { once: true });
+  });
+  const instance = await WebAssembly.instantiate(module, go.importObject);
   go.run(instance); // returns when the Go program exits, which it does not
   await coreReady;
   core = globalThis.pgradCore;

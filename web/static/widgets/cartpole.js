@@ -15,6 +15,7 @@ import { Scene } from "../scene.js";
 import { niceMax, short } from "../chart.js";
 import { el } from "../dom.js";
 import { num } from "../hash.js";
+import { thousands } from "../format.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -378,9 +379,9 @@ export class CartPoleSection {
     const s = this.stat;
     const fmt = (v, d) => (Number.isNaN(v) ? "–" : v.toFixed(d));
     s.iter.textContent = `${h[2]} / ${h[3]}`;
-    s.steps.textContent = h[4].toLocaleString("en-US");
-    s.sps.textContent = h[11] > 0 ? Math.round(h[11]).toLocaleString("en-US") : "–";
-    s.episodes.textContent = h[5].toLocaleString("en-US");
+    s.steps.textContent = thousands(h[4]);
+    s.sps.textContent = h[11] > 0 ? thousands(Math.round(h[11])) : "–";
+    s.episodes.textContent = thousands(h[5]);
     s.recent.textContent = fmt(h[6], 1);
     const any = h[2] > 0;
     s.entropy.textContent = any ? h[7].toFixed(3) : "–";

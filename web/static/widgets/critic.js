@@ -8,6 +8,7 @@
 
 import { el } from "../dom.js";
 import { Plot, fmt, bindSlider, visibleWatch, restoreNumber } from "./tabplot.js";
+import { thousands } from "../format.js";
 
 const KIND_CRITIC = 11;
 const KIND_COMPARE = 12;
@@ -232,11 +233,11 @@ export class CriticWidget {
     }
     this.learned.draw(n, v, kind);
     this.exact.draw(n, ex, kind);
-    this.ui.rollouts.textContent = f[2].toLocaleString("en-US");
+    this.ui.rollouts.textContent = thousands(f[2]);
     this.ui.success.textContent = Number.isFinite(f[8]) ? `${Math.round(100 * f[8])} %` : "–";
     this.ui.err.textContent = fmt(f[10], 3);
     if (this.training) {
-      this.say(`Training: ${f[2].toLocaleString("en-US")} rollouts; λ ${fmt(f[14], 2)}, α_V ${fmt(f[12], 2)}.`);
+      this.say(`Training: ${thousands(f[2])} rollouts; λ ${fmt(f[14], 2)}, α_V ${fmt(f[12], 2)}.`);
     }
   }
 
@@ -269,9 +270,9 @@ export class CriticWidget {
       const total = 3 * f[3] * f[4];
       const rate = this.compareTime > 0 ? (1000 * total) / this.compareTime : NaN;
       this.ui.plot.dataset.rate = String(Math.round(rate));
-      this.ui.cstatus.textContent = `Done: ${total.toLocaleString("en-US")} rollouts in ${(this.compareTime / 1000).toFixed(2)} s of engine time in this tab (${Math.round(rate).toLocaleString("en-US")} rollouts/s in WebAssembly, ${COMPARE_PER_FRAME.toLocaleString("en-US")} a frame).`;
+      this.ui.cstatus.textContent = `Done: ${thousands(total)} rollouts in ${(this.compareTime / 1000).toFixed(2)} s of engine time in this tab (${thousands(Math.round(rate))} rollouts/s in WebAssembly, ${thousands(COMPARE_PER_FRAME)} a frame).`;
     } else {
-      this.ui.cstatus.textContent = `Running: ${(blocks * f[5]).toLocaleString("en-US")} of ${f[4].toLocaleString("en-US")} rollouts per run…`;
+      this.ui.cstatus.textContent = `Running: ${thousands(blocks * f[5])} of ${thousands(f[4])} rollouts per run…`;
     }
   }
 }

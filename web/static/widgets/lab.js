@@ -9,6 +9,7 @@ import { Chart } from "../chart.js";
 import { num } from "../hash.js";
 import { PolicyWidget } from "./policy.js";
 import { GaussianWidget } from "./gaussian.js";
+import { thousands } from "../format.js";
 
 // Rollouts per animation frame for each position of the speed slider;
 // below one, a rollout every few frames so a single rollout can be followed.
@@ -113,7 +114,7 @@ export class LabSection {
   // session in view from its frame f with offsets o.
   showCommon(s, rollouts, success, b, f, o) {
     const ui = this.ui;
-    ui.rollouts.textContent = rollouts.toLocaleString("en-US");
+    ui.rollouts.textContent = thousands(rollouts);
     ui.statA.textContent = Number.isNaN(success) ? "–" : `${Math.round(100 * success)}%`;
     ui.statB.textContent = b;
     this.chart.update(f, o.curve, o.nCurve, o.moves, o.nMoves, rollouts, true, s === this.grid);
@@ -246,7 +247,7 @@ export class LabSection {
       this.say(s.statusTraining());
     } else if (was && !quiet) {
       const r = s.rollouts();
-      this.say(`Paused after ${r.toLocaleString("en-US")} ${s.unit}${r === 1 ? "" : "s"}. Train (Space) resumes; Step (S) runs one batch.`);
+      this.say(`Paused after ${thousands(r)} ${s.unit}${r === 1 ? "" : "s"}. Train (Space) resumes; Step (S) runs one batch.`);
     }
   }
 

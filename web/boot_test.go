@@ -1,0 +1,168 @@
+package web
+
+import (
+	"bytes"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// The page's start-up does not wait for a chain of requests: index.html's
+// <head> names every module of app.js's import graph (modulepreload), so the
+// browser fetches them all at once instead of one level of imports after
+// another, and it preloads the engine's wasm, which preload.js starts
+// compiling as soon as it has loaded. Here the lists are checked against
+// the modules' own import statements, so a module added without its
+// preload, or a preload left for a module that went, fails.
+
+var (
+	linkTag   = regexp.MustCompile(`<link\s[^>]*>`)
+	scriptTag = regexp.MustCompile(`<script\s[^>]*>`)
+	attr      = regexp.MustCompile(`([a-z-]+)(?:="([^"]*)")?`)
+	// Static imports: `import {…} from "./x.js";`, `import "./x.js";`.
+	importStmt = regexp.MustCompile(`(?m)^import\s+(?:[^;"']*?\sfrom\s+)?"([^"]+)";`)
+)
+
+// tagAttrs returns the attributes of one start tag ("" for a bare one).
+func tagAttrs(tag string) map[string]string {
+	m := map[string]string{}
+	for _, a := range attr.FindAllStringSubmatch(strings.TrimSuffix(strings.TrimPrefix(tag, "<"), ">"), -1)[1:] {
+		m[a[1]] = a[2]
+	}
+	return m
+}
+
+// moduleGraph returns every module reachable from the entry modules
+// through static imports, entries included, by name in fsys; it fails on an
+// import of a file that does not exist.
+func moduleGraph(t *testing.T, fsys fs.FS, entries ...string) []string {
+	t.Helper()
+	seen := map[string]bool{}
+	todo := slices.Clone(entries)
+	for len(todo) > 0 {
+		name := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			t.Fatalf("module %s: %v", name, err)
+		}
+		for _, m := range importStmt.FindAllStringSubmatch(string(b), -1) {
+			if !strings.HasPrefix(m[1], "./") && !strings.HasPrefix(m[1], "../") {
+				t.Errorf("%s imports %q: the page's modules import each other by relative path", name, m[1])
+				continue
+			}
+			todo = append(todo, path.Join(path.Dir(name), m[1]))
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for name := range seen {
+		out = append(out, name)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestHeadPreloadsTheStartUp(t *testing.T) {
+	fsys := Static()
+	b, err := fs.ReadFile(fsys, "index.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(b)
+	head, _, ok := strings.Cut(html, "</head>")
+	if !ok {
+		t.Fatal("index.html has no </head>")
+	}
+
+	var preloads, wasm []string
+	for _, tag := range linkTag.FindAllString(head, -1) {
+		a := tagAttrs(tag)
+		switch a["rel"] {
+		case "modulepreload":
+			preloads = append(preloads, a["href"])
+		case "preload":
+			if a["as"] != "fetch" {
+				t.Errorf("%s: the engine is preloaded as=\"fetch\", the destination of engine.js's fetch()", tag)
+			}
+			// fetch() asks in CORS mode; a preload without crossorigin
+			// would not match it, and the wasm would be downloaded twice.
+			if _, ok := a["crossorigin"]; !ok {
+				t.Errorf("%s: a fetch preload needs crossorigin to be used by fetch()", tag)
+			}
+			wasm = append(wasm, a["href"])
+		}
+	}
+	if !slices.Equal(wasm, []string{WasmName}) {
+		t.Errorf("<head> preloads %q, want only the engine %q", wasm, WasmName)
+	}
+
+	// The scripts: preload.js first and async (it must not wait for the
+	// parse), then wasm_exec.js and app.js, deferred as before.
+	var scripts []string
+	for _, tag := range scriptTag.FindAllString(head, -1) {
+		a := tagAttrs(tag)
+		scripts = append(scripts, a["src"])
+		_, async := a["async"]
+		if want := a["src"] == "preload.js"; async != want {
+			t.Errorf("%s: async is %v, want %v", tag, async, want)
+		}
+	}
+	if !slices.Equal(scripts, []string{"preload.js", WasmExecName, "app.js"}) {
+		t.Errorf("the scripts of <head> are %q, want preload.js, %s, app.js in that order", scripts, WasmExecName)
+	}
+	if i, j := strings.Index(head, `rel="preload"`), strings.Index(head, `rel="stylesheet"`); i < 0 || j < 0 || i > j {
+		t.Errorf("the engine's preload comes after the stylesheets (at %d, they at %d): it should be the first request after the page", i, j)
+	}
+
+	graph := moduleGraph(t, fsys, "app.js", "preload.js")
+	var want []string
+	for _, m := range graph {
+		if m != "app.js" && m != "preload.js" { // loaded by their own <script>
+			want = append(want, m)
+		}
+	}
+	got := slices.Sorted(slices.Values(preloads))
+	if !slices.Equal(got, want) {
+		t.Errorf("modulepreload links: %q\nthe import graph of app.js and preload.js: %q", got, want)
+	}
+	if len(want) < 10 { // the graph itself was read: a broken regexp would find nothing
+		t.Errorf("only %d modules found in the import graph of app.js: %q", len(want), want)
+	}
+	for _, m := range []string{"engine.js", "widgets/lab.js", "grid.js", "format.js"} {
+		if !slices.Contains(want, m) {
+			t.Errorf("the import graph misses %s: %q", m, want)
+		}
+	}
+}
+
+// TestCompressAll: the gzip forms are made ahead of the first request, and
+// a request then serves that same form (no second compression).
+func TestCompressAll(t *testing.T) {
+	big := strings.Repeat("policy gradients, ", 400)
+	h := NewHandler(fstest.MapFS{
+		"index.html": {Data: []byte("<!doctype html><title>pgrad</title>" + big)},
+		"app.js":     {Data: []byte("// " + big)},
+		"small.css":  {Data: []byte("p{}")},
+		"shot.png":   {Data: []byte(big)},
+	}).(*handler)
+	h.compressAll()
+	for name, f := range h.files {
+		if want := f.gzip; (f.gzData != nil) != want {
+			t.Errorf("%s: gzip form made %v, want %v", name, f.gzData != nil, want)
+		}
+	}
+	f := h.files["app.js"]
+	made := f.gzData
+	w := do(h, "GET", "/app.js", "Accept-Encoding", "gzip")
+	if w.Header().Get("Content-Encoding") != "gzip" || !bytes.Equal(w.Body.Bytes(), made) || &f.gzData[0] != &made[0] {
+		t.Errorf("GET /app.js did not serve the gzip form made ahead (encoding %q)", w.Header().Get("Content-Encoding"))
+	}
+}

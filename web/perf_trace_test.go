@@ -1,0 +1,212 @@
+//go:build !js && !wasip1
+
+package web
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/tracing"
+	"github.com/chromedp/chromedp"
+)
+
+var perfTrace = flag.String("perf.trace", "", "write a Chromium trace of one cold load of the page to this `file` (TestBrowserPerfTrace), for chrome://tracing or ui.perfetto.dev")
+
+// traceEvent is the part of a Chromium trace event the summary reads.
+type traceEvent struct {
+	Name string          `json:"name"`
+	Ph   string          `json:"ph"`
+	Ts   float64         `json:"ts"`   // µs
+	Dur  float64         `json:"dur"`  // µs, wall
+	TDur float64         `json:"tdur"` // µs, the thread's CPU
+	Pid  int             `json:"pid"`
+	Tid  int             `json:"tid"`
+	Args json.RawMessage `json:"args"`
+}
+
+// TestBrowserPerfTrace records a trace of one cold load (navigation to the
+// first interactive frame) and prints where the renderer's main thread
+// spent its CPU, by trace event (time in nested events not counted twice).
+// It is how the start-up was taken apart for issue 10 §4:
+//
+//	go test ./web -run '^TestBrowserPerfTrace$' -perf.trace=/tmp/load.json -v
+func TestBrowserPerfTrace(t *testing.T) {
+	if *perfTrace == "" {
+		t.Skip("a trace is recorded on request: go test ./web -run '^TestBrowserPerfTrace$' -perf.trace=FILE -v")
+	}
+	if !WasmBuilt() && *perfStatic == "" {
+		t.Fatal("the wasm is not embedded: run 'go generate ./web/...' first")
+	}
+	chrome, err := perfChromium()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := Handler()
+	if *perfStatic != "" {
+		h = NewHandler(os.DirFS(*perfStatic))
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(chrome), chromedp.Headless, chromedp.NoSandbox,
+		chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
+	defer cancelAlloc()
+	bctx, cancelBrowser := chromedp.NewContext(alloc)
+	defer cancelBrowser()
+	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("starting %s: %v", chrome, err)
+	}
+	tctx, cancelTab := chromedp.NewContext(bctx)
+	defer cancelTab()
+	if err := chromedp.Do(tctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(tctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: perfProbe}); err != nil {
+		t.Fatal(err)
+	}
+
+	var mu sync.Mutex
+	var raw []json.RawMessage
+	complete := make(chan struct{})
+	go func() {
+		for ev, err := range chromedp.Events(tctx, tracing.DataCollected) {
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			for _, v := range ev.Value {
+				if b, err := json.Marshal(v); err == nil {
+					raw = append(raw, b)
+				}
+			}
+			mu.Unlock()
+		}
+	}()
+	go func() {
+		for _, err := range chromedp.Events(tctx, tracing.TracingComplete) {
+			if err == nil {
+				close(complete)
+			}
+			return
+		}
+	}()
+	categories := []string{"devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "v8",
+		"disabled-by-default-v8.compile", "blink.user_timing", "loading", "disabled-by-default-v8.cpu_profiler"}
+	if _, err := chromedp.Call(tctx, tracing.Start, tracing.StartParams{TraceConfig: &tracing.TraceConfig{IncludedCategories: categories}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(tctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	load, err := chromedp.Run(tctx, chromedp.Evaluate[perfLoad](perfWaitReady, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(tctx, tracing.End, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-complete:
+	case <-time.After(time.Minute):
+		t.Fatal("Chromium did not finish sending the trace")
+	}
+	mu.Lock()
+	events := slices.Clone(raw)
+	mu.Unlock()
+
+	out := []byte("[" + string(joinRaw(events)) + "]\n")
+	if err := os.WriteFile(*perfTrace, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Printf("trace of one cold load (%d events) written to %s; interactive at %.0f ms, first frame %.0f ms\n", len(events), *perfTrace, load.ReadyMs, load.FrameMs)
+	perfTraceSummary(os.Stdout, events, srv.URL)
+}
+
+func joinRaw(events []json.RawMessage) []byte {
+	var b []byte
+	for i, e := range events {
+		if i > 0 {
+			b = append(b, ",\n"...)
+		}
+		b = append(b, e...)
+	}
+	return b
+}
+
+// perfTraceSummary prints the renderer main thread's CPU time from the
+// page's navigation on, by event name, each event's own time only.
+func perfTraceSummary(w *os.File, raw []json.RawMessage, url string) {
+	var events []traceEvent
+	for _, r := range raw {
+		var e traceEvent
+		if json.Unmarshal(r, &e) == nil {
+			events = append(events, e)
+		}
+	}
+	type thread struct{ pid, tid int }
+	main := map[thread]bool{}
+	var t0 float64 = -1
+	for _, e := range events {
+		if e.Name == "thread_name" && strings.Contains(string(e.Args), "CrRendererMain") {
+			main[thread{e.Pid, e.Tid}] = true
+		}
+		if e.Name == "navigationStart" && strings.Contains(string(e.Args), url) {
+			t0 = e.Ts
+		}
+	}
+	var xs []traceEvent
+	for _, e := range events {
+		if e.Ph == "X" && main[thread{e.Pid, e.Tid}] && e.Ts >= t0 {
+			xs = append(xs, e)
+		}
+	}
+	slices.SortFunc(xs, func(a, b traceEvent) int {
+		return cmp.Or(cmp.Compare(a.Ts, b.Ts), cmp.Compare(b.Dur, a.Dur))
+	})
+	type open struct {
+		e     traceEvent
+		inner float64 // CPU of the events nested in it
+	}
+	own := map[string]float64{}
+	var stack []open
+	pop := func(until float64) {
+		for len(stack) > 0 && stack[len(stack)-1].e.Ts+stack[len(stack)-1].e.Dur <= until {
+			top := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			own[top.e.Name] += (top.e.TDur - top.inner) / 1000
+			if len(stack) > 0 {
+				stack[len(stack)-1].inner += top.e.TDur
+			}
+		}
+	}
+	for _, e := range xs {
+		pop(e.Ts)
+		stack = append(stack, open{e: e})
+	}
+	pop(1e300)
+	names := make([]string, 0, len(own))
+	total := 0.0
+	for n, v := range own {
+		names = append(names, n)
+		total += v
+	}
+	slices.SortFunc(names, func(a, b string) int { return cmp.Compare(own[b], own[a]) })
+	fmt.Fprintf(w, "renderer main thread from navigation to the trace's end: %.0f ms CPU in trace events; by event (own time):\n", total)
+	for _, n := range names[:min(len(names), 25)] {
+		fmt.Fprintf(w, "  %7.1f ms  %s\n", own[n], n)
+	}
+}
