@@ -92,9 +92,7 @@ func ClipGradNorm(grads []float64, maxNorm float64) float64 {
 func ScaleToNorm(norm, maxNorm float64, groups ...[]float64) {
 	if k := maxNorm / (norm + 1e-6); k < 1 {
 		for _, g := range groups {
-			for i := range g {
-				g[i] *= k
-			}
+			scale(g, k)
 		}
 	}
 }

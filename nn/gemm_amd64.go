@@ -170,6 +170,20 @@ func tanhGradAVX(d, y *float64, n int)
 //go:noescape
 func colSumAVX(dst, x *float64, n, p int)
 
+//go:noescape
+func scaleAVX(x *float64, n int, k float64)
+
+// scale multiplies every element of x by k.
+func scale(x []float64, k float64) {
+	n := len(x) &^ 3
+	if useAVX && n > 0 {
+		scaleAVX(&x[0], n, k)
+	} else {
+		n = 0
+	}
+	scaleGo(x[n:], k)
+}
+
 // tanhGrad multiplies d by 1 − y², the derivative of tanh at its output y.
 func tanhGrad(d, y []float64) {
 	n := len(d) &^ 3

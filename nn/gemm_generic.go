@@ -30,6 +30,9 @@ func adamStep(params, grads, m, v []float64, c *[7]float64) {
 // tanhGrad multiplies d by 1 − y², the derivative of tanh at its output y.
 func tanhGrad(d, y []float64) { tanhGradGo(d, y) }
 
+// scale multiplies every element of x by k.
+func scale(x []float64, k float64) { scaleGo(x, k) }
+
 // colSum adds the column sums of the n×p row-major x to dst.
 func colSum(dst, x []float64, n, p int) { colSumGo(dst, x, n, p) }
 

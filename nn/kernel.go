@@ -317,6 +317,13 @@ func tanhGradGo(d, y []float64) {
 	}
 }
 
+// scaleGo is the portable kernel of scale.
+func scaleGo(x []float64, k float64) {
+	for i := range x {
+		x[i] *= k
+	}
+}
+
 // colSumGo is the portable kernel of colSum.
 func colSumGo(dst, x []float64, n, p int) {
 	dst = dst[:p]

@@ -5,6 +5,8 @@ package nn
 import (
 	"math"
 	"testing"
+
+	"github.com/pgrad/pgrad/internal/seeded"
 )
 
 // The AVX2 tanh takes two vectors at a time and finishes an odd one alone;
@@ -31,6 +33,35 @@ func TestTanhPairSameBits(t *testing.T) {
 		}
 		if i < len(odd) && math.Float64bits(odd[i]) != math.Float64bits(singles[i]) {
 			t.Fatalf("tanh(%g): %.17g in a run of 12, %.17g alone", xs[i], odd[i], singles[i])
+		}
+	}
+}
+
+// The AVX2 scaling (ScaleToNorm's multiply) gives the Go loop's bits at
+// every length, with the sixteen-wide loop, the four-wide one and the Go
+// tail each taking part, and leaves what lies beyond the slice alone.
+func TestScaleSameBits(t *testing.T) {
+	if !hasAVX {
+		t.Skip("no AVX2+FMA")
+	}
+	r := seeded.Rand(13)
+	for _, n := range []int{0, 1, 3, 4, 5, 15, 16, 17, 20, 35, 64, 4545, 4610} {
+		x := make([]float64, n+1)
+		for i := range x {
+			x[i] = r.NormFloat64() * math.Pow(10, 4*r.Float64()-2)
+		}
+		k := r.Float64()
+		got := append([]float64(nil), x...)
+		want := append([]float64(nil), x...)
+		scale(got[:n], k)
+		scaleGo(want[:n], k)
+		for i := range got {
+			if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+				t.Fatalf("n=%d: x[%d] = %.17g, Go %.17g", n, i, got[i], want[i])
+			}
+		}
+		if got[n] != x[n] {
+			t.Fatalf("n=%d: the value after the slice changed", n)
 		}
 	}
 }

@@ -110,3 +110,44 @@ chunk:
 	JNZ  row
 	VZEROUPPER
 	RET
+
+// func scaleAVX(x *float64, n int, k float64)
+//
+// x[i] *= k for n a positive multiple of 4: one rounded product each, the
+// same bits as the Go loop, sixteen values per iteration while they last.
+TEXT ·scaleAVX(SB), NOSPLIT, $0-24
+	MOVQ x+0(FP), DI
+	MOVQ n+8(FP), CX
+	VBROADCASTSD k+16(FP), Y4
+	MOVQ CX, DX
+	SHRQ $4, DX
+	JZ   fours
+
+sixteen:
+	VMULPD (DI), Y4, Y0
+	VMULPD 32(DI), Y4, Y1
+	VMULPD 64(DI), Y4, Y2
+	VMULPD 96(DI), Y4, Y3
+	VMOVUPD Y0, (DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y3, 96(DI)
+	ADDQ $128, DI
+	DECQ DX
+	JNZ  sixteen
+
+fours:
+	ANDQ $15, CX
+	SHRQ $2, CX
+	JZ   done
+
+four:
+	VMULPD (DI), Y4, Y0
+	VMOVUPD Y0, (DI)
+	ADDQ $32, DI
+	DECQ CX
+	JNZ  four
+
+done:
+	VZEROUPPER
+	RET
