@@ -137,9 +137,7 @@ func tanhInPlace(y []float64) {
 		tanhAVX(&y[n], m)
 		n += m
 	}
-	for i := n; i < len(y); i++ {
-		y[i] = tanhGo(y[i])
-	}
+	tanhSliceGo(y[n:])
 }
 
 //go:noescape

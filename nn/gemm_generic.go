@@ -16,11 +16,7 @@ func gemm(c, src []float64, lds int, a, b []float64, m, k, p, ars, acs int) {
 }
 
 // tanhInPlace replaces every element by its hyperbolic tangent.
-func tanhInPlace(y []float64) {
-	for i, v := range y {
-		y[i] = tanhGo(v)
-	}
-}
+func tanhInPlace(y []float64) { tanhSliceGo(y) }
 
 // adamStep applies one Adam update with the constants c.
 func adamStep(params, grads, m, v []float64, c *[7]float64) {

@@ -309,11 +309,20 @@ func gemmOneRowGo(c, a, b []float64, r, k, p, ars, acs, from int) {
 	}
 }
 
-// tanhGradGo is the portable kernel of tanhGrad.
+// tanhGradGo is the portable kernel of tanhGrad, four elements per loop
+// iteration (see gemmColsGo on why long bodies matter in WebAssembly).
 func tanhGradGo(d, y []float64) {
 	y = y[:len(d)]
-	for i, v := range y {
-		d[i] -= d[i] * (v * v)
+	i := 0
+	for ; i+4 <= len(d); i += 4 {
+		q, v := (*[4]float64)(d[i:i+4]), (*[4]float64)(y[i:i+4])
+		q[0] -= float64(q[0] * float64(v[0]*v[0]))
+		q[1] -= float64(q[1] * float64(v[1]*v[1]))
+		q[2] -= float64(q[2] * float64(v[2]*v[2]))
+		q[3] -= float64(q[3] * float64(v[3]*v[3]))
+	}
+	for ; i < len(d); i++ {
+		d[i] -= float64(d[i] * float64(y[i]*y[i]))
 	}
 }
 
@@ -324,14 +333,35 @@ func scaleGo(x []float64, k float64) {
 	}
 }
 
-// colSumGo is the portable kernel of colSum.
+// colSumGo is the portable kernel of colSum: four columns at a time, each
+// column's sum held in a register while it runs down the rows in order,
+// so every sum adds the same values in the same order as a row-by-row
+// loop.
 func colSumGo(dst, x []float64, n, p int) {
 	dst = dst[:p]
-	for r := 0; r < n; r++ {
-		row := x[r*p : (r+1)*p]
-		for j, v := range row {
-			dst[j] += v
+	if n <= 0 {
+		return
+	}
+	x = x[:n*p]
+	j := 0
+	for ; j+4 <= p; j += 4 {
+		q := (*[4]float64)(dst[j : j+4])
+		s0, s1, s2, s3 := q[0], q[1], q[2], q[3]
+		for r := j; r < len(x); r += p {
+			v := (*[4]float64)(x[r : r+4])
+			s0 += v[0]
+			s1 += v[1]
+			s2 += v[2]
+			s3 += v[3]
 		}
+		q[0], q[1], q[2], q[3] = s0, s1, s2, s3
+	}
+	for ; j < p; j++ {
+		s := dst[j]
+		for r := j; r < len(x); r += p {
+			s += x[r]
+		}
+		dst[j] = s
 	}
 }
 

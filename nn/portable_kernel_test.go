@@ -58,3 +58,68 @@ func TestGemmColsGoSumsInOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestTanhSliceGoIsTanhGo checks that the unrolled slice kernel gives
+// tanhGo's bits for every input, including ±0, tiny, huge, infinite and
+// NaN values, at both positions of a pair and with an odd element left.
+func TestTanhSliceGoIsTanhGo(t *testing.T) {
+	xs := append(tanhInputs(), math.NaN(), 3, -2, math.NaN(), math.NaN(), math.Inf(-1), -0.0)
+	for _, cut := range []int{0, 1} {
+		in := xs[cut:]
+		ys := append([]float64(nil), in...)
+		tanhSliceGo(ys)
+		for i, x := range in {
+			want := tanhGo(x)
+			if math.IsNaN(x) {
+				if !math.IsNaN(ys[i]) {
+					t.Fatalf("tanh(NaN) = %v", ys[i])
+				}
+				continue
+			}
+			if math.Float64bits(ys[i]) != math.Float64bits(want) {
+				t.Fatalf("tanh(%g): slice kernel %.17g, tanhGo %.17g", x, ys[i], want)
+			}
+		}
+	}
+}
+
+// TestSmallKernelsGoInOrder checks colSumGo and tanhGradGo bit for bit
+// against their one-element-at-a-time definitions.
+func TestSmallKernelsGoInOrder(t *testing.T) {
+	r := seeded.Rand(13)
+	for _, n := range []int{0, 1, 2, 3, 7, 128} {
+		for _, p := range []int{1, 2, 3, 4, 5, 8, 9, 64, 65} {
+			x := make([]float64, n*p)
+			for i := range x {
+				x[i] = 2*r.Float64() - 1
+			}
+			dst := make([]float64, p)
+			for i := range dst {
+				dst[i] = r.Float64()
+			}
+			want := append([]float64(nil), dst...)
+			for row := 0; row < n; row++ {
+				for j := 0; j < p; j++ {
+					want[j] += x[row*p+j]
+				}
+			}
+			colSumGo(dst, x, n, p)
+			for j := range dst {
+				if math.Float64bits(dst[j]) != math.Float64bits(want[j]) {
+					t.Fatalf("colSumGo n=%d p=%d: [%d] = %.17g, row by row %.17g", n, p, j, dst[j], want[j])
+				}
+			}
+			y := make([]float64, n*p)
+			for i := range y {
+				y[i] = 2*r.Float64() - 1
+			}
+			d := append([]float64(nil), x...)
+			tanhGradGo(d, y)
+			for i := range d {
+				if w := x[i] - x[i]*(y[i]*y[i]); math.Float64bits(d[i]) != math.Float64bits(w) {
+					t.Fatalf("tanhGradGo n=%d p=%d: [%d] = %.17g, want %.17g", n, p, i, d[i], w)
+				}
+			}
+		}
+	}
+}
