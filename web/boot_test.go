@@ -2,11 +2,13 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
 	"path"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 )
@@ -164,5 +166,35 @@ func TestCompressAll(t *testing.T) {
 	w := do(h, "GET", "/app.js", "Accept-Encoding", "gzip")
 	if w.Header().Get("Content-Encoding") != "gzip" || !bytes.Equal(w.Body.Bytes(), made) || &f.gzData[0] != &made[0] {
 		t.Errorf("GET /app.js did not serve the gzip form made ahead (encoding %q)", w.Header().Get("Content-Encoding"))
+	}
+}
+
+// TestCompressAllWhileServing: Handler() makes the gzip forms in the
+// background while requests may already arrive (run with -race).
+func TestCompressAllWhileServing(t *testing.T) {
+	files := fstest.MapFS{}
+	for i := range 8 {
+		files[fmt.Sprintf("m%d.js", i)] = &fstest.MapFile{Data: []byte(strings.Repeat(fmt.Sprintf("// module %d\n", i), 200))}
+	}
+	h := NewHandler(files).(*handler)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		h.compressAll()
+	}()
+	bodies := make([][]byte, 8)
+	for i := range bodies {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			bodies[i] = do(h, "GET", fmt.Sprintf("/m%d.js", i), "Accept-Encoding", "gzip").Body.Bytes()
+		}()
+	}
+	wg.Wait()
+	for i, b := range bodies {
+		if f := h.files[fmt.Sprintf("m%d.js", i)]; !bytes.Equal(b, f.gzData) {
+			t.Errorf("m%d.js: served %d bytes, the gzip form is %d", i, len(b), len(f.gzData))
+		}
 	}
 }
