@@ -22,7 +22,10 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-var perfTrace = flag.String("perf.trace", "", "write a Chromium trace of one cold load of the page to this `file` (TestBrowserPerfTrace), for chrome://tracing or ui.perfetto.dev")
+var (
+	perfTrace     = flag.String("perf.trace", "", "write a Chromium trace of one load of the page to this `file` (TestBrowserPerfTrace), for chrome://tracing or ui.perfetto.dev")
+	perfTraceWarm = flag.Int("perf.trace.warm", 0, "load the page this many times in other tabs before the traced load (0: the traced load is cold)")
+)
 
 // traceEvent is the part of a Chromium trace event the summary reads.
 type traceEvent struct {
@@ -36,8 +39,8 @@ type traceEvent struct {
 	Args json.RawMessage `json:"args"`
 }
 
-// TestBrowserPerfTrace records a trace of one cold load (navigation to the
-// first interactive frame) and prints where the renderer's main thread
+// TestBrowserPerfTrace records a trace of one load (navigation to the
+// first interactive frame; cold unless -perf.trace.warm) and prints where the renderer's main thread
 // spent its CPU, by trace event (time in nested events not counted twice).
 // It is how the start-up was taken apart for issue 10 §4:
 //
@@ -69,6 +72,13 @@ func TestBrowserPerfTrace(t *testing.T) {
 	defer cancelBrowser()
 	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
 		t.Fatalf("starting %s: %v", chrome, err)
+	}
+	for range *perfTraceWarm {
+		wctx, cancelW := chromedp.NewContext(bctx)
+		if err := chromedp.Do(wctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`html[data-ready="1"]`)), chromedp.Sleep(3*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		cancelW()
 	}
 	tctx, cancelTab := chromedp.NewContext(bctx)
 	defer cancelTab()
@@ -132,7 +142,7 @@ func TestBrowserPerfTrace(t *testing.T) {
 	if err := os.WriteFile(*perfTrace, out, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	fmt.Printf("trace of one cold load (%d events) written to %s; interactive at %.0f ms, first frame %.0f ms\n", len(events), *perfTrace, load.ReadyMs, load.FrameMs)
+	fmt.Printf("trace of one load after %d others (%d events) written to %s; interactive at %.0f ms, first frame %.0f ms\n", *perfTraceWarm, len(events), *perfTrace, load.ReadyMs, load.FrameMs)
 	perfTraceSummary(os.Stdout, events, srv.URL)
 }
 
