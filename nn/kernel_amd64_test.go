@@ -65,3 +65,33 @@ func TestScaleSameBits(t *testing.T) {
 		}
 	}
 }
+
+// The AVX2 bias gradient sums each column row by row from dst, as the Go
+// loop does, so the bits agree for every width, through the thirty-two-
+// column loop, the eight-column one and both together.
+func TestColSumSameBits(t *testing.T) {
+	if !hasAVX {
+		t.Skip("no AVX2+FMA")
+	}
+	r := seeded.Rand(14)
+	for _, p := range []int{8, 16, 24, 32, 40, 64, 72, 96, 128} {
+		for _, n := range []int{1, 3, 128} {
+			x := make([]float64, n*p)
+			for i := range x {
+				x[i] = r.NormFloat64() * math.Pow(10, 6*r.Float64()-3)
+			}
+			got := make([]float64, p+1)
+			for i := range got {
+				got[i] = r.NormFloat64()
+			}
+			want := append([]float64(nil), got...)
+			colSum(got[:p], x, n, p)
+			colSumGo(want[:p], x, n, p)
+			for i := range got {
+				if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+					t.Fatalf("p=%d n=%d: dst[%d] = %.17g, Go %.17g", p, n, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}

@@ -28,7 +28,12 @@ loop:
 // func colSumAVX(dst, x *float64, n, p int)
 //
 // dst[j] += Σ_r x[r*p+j] for the n×p row-major x, p a positive multiple of
-// 8 and n ≥ 1: the bias gradient of a dense layer.
+// 8 and n ≥ 1: the bias gradient of a dense layer. Each column is summed
+// row by row from dst[j], in that order whatever the blocking, so the bits
+// are the Go loop's. Thirty-two columns at a time (eight accumulators)
+// while they last: a column's additions depend on each other (latency 3
+// cycles), and eight chains keep both adders busy where two left them
+// waiting.
 TEXT ·colSumAVX(SB), NOSPLIT, $0-32
 	MOVQ dst+0(FP), DI
 	MOVQ x+8(FP), BX
@@ -37,7 +42,48 @@ TEXT ·colSumAVX(SB), NOSPLIT, $0-32
 	MOVQ R8, R9
 	SHRQ $6, R9 // column blocks of 8
 
+wide:
+	CMPQ R9, $4
+	JLT  block
+	VMOVUPD (DI), Y0
+	VMOVUPD 32(DI), Y1
+	VMOVUPD 64(DI), Y2
+	VMOVUPD 96(DI), Y3
+	VMOVUPD 128(DI), Y4
+	VMOVUPD 160(DI), Y5
+	VMOVUPD 192(DI), Y6
+	VMOVUPD 224(DI), Y7
+	MOVQ BX, SI
+	MOVQ n+16(FP), CX
+
+rows32:
+	VADDPD (SI), Y0, Y0
+	VADDPD 32(SI), Y1, Y1
+	VADDPD 64(SI), Y2, Y2
+	VADDPD 96(SI), Y3, Y3
+	VADDPD 128(SI), Y4, Y4
+	VADDPD 160(SI), Y5, Y5
+	VADDPD 192(SI), Y6, Y6
+	VADDPD 224(SI), Y7, Y7
+	ADDQ R8, SI
+	DECQ CX
+	JNZ  rows32
+	VMOVUPD Y0, (DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y3, 96(DI)
+	VMOVUPD Y4, 128(DI)
+	VMOVUPD Y5, 160(DI)
+	VMOVUPD Y6, 192(DI)
+	VMOVUPD Y7, 224(DI)
+	ADDQ $256, DI
+	ADDQ $256, BX
+	SUBQ $4, R9
+	JMP  wide
+
 block:
+	TESTQ R9, R9
+	JZ    done
 	VMOVUPD (DI), Y0
 	VMOVUPD 32(DI), Y1
 	MOVQ BX, SI
@@ -54,7 +100,9 @@ rows:
 	ADDQ $64, DI
 	ADDQ $64, BX
 	DECQ R9
-	JNZ  block
+	JMP  block
+
+done:
 	VZEROUPPER
 	RET
 
