@@ -66,8 +66,17 @@ func (t *Trainer) update() Stats {
 		for b := 0; b < nT; b += m.size {
 			k := min(m.size, nT-b)
 			for j, row := range m.perm[b : b+k] {
-				copy(m.mObs[j*d:(j+1)*d], r.obs[row*d:(row+1)*d])
-				copy(m.mAct[j*aw:(j+1)*aw], r.act[row*aw:(row+1)*aw])
+				// Element by element: a row is a few values (4 and 1 for
+				// CartPole), and copy's call into memmove cost more than
+				// the copying (3% of BenchmarkPPOCleanRL on AVX2).
+				mo, ro := m.mObs[j*d:(j+1)*d], r.obs[row*d:(row+1)*d]
+				for i := range mo {
+					mo[i] = ro[i]
+				}
+				ma, ra := m.mAct[j*aw:(j+1)*aw], r.act[row*aw:(row+1)*aw]
+				for i := range ma {
+					ma[i] = ra[i]
+				}
 				m.mLogp[j], m.mAdv[j], m.mRet[j], m.mOldV[j] = r.logp[row], r.adv[row], r.ret[row], r.values[row]
 			}
 			if cfg.NormAdv {
