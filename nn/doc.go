@@ -20,10 +20,12 @@
 // Nearly all the time of a small policy network goes into one operation,
 // C += A·B with 64-wide rows, so that is what is hand-written: in amd64
 // assembly, a 4×32 register-blocked kernel on AVX-512 (sixteen ZMM
-// accumulators) and a 4×8 one on AVX2+FMA, chosen at run time with
+// accumulators) and a 6×8 one on AVX2+FMA (twelve YMM accumulators; 4×8
+// and 1×8 for leftover rows, the same bits), chosen at run time with
 // golang.org/x/sys/cpu; tanh, its derivative, the bias gradient, the
-// narrow output layers, the weight transposes and Adam have vector kernels
-// too. Every kernel has a portable Go twin, used on
+// narrow output layers, the weight transposes, the gradient clipping's
+// scaling and Adam have vector kernels too. bench/RESULTS.md has the
+// AVX2-only (Zen 3) figures and why they stay below the AVX-512 ones. Every kernel has a portable Go twin, used on
 // other architectures, under js/wasm and with the purego build tag, and
 // the tests check that both paths agree to 1e-12. The hidden-layer tanh is
 // computed as 1 − 2/(e^(2|x|)+1), with e^r from a degree-13 polynomial
