@@ -2,7 +2,7 @@
 // rollouts (left axis), the mean number of moves per rollout (right axis,
 // the grid only), with a dashed line wherever the goal or the pit moved.
 
-import { el } from "./dom.js";
+import { el, setAttr, setText } from "./dom.js";
 import { CURVE_SLOTS } from "./frame.js";
 
 const VW = 400;
@@ -67,22 +67,33 @@ export class Chart {
   // for the field, whose only measure is reward.
   // showLength draws the mean moves per rollout on the right axis (the
   // grid's; a field sample is always one step).
+  //
+  // The curve's points are never changed once recorded (lab's history
+  // appends them and thins by dropping whole points), so the picture is
+  // fixed by the number of points, the first and last one's rollouts, the
+  // x range and the moves: between two new points nothing is redrawn.
   update(f, curve, nCurve, moves, nMoves, rollouts, showSuccess, showLength = false) {
-    const key = `${rollouts},${nCurve},${nMoves},${showSuccess},${showLength}`;
+    const xmax = niceMax(Math.max(rollouts, 100));
+    const log = rollouts > LOG_AFTER;
+    const last = curve + CURVE_SLOTS * (nCurve - 1);
+    const key = nCurve > 0
+      ? `${xmax},${log},${nCurve},${f[curve]},${f[last]},${nMoves},${nMoves > 0 ? f[moves + nMoves - 1] : 0},${showSuccess},${showLength}`
+      : `${xmax},${log},0,${nMoves},${showSuccess},${showLength}`;
     if (key === this.lastKey) {
       return;
     }
     this.lastKey = key;
-    const xmax = niceMax(Math.max(rollouts, 100));
     // A long run gets a logarithmic x axis from 10 rollouts on, chosen
     // automatically, so that its learning phase is not a sliver at x = 0
     // (issue 7 §4.10).
-    const log = rollouts > LOG_AFTER;
     const lmaxX = Math.log10(xmax);
     const x = log
       ? (r) => L + (Math.max(0, Math.log10(Math.max(r, 10)) - 1) / (lmaxX - 1)) * (VW - L - R)
       : (r) => L + (r / xmax) * (VW - L - R);
-    this.svg.dataset.scale = log ? "log" : "linear";
+    const scale = log ? "log" : "linear";
+    if (this.svg.dataset.scale !== scale) {
+      this.svg.dataset.scale = scale;
+    }
     let a = "";
     let b = "";
     let longest = 0;
@@ -106,16 +117,16 @@ export class Chart {
     for (let i = 0; i < this.lenTicks.length; i++) {
       const t = this.lenTicks[i];
       const v = (lmax * i) / 2;
-      t.setAttribute("y", (ly(v) + 3.5).toFixed(1));
-      t.textContent = showLength ? String(+v.toFixed(1)) : "";
+      setAttr(t, "y", (ly(v) + 3.5).toFixed(1));
+      setText(t, showLength ? String(+v.toFixed(1)) : "");
     }
     const first = Math.max(0, nMoves - MAX_MOVES);
     for (let i = 0; i < MAX_MOVES; i++) {
       const line = this.moves[i];
       const j = first + i;
       const px = j < nMoves ? x(f[moves + j]).toFixed(1) : "-10";
-      line.setAttribute("x1", px);
-      line.setAttribute("x2", px);
+      setAttr(line, "x1", px);
+      setAttr(line, "x2", px);
     }
     if (log) {
       // Ticks at the powers of ten from 10 to xmax.
@@ -125,20 +136,20 @@ export class Chart {
         const t = this.xTicks[i];
         const e = 1 + i * step;
         if (e > lmaxX + 1e-9) {
-          t.textContent = "";
+          setText(t, "");
           continue;
         }
         const v = Math.pow(10, e);
-        t.setAttribute("x", x(v).toFixed(1));
-        t.textContent = short(v);
+        setAttr(t, "x", x(v).toFixed(1));
+        setText(t, short(v));
       }
       if (this.scaleNote) {
-        this.scaleNote.textContent = "rollouts on a log scale";
+        setText(this.scaleNote, "rollouts on a log scale");
       }
       return;
     }
     if (this.scaleNote) {
-      this.scaleNote.textContent = "";
+      setText(this.scaleNote, "");
     }
     // Five intervals for a range of 5·10^k, four otherwise, so every tick
     // is a round number.
@@ -146,12 +157,12 @@ export class Chart {
     for (let i = 0; i < this.xTicks.length; i++) {
       const t = this.xTicks[i];
       if (i > intervals) {
-        t.textContent = "";
+        setText(t, "");
         continue;
       }
       const v = (xmax * i) / intervals;
-      t.setAttribute("x", x(v).toFixed(1));
-      t.textContent = short(v);
+      setAttr(t, "x", x(v).toFixed(1));
+      setText(t, short(v));
     }
   }
 }

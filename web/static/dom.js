@@ -21,12 +21,13 @@ export function el(name, attrs, parent) {
 // redrawing them 20 times a second shows the same and halves the paint work.
 export const HEAVY_MS = 50;
 
-// A Throttle runs draw at most once every HEAVY_MS. What it holds back is
-// drawn by the next flush(true), which app.js calls on idle animation
-// frames.
+// A Throttle runs draw at most once every ms milliseconds (HEAVY_MS unless
+// told). What it holds back is drawn by the next flush(true), which the
+// lab calls on idle animation frames.
 export class Throttle {
-  constructor(draw) {
+  constructor(draw, ms = HEAVY_MS) {
     this.draw = draw;
+    this.ms = ms;
     this.pending = false;
     this.last = -Infinity;
   }
@@ -38,17 +39,33 @@ export class Throttle {
   }
 
   // flush draws if a redraw is due and, unless forced, the last drawing is
-  // older than HEAVY_MS.
+  // older than ms.
   flush(force) {
     if (!this.pending) {
       return;
     }
     const now = performance.now();
-    if (!force && now - this.last < HEAVY_MS) {
+    if (!force && now - this.last < this.ms) {
       return;
     }
     this.last = now;
     this.pending = false;
     this.draw();
+  }
+}
+
+// setText writes text into node e only when it differs from what is there:
+// a rewritten text node is laid out again even when its text is the same.
+export function setText(e, text) {
+  if (e.textContent !== text) {
+    e.textContent = text;
+  }
+}
+
+// setAttr sets attribute name of e to value only when it differs: an
+// attribute written with its own value still invalidates style and paint.
+export function setAttr(e, name, value) {
+  if (e.getAttribute(name) !== value) {
+    e.setAttribute(name, value);
   }
 }

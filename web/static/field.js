@@ -145,25 +145,60 @@ export class FieldView {
     this.heavy.flush(force);
   }
 
+  // drawDots draws the frame's samples, oldest first so that the newest
+  // are on top. Each sample keeps its circle while it stays in the frame
+  // (circle = sample number modulo the number of circles), so a redraw
+  // writes only the new samples' place, size and colour, and every
+  // sample's fading opacity; a circle whose sample changed moves to the
+  // end of the group, which keeps the drawing order oldest to newest.
   drawDots() {
     const f = this.frame;
     const o = this.off;
-    while (this.dots.length < o.nSamples) {
-      this.dots.push(el("circle", { class: "dot", r: 4 }, this.dotsGroup));
+    const n = o.nSamples;
+    while (this.dots.length < n) {
+      const c = el("circle", { class: "dot", r: 4 }, this.dotsGroup);
+      this.dots.push({ c, cx: "", cy: "", r: "4", fill: "", op: "" });
     }
-    for (let k = 0; k < this.dots.length; k++) {
-      const c = this.dots[k];
-      if (k >= o.nSamples) {
-        c.setAttribute("r", "0");
-        continue;
-      }
+    const m = this.dots.length;
+    const first = o.rollouts - n; // the number of the oldest sample in the frame
+    if (!this.dotSeen || this.dotSeen.length !== m) {
+      this.dotSeen = new Uint8Array(m);
+    }
+    const seen = this.dotSeen;
+    seen.fill(0);
+    let moving = false;
+    for (let k = 0; k < n; k++) {
+      const slot = (first + k) % m;
+      seen[slot] = 1;
+      const d = this.dots[slot];
       const at = o.samples + 3 * k;
-      const t = f[at + 2] / this.peak;
-      c.setAttribute("cx", this.px(f[at]).toFixed(1));
-      c.setAttribute("cy", this.py(f[at + 1]).toFixed(1));
-      c.setAttribute("r", (2.5 + 2.5 * Math.min(1, Math.max(0, t))).toFixed(2));
-      c.setAttribute("fill", DOT_CSS[Math.round(Math.min(1, Math.max(0, t)) * 32)]);
-      c.setAttribute("opacity", (0.25 + 0.75 * (k + 1) / o.nSamples).toFixed(3));
+      const t = Math.min(1, Math.max(0, f[at + 2] / this.peak));
+      const cx = this.px(f[at]).toFixed(1);
+      const cy = this.py(f[at + 1]).toFixed(1);
+      const r = (2.5 + 2.5 * t).toFixed(2);
+      const fill = DOT_CSS[Math.round(t * 32)];
+      let changed = false;
+      if (d.cx !== cx) { d.cx = cx; d.c.setAttribute("cx", cx); changed = true; }
+      if (d.cy !== cy) { d.cy = cy; d.c.setAttribute("cy", cy); changed = true; }
+      if (d.r !== r) { d.r = r; d.c.setAttribute("r", r); changed = true; }
+      if (d.fill !== fill) { d.fill = fill; d.c.setAttribute("fill", fill); changed = true; }
+      const op = (0.25 + 0.75 * (k + 1) / n).toFixed(3);
+      if (d.op !== op) {
+        d.op = op;
+        d.c.setAttribute("opacity", op);
+      }
+      // Once one circle moves to the end, every newer one follows it.
+      if (changed || moving) {
+        moving = true;
+        this.dotsGroup.appendChild(d.c);
+      }
+    }
+    for (let slot = 0; slot < m; slot++) {
+      const d = this.dots[slot];
+      if (!seen[slot] && d.r !== "0") {
+        d.r = "0";
+        d.c.setAttribute("r", "0");
+      }
     }
   }
 

@@ -417,52 +417,80 @@ export class GridView {
     return k * 100 + o.nGreedy;
   }
 
+  // drawTrajectories draws the frame's recent rollouts, oldest first so
+  // that the newest are on top. Each rollout keeps its path while it stays
+  // in the frame (path = rollout number modulo the number of paths), so a
+  // redraw builds and writes the outline of the new rollouts only, and the
+  // fading opacity of all; a path whose rollout changed moves to the end of
+  // the group, which keeps the drawing order oldest to newest.
   drawTrajectories(f, o) {
     while (this.trajPaths.length < o.nTraj) {
-      this.trajPaths.push(el("path", { class: "traj" }, this.trajGroup));
+      const p = el("path", { class: "traj" }, this.trajGroup);
+      this.trajPaths.push({ p, moves: new Float64Array(0), cls: "traj", op: "", d: "" });
     }
     const n = o.size;
+    const m = this.trajPaths.length;
+    const first = o.rollouts - o.nTraj; // the number of the oldest rollout in the frame
+    if (!this.trajSeen || this.trajSeen.length !== m) {
+      this.trajSeen = new Uint8Array(m);
+    }
+    const seen = this.trajSeen;
+    seen.fill(0);
+    let moving = false;
     let at = o.traj;
-    for (let k = 0; k < this.trajPaths.length; k++) {
-      const path = this.trajPaths[k];
-      if (k >= o.nTraj) {
-        path.setAttribute("d", "");
-        continue;
-      }
+    for (let k = 0; k < o.nTraj; k++) {
+      const g = first + k;
+      const slot = g % m;
+      seen[slot] = 1;
+      const t = this.trajPaths[slot];
       const outcome = f[at];
       const len = f[at + 2];
-      at += 3;
+      const moves = f.subarray(at + 3, at + 3 + len);
+      at += 3 + len;
       // Each move is an arrow in the lower part of the cell it was taken
       // in, where the policy view draws its arrows, so that it covers
       // neither the bars nor the goal's and pit's labels. Each rollout is
       // shifted sideways by its own small offset, so that the moves of many
       // rollouts form a bundle whose thickness shows how often that move
       // was taken.
-      const side = ((k * 7) % 9 - 4) * 2;
-      let d = "";
-      for (let s = 0; s < len; s++) {
-        const v = f[at + s];
-        const cellIdx = Math.floor(v / 4);
-        const a = v - 4 * cellIdx;
-        const r = Math.floor(cellIdx / n);
-        const c = cellIdx % n;
-        const x = c * S + S / 2 - DY[a] * side;
-        const y = r * S + ARROW_Y + DX[a] * side;
-        const fx = x + DX[a] * TRAJ_FROM;
-        const fy = y + DY[a] * TRAJ_FROM;
-        const tx = x + DX[a] * TRAJ_TO;
-        const ty = y + DY[a] * TRAJ_TO;
-        const hx = -DX[a] * 8;
-        const hy = -DY[a] * 8;
-        d += `M${fx.toFixed(1)},${fy.toFixed(1)}L${tx.toFixed(1)},${ty.toFixed(1)}` +
-          `M${(tx + hx - hy * 0.7).toFixed(1)},${(ty + hy + hx * 0.7).toFixed(1)}L${tx.toFixed(1)},${ty.toFixed(1)}` +
-          `L${(tx + hx + hy * 0.7).toFixed(1)},${(ty + hy - hx * 0.7).toFixed(1)}`;
+      const side = ((g * 7) % 9 - 4) * 2;
+      let changed = false;
+      if (t.side !== side || t.n !== n || !sameMoves(t.moves, moves)) {
+        t.side = side;
+        t.n = n;
+        t.moves = Float64Array.from(moves);
+        const d = trajPath(moves, n, side);
+        if (d !== t.d) {
+          t.d = d;
+          t.p.setAttribute("d", d);
+          changed = true;
+        }
       }
-      at += len;
-      path.setAttribute("d", d);
-      path.setAttribute("class", `traj ${OUTCOME_CLASS[outcome] || "capped"}`);
+      const cls = `traj ${OUTCOME_CLASS[outcome] || "capped"}`;
+      if (cls !== t.cls) {
+        t.cls = cls;
+        t.p.setAttribute("class", cls);
+        changed = true;
+      }
       const age = (k + 1) / o.nTraj; // 1 for the newest
-      path.setAttribute("opacity", (0.1 + 0.9 * age * age).toFixed(3));
+      const op = (0.1 + 0.9 * age * age).toFixed(3);
+      if (op !== t.op) {
+        t.op = op;
+        t.p.setAttribute("opacity", op);
+      }
+      // Once one path moves to the end, every newer one follows it.
+      if (changed || moving) {
+        moving = true;
+        this.trajGroup.appendChild(t.p);
+      }
+    }
+    for (let slot = 0; slot < m; slot++) {
+      const t = this.trajPaths[slot];
+      if (!seen[slot] && t.d !== "") {
+        t.d = "";
+        t.moves = new Float64Array(0);
+        t.p.setAttribute("d", "");
+      }
     }
   }
 
@@ -518,4 +546,41 @@ export class GridView {
     const b = o.probs + 4 * i;
     return [f[b], f[b + 1], f[b + 2], f[b + 3]];
   }
+}
+
+function sameMoves(a, b) {
+  if (a.length !== b.length) {
+    return false;
+  }
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// trajPath returns the outline of a rollout's moves (cell·4 + action each)
+// on an n×n grid, shifted sideways by side.
+function trajPath(moves, n, side) {
+  let d = "";
+  for (let s = 0; s < moves.length; s++) {
+    const v = moves[s];
+    const cellIdx = Math.floor(v / 4);
+    const a = v - 4 * cellIdx;
+    const r = Math.floor(cellIdx / n);
+    const c = cellIdx % n;
+    const x = c * S + S / 2 - DY[a] * side;
+    const y = r * S + ARROW_Y + DX[a] * side;
+    const fx = x + DX[a] * TRAJ_FROM;
+    const fy = y + DY[a] * TRAJ_FROM;
+    const tx = x + DX[a] * TRAJ_TO;
+    const ty = y + DY[a] * TRAJ_TO;
+    const hx = -DX[a] * 8;
+    const hy = -DY[a] * 8;
+    d += `M${fx.toFixed(1)},${fy.toFixed(1)}L${tx.toFixed(1)},${ty.toFixed(1)}` +
+      `M${(tx + hx - hy * 0.7).toFixed(1)},${(ty + hy + hx * 0.7).toFixed(1)}L${tx.toFixed(1)},${ty.toFixed(1)}` +
+      `L${(tx + hx + hy * 0.7).toFixed(1)},${(ty + hy - hx * 0.7).toFixed(1)}`;
+  }
+  return d;
 }

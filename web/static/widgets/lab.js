@@ -6,6 +6,7 @@
 // session) and widgets/gaussian.js (one field session).
 
 import { Chart } from "../chart.js";
+import { Throttle, setText } from "../dom.js";
 import { num } from "../hash.js";
 import { PolicyWidget } from "./policy.js";
 import { GaussianWidget } from "./gaussian.js";
@@ -16,6 +17,10 @@ import { thousands } from "../format.js";
 export const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000];
 
 const $ = (id) => document.getElementById(id);
+
+// REPLAY_MS is the least time between two rewrites of the replay command
+// while training.
+const REPLAY_MS = 250;
 
 export class LabSection {
   // hash is the page's HashSchema; the section adds its keys to it.
@@ -52,6 +57,7 @@ export class LabSection {
     this.replayShown = "";
     this.cached = null; // both sessions' settings, for the replay line
     this.nudge = null; // the nudge view (widgets/nudge.js), set by app.js
+    this.replayThrottle = new Throttle(() => this.showReplay(), REPLAY_MS);
     this.wire();
     this.addHashEntries();
     this.showSpeed();
@@ -112,18 +118,28 @@ export class LabSection {
 
   // showCommon writes the stats, the chart and the replay line of the
   // session in view from its frame f with offsets o.
+  // Each text is written only when it changed: a rewritten text node costs
+  // a layout even when its text is the same.
   showCommon(s, rollouts, success, b, f, o) {
     const ui = this.ui;
-    ui.rollouts.textContent = thousands(rollouts);
-    ui.statA.textContent = Number.isNaN(success) ? "–" : `${Math.round(100 * success)}%`;
-    ui.statB.textContent = b;
+    setText(ui.rollouts, thousands(rollouts));
+    setText(ui.statA, Number.isNaN(success) ? "–" : `${Math.round(100 * success)}%`);
+    setText(ui.statB, b);
     this.chart.update(f, o.curve, o.nCurve, o.moves, o.nMoves, rollouts, true, s === this.grid);
-    this.showReplay();
+    if (this.training) {
+      this.replayThrottle.request();
+    } else {
+      this.showReplay();
+    }
   }
 
   // showReplay writes the pgrad command that reproduces the session in
-  // view, bit for bit, or says why there is none.
+  // view, bit for bit, or says why there is none. While training it is
+  // held to a few times a second (replayThrottle): its -rollouts changes
+  // every frame, and each new text lays out the panel again; a paused or
+  // stepped session shows its command at once.
   showReplay() {
+    this.replayThrottle.pending = false;
     if (!this.ready() || !this.cached) {
       return;
     }
@@ -133,10 +149,10 @@ export class LabSection {
       return;
     }
     this.replayShown = text;
-    this.ui.replay.textContent = text;
-    this.ui.replayLabel.textContent = text
+    setText(this.ui.replay, text);
+    setText(this.ui.replayLabel, text
       ? "The same run in a terminal:"
-      : "No single command replays this run, because something changed mid-run; reload the page for a run that can be replayed.";
+      : "No single command replays this run, because something changed mid-run; reload the page for a run that can be replayed.");
   }
 
   readSettings() {
@@ -229,6 +245,7 @@ export class LabSection {
       // An idle frame: draw what the throttle held back.
       this.grid.flush(true);
       this.field.flush(true);
+      this.replayThrottle.flush(true);
     }
     return n;
   }
@@ -240,6 +257,9 @@ export class LabSection {
   setTraining(on, quiet = false) {
     const was = this.training;
     this.training = on;
+    if (!on) {
+      this.replayThrottle.flush(true); // the command of the paused run, at once
+    }
     this.ui.train.textContent = on ? "Pause" : "Train";
     this.ui.train.setAttribute("aria-pressed", on ? "true" : "false");
     const s = this.session();
