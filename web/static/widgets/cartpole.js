@@ -185,6 +185,8 @@ export class CartPoleSection {
     const gen = ++this.gen; // replies to requests about the old session are dropped
     // Requests sent before the reply must not name points of the old
     // curve: asking from 0 is valid for either session.
+    const oldX = this.curveX;
+    const oldY = this.curveY;
     this.curveX = [];
     this.curveY = [];
     this.queue = [];
@@ -193,6 +195,9 @@ export class CartPoleSection {
         return;
       }
       if (m.error) {
+        // Refused: the session did not change, nor does its curve.
+        this.curveX = oldX;
+        this.curveY = oldY;
         this.say(m.error, true);
         if (this.set) {
           this.showControls(this.set);
