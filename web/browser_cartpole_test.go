@@ -253,6 +253,9 @@ func TestBrowserCartPole(t *testing.T) {
 		p.waitFor(t, "the dark background", `getComputedStyle(document.body).backgroundColor !== 'rgb(251, 250, 246)'`)
 		p.clickSelector(t, "#cp-step")
 		p.waitFor(t, "a frame in the dark theme", `pgradCartPole.header[2] >= 1 && pgradCartPole.scene.c.bg !== '#ffffff'`)
+		// The buttons' background has a 0.15 s transition: a contrast read
+		// in the middle of it mixes the two themes.
+		p.waitFor(t, "colour transitions to finish", `document.getAnimations().every(a => a.playState !== 'running' || a.effect.getTiming().iterations === Infinity)`)
 		contrast(t, "dark")
 		p.screenshot(t, "cartpole-dark.png", "#cartpole")
 	})
