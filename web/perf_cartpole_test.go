@@ -74,8 +74,11 @@ func TestBrowserPerfCartPole(t *testing.T) {
 		}
 		r := perfCartPoleRun{Seed: seed, LoadAverage: loadavg()}
 		// The tab: configure through the controls, then Train.
-		eval[bool](t, p, fmt.Sprintf(`(() => { const s = document.getElementById('cp-seed'); s.value = '%d'; s.dispatchEvent(new Event('change')); return true; })()`, seed))
-		p.waitFor(t, "the new run", fmt.Sprintf(`pgradCartPole.header[29] === %d && pgradCartPole.header[2] === 0`, seed))
+		// The page's first run has seed 1 already: wait for the reply to
+		// this configure (a new settings object), or Train would be undone
+		// by it and the run measured as zero steps.
+		eval[bool](t, p, fmt.Sprintf(`(() => { window.cpOldSet = pgradCartPole.set; const s = document.getElementById('cp-seed'); s.value = '%d'; s.dispatchEvent(new Event('change')); return true; })()`, seed))
+		p.waitFor(t, "the new run", fmt.Sprintf(`pgradCartPole.set !== cpOldSet && pgradCartPole.header[29] === %d && pgradCartPole.header[2] === 0`, seed))
 		eval[bool](t, p, `(window.cpFps = [], window.cpFpsTimer = setInterval(() => cpFps.push(pgradPerf.fps), 1000), true)`)
 		start := time.Now()
 		p.clickSelector(t, "#cp-train")
@@ -97,6 +100,9 @@ func TestBrowserPerfCartPole(t *testing.T) {
 		h := v.H
 		r.TabSolved = v.Solved >= 0
 		r.TabSteps, r.TabSeconds = h[4], h[27]
+		if h[4] <= 0 || h[27] <= 0 {
+			t.Errorf("seed %d: the tab trained %v steps in %v s: nothing to measure", seed, h[4], h[27])
+		}
 		if h[27] > 0 {
 			r.TabStepsPerSec = h[4] / h[27]
 		}
