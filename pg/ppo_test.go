@@ -303,3 +303,34 @@ func TestPPOUpdateIsACAtOneEpoch(t *testing.T) {
 		}
 	}
 }
+
+// TestPPOClipDoesNotBoundSharedStatesBelow is the mirror image: a move
+// with Â < 0 is flat once its ratio drops under 1−ε, and a better move of
+// the same cell (Â > 0) goes on taking probability from it until its own
+// ratio passes 1+ε. π_old = (0.1, 0.6, 0.15, 0.15), Â = −1 for up and
+// +0.3 for right.
+func TestPPOClipDoesNotBoundSharedStatesBelow(t *testing.T) {
+	const eps = 0.2
+	p := policy.NewSoftmax(1, 4)
+	for i, q := range []float64{0.1, 0.6, 0.15, 0.15} {
+		p.Theta[i] = math.Log(q)
+	}
+	batch := []Sample{sampleAt(p, 0, 0, 1, -1), sampleAt(p, 0, 1, 1, 0.3)}
+	g := make([]float64, 4)
+	crossed := 0.0
+	for range 400 {
+		st := Surrogate(g, p, batch, 1, eps, 0, true)
+		if crossed == 0 && st.MinRatio < 1-eps {
+			crossed = st.MinRatio
+		}
+		for i := range p.Theta {
+			p.Theta[i] += 0.05 * g[i]
+		}
+	}
+	up := math.Exp(p.LogProb(0, 0) - math.Log(0.1))
+	right := math.Exp(p.LogProb(0, 1) - math.Log(0.6))
+	if !(right > 1+eps && up < crossed-0.05) {
+		t.Errorf("up's ratio %v (first under the edge at %v), right's %v: the coupling did not show", up, crossed, right)
+	}
+	t.Logf("up's ratio crossed 1−ε at %.4f and ended at %.4f; right's ended at %.4f", crossed, up, right)
+}
