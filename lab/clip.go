@@ -76,6 +76,11 @@ type ClipSnapshot struct {
 	Goals         int                         // rollouts of the batch that reached the goal
 	PlainWorstJ   float64                     // lowest J over the plain run's epochs
 	ClippedWorstJ float64
+	// Cells counts the cells the batch's samples are in, MixedCells those of
+	// them whose samples took more than one move: only there can the clip
+	// fail to hold a ratio within one epoch's change of [1−ε, 1+ε] (pg's
+	// PPOTrainer documentation).
+	Cells, MixedCells int
 }
 
 // A Clip is the clip widget's session: one batch collected with a policy,
@@ -238,6 +243,20 @@ func (c *Clip) SnapshotInto(dst *ClipSnapshot) {
 	for i := range c.plain {
 		dst.PlainWorstJ = min(dst.PlainWorstJ, c.plain[i].J)
 		dst.ClippedWorstJ = min(dst.ClippedWorstJ, c.clip[i].J)
+	}
+	var first [env.MaxSize * env.MaxSize]int8 // the first move seen in each cell, +1; 0 for none
+	var mixed [env.MaxSize * env.MaxSize]bool
+	dst.Cells, dst.MixedCells = 0, 0
+	for _, x := range c.batch {
+		a := int8(x.Action) + 1
+		switch f := &first[x.State]; {
+		case *f == 0:
+			*f = a
+			dst.Cells++
+		case *f != a && !mixed[x.State]:
+			mixed[x.State] = true
+			dst.MixedCells++
+		}
 	}
 	start := int32(c.world.Start())
 	var sum float64

@@ -241,6 +241,23 @@ func TestClipSession(t *testing.T) {
 			t.Errorf("L(%v) = %v, %v", r, s.Curve[i][1], s.Curve[i][2])
 		}
 	}
+	// The cells of the batch, and those with samples of more than one move.
+	moves := map[int32]map[env.Action]bool{}
+	for _, x := range c.batch {
+		if moves[x.State] == nil {
+			moves[x.State] = map[env.Action]bool{}
+		}
+		moves[x.State][x.Action] = true
+	}
+	mixed := 0
+	for _, m := range moves {
+		if len(m) > 1 {
+			mixed++
+		}
+	}
+	if s.Cells != len(moves) || s.MixedCells != mixed || mixed == 0 {
+		t.Errorf("cells %d, mixed %d; want %d and %d (> 0 for this batch)", s.Cells, s.MixedCells, len(moves), mixed)
+	}
 	bad := DefaultClipSettings()
 	bad.Epochs = 51
 	var se *SettingError

@@ -181,6 +181,11 @@ func TestBrowserTab10(t *testing.T) {
 			if strings.Join(got, "|") != strings.Join(want, "|") {
 				t.Errorf("%s: drawn %q, Go session %q", what, got, want)
 			}
+			// The status names the session's cells with samples of more than one move.
+			wantCells := fmt.Sprintf("%d of the %d cells it visited ", s.MixedCells, s.Cells)
+			if st := eval[string](t, p, `document.getElementById('clip-status').textContent`); !strings.Contains(st, wantCells) || s.Cells < 2 {
+				t.Errorf("%s: status %q does not say %q", what, st, wantCells)
+			}
 			// The per-epoch share chart: K segments per run, and each
 			// point's height is the session's clipped share (y = 175 − 165·share).
 			ys := eval[[]float64](t, p, `(document.querySelector('#clip-share .jline.clipped').getAttribute('d').match(/,-?[\d.]+/g) || []).map(v => Number(v.slice(1)))`)

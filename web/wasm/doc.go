@@ -188,7 +188,8 @@
 // batches collected, [7] rollouts of the batch that reached the goal, [8]
 // L(r) points R, [9] the plain run's lowest J, [10] the clipped run's, [11]
 // the mean advantage of the start cell's samples, [12] 1 for the uniform
-// policy, [15] length; then R points (r, L for Â = +1, L for Â = −1); then
+// policy, [13] cells the batch's samples are in, [14] those of them whose
+// samples took more than one move, [15] length; then R points (r, L for Â = +1, L for Â = −1); then
 // for the plain and then the clipped run, epochs 0…K of 8 slots: π at the
 // start (4), exact J, smallest and largest ratio, clipped share.
 package main

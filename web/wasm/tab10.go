@@ -342,6 +342,7 @@ func encodeClip(dst []float64, s *lab.ClipSnapshot) []float64 {
 	h[0], h[1], h[2], h[3], h[4] = kindClip, set.Eps, float64(set.Epochs), set.LR, float64(set.Batch)
 	h[5], h[6], h[7], h[8] = float64(s.Samples), float64(s.Batches), float64(s.Goals), float64(len(s.Curve))
 	h[9], h[10], h[11], h[12], h[15] = s.PlainWorstJ, s.ClippedWorstJ, s.StartAdvMean, bit(set.Uniform), float64(n)
+	h[13], h[14] = float64(s.Cells), float64(s.MixedCells)
 	i := headerLen
 	for _, p := range s.Curve {
 		i += copy(dst[i:], p[:])

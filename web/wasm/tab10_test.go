@@ -106,7 +106,7 @@ func TestTabFrames(t *testing.T) {
 	}
 	var ps lab.ClipSnapshot
 	b.tab.clip.SnapshotInto(&ps)
-	if f[0] != kindClip || int(f[15]) != len(f) || int(f[5]) != ps.Samples || f[9] != ps.PlainWorstJ {
+	if f[0] != kindClip || int(f[15]) != len(f) || int(f[5]) != ps.Samples || f[9] != ps.PlainWorstJ || int(f[13]) != ps.Cells || int(f[14]) != ps.MixedCells {
 		t.Fatalf("clip header %v", f[:20])
 	}
 	e := headerLen + 3*len(ps.Curve)

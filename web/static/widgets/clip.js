@@ -213,7 +213,7 @@ export class ClipWidget {
       row.querySelector(".pi").textContent = pi(last);
     }
     this.ui.epochs.dataset.k = String(K);
-    this.say(`Batch ${f[6]}: ${f[4]} rollout${f[4] === 1 ? "" : "s"} (${f[7]} reached the goal), ${f[5]} samples from ${f[12] ? "the uniform policy" : "the lab's policy"}; ${K} epochs at α = ${fmt(f[3], 1)}, ε = ${fmt(eps, 2)}.`);
+    this.say(`Batch ${f[6]}: ${f[4]} rollout${f[4] === 1 ? "" : "s"} (${f[7]} reached the goal), ${f[5]} samples from ${f[12] ? "the uniform policy" : "the lab's policy"}; ${K} epochs at α = ${fmt(f[3], 1)}, ε = ${fmt(eps, 2)}. ${mixedCells(f[13], f[14])}`);
   }
 
   // perEpoch draws, for both runs and every epoch, the ratios' range, the
@@ -276,4 +276,12 @@ export class ClipWidget {
       }
     }
   }
+}
+
+// mixedCells says how many of the batch's cells hold samples of more than
+// one move, the cells where a clipped ratio can still be pushed on (the
+// text above the plots says why).
+function mixedCells(cells, mixed) {
+  const verb = mixed === 1 ? "holds" : "hold";
+  return `${mixed} of the ${cells} cell${cells === 1 ? "" : "s"} it visited ${verb} samples of more than one move, where a clipped ratio can still be pushed outside the band.`;
 }
