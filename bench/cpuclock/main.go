@@ -1,3 +1,5 @@
+//go:build linux && amd64
+
 // Command cpuclock measures the clock of the core it runs on without
 // hardware counters (a VM often has none): a chain of dependent integer
 // additions takes one cycle each, so additions per CPU-second of the thread
