@@ -347,11 +347,28 @@ const trajDrawnJS = `(() => {
   return drawn.length === want.length && drawn.every((c, i) => c === want[i]);
 })()`
 
+// renderAllJS lays out and paints every section, including those that
+// content-visibility: auto skips while they are far from the viewport
+// (style.css), as a reader scrolling through would see them; the returned
+// function undoes it. Tests that read the whole page's text (innerText
+// leaves skipped sections out) or its colours after a theme switch (a
+// skipped section runs no transitions) use it, and so does every screenshot.
+func (p *page) renderAll(t *testing.T) (undo func()) {
+	t.Helper()
+	eval[int](t, p, `[...document.querySelectorAll("section")].map((s) => { s.style.contentVisibility = "visible"; }).length`)
+	return func() {
+		eval[int](t, p, `[...document.querySelectorAll("section")].map((s) => { s.style.contentVisibility = ""; }).length`)
+	}
+}
+
 // screenshot saves the element sel (the whole page if sel is empty) as
 // name in the test's artifacts and, with -screenshots, in docs/screenshots.
 func (p *page) screenshot(t *testing.T, name, sel string) {
 	t.Helper()
-	// Let colour transitions finish.
+	// Every section rendered (the capture's clip is computed before it is
+	// taken, and a skipped section may not be painted yet), then let colour
+	// transitions finish.
+	defer p.renderAll(t)()
 	p.waitFor(t, "transitions to finish", `document.getAnimations().every(a => a.playState !== 'running' || a.effect.getTiming().iterations === Infinity)`)
 	var png []byte
 	var err error

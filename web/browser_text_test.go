@@ -22,7 +22,9 @@ import (
 // 320 px screen.
 func TestBrowserText(t *testing.T) {
 	p := newPage(t)
+	undo := p.renderAll(t) // the sections after the lab are skipped until near the viewport
 	body := eval[string](t, p, `document.body.innerText`)
+	undo()
 	set, fset := lab.DefaultSettings(), lab.DefaultFieldSettings()
 	cap := env.DefaultGrid().Steps()
 
