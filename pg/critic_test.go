@@ -273,7 +273,7 @@ func TestCriticReachesExactV(t *testing.T) {
 // converges, at the rate the bound gives for rollouts from the seed's start
 // (sd ≈ 2/√N in the cells beside the goal: 1e-3 at 4 sd would take 6.4e7
 // rollouts for TD(0), 7.5e7 for GAE(0.9)). Checked at 2^20 rollouts against
-// 4 sd of the bound (≈ 9e-3).
+// 4 sd of the bound (≈ 8.4e-3).
 func TestCriticFromTheStart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("1.5 million rollouts; skipped with -short")
@@ -304,8 +304,10 @@ func TestCriticFromTheStart(t *testing.T) {
 
 // TestCriticBoundMatchesSpread checks criticBound, on which the budgets
 // above rest, against the spread of the averaged critic over 20 seeds at a
-// small budget (20 batches of 1,000 averaged; the sample sd of 20 values is
-// within ±40 % of the true one with probability > 99.9 %). It also checks
+// small budget (20 batches of 1,000 averaged): per cell the sample sd of
+// the 20 values over the bound must lie in [0.5, 1.6], which for a right
+// bound fails with probability 6e-4 (χ² with 19 degrees of freedom), under
+// 1 % for the 14 cells; a bound off by a factor 2 fails. It also checks
 // that the average is centred: mean error within 4 standard errors plus the
 // ratio bias 1.5/1,000.
 func TestCriticBoundMatchesSpread(t *testing.T) {
