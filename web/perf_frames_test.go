@@ -150,7 +150,7 @@ func TestBrowserPerfFrames(t *testing.T) {
 		}
 		events, fps, frames := perfFramesTrace(t, tctx, window)
 		if *perfFramesDir != "" {
-			b, _ := json.Marshal(map[string]any{"frameEvents": events})
+			b, _ := json.Marshal(map[string]any{"traceEvents": events})
 			if err := os.WriteFile(filepath.Join(*perfFramesDir, "trace-"+vs.view+".json"), b, 0o644); err != nil {
 				t.Error(err)
 			}

@@ -56,8 +56,16 @@ export class Throttle {
 
 // setText writes text into node e only when it differs from what is there:
 // a rewritten text node is laid out again even when its text is the same.
+// An element holding one text node keeps it and changes its data, so that
+// its layout object is updated rather than destroyed and built again.
 export function setText(e, text) {
-  if (e.textContent !== text) {
+  if (e.textContent === text) {
+    return;
+  }
+  const t = e.firstChild;
+  if (t !== null && t === e.lastChild && t.nodeType === Node.TEXT_NODE && text !== "") {
+    t.data = text;
+  } else {
     e.textContent = text;
   }
 }

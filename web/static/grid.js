@@ -1,7 +1,7 @@
 // grid.js draws the gridworld: built once per grid size, then updated in
 // place from each frame (no DOM nodes are created while training).
 
-import { el, Throttle } from "./dom.js";
+import { el, setText, Throttle } from "./dom.js";
 import { OUTCOME_CLASS } from "./colours.js";
 
 const S = 140; // cell side in viewBox units
@@ -315,7 +315,7 @@ export class GridView {
     }
     if (text !== this.readoutText) {
       this.readoutText = text;
-      this.readout.textContent = text;
+      setText(this.readout, text);
     }
   }
 
