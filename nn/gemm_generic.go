@@ -10,11 +10,6 @@ var useSix = true
 // setAssembly does nothing: this build has only the pure-Go kernels.
 func setAssembly(bool) {}
 
-// gemm computes C = S + A·B; see gemmGo.
-func gemm(c, src []float64, lds int, a, b []float64, m, k, p, ars, acs int) {
-	gemmGo(c, src, lds, a, b, m, k, p, ars, acs)
-}
-
 // tanhInPlace replaces every element by its hyperbolic tangent.
 func tanhInPlace(y []float64) { tanhSliceGo(y) }
 
