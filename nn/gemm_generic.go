@@ -10,9 +10,6 @@ var useSix = true
 // setAssembly does nothing: this build has only the pure-Go kernels.
 func setAssembly(bool) {}
 
-// tanhInPlace replaces every element by its hyperbolic tangent.
-func tanhInPlace(y []float64) { tanhSliceGo(y) }
-
 // adamStep applies one Adam update with the constants c.
 func adamStep(params, grads, m, v []float64, c *[7]float64) {
 	adamStepGo(params, grads, m, v, c)
