@@ -121,18 +121,8 @@ func TestBrowserPerfFrames(t *testing.T) {
 	}
 	fmt.Printf("pgrad lab trace, CPU throttled 4×, default speeds, load average %s before the run\n", load)
 	window := max(perfWindow.Milliseconds(), 1000)
-	for _, vs := range []struct {
-		view  string
-		speed int
-	}{{"policy", 4}, {"traj", 4}, {"gauss", 7}} {
-		set := fmt.Sprintf(`(() => { document.getElementById("view-%s").click(); const s = document.getElementById("speed");
-  s.value = "%d"; s.dispatchEvent(new Event("input", { bubbles: true })); return s.value; })()`, vs.view, vs.speed)
-		if _, err := chromedp.Run(tctx, chromedp.Evaluate[string](set)); err != nil {
-			t.Fatalf("%s view: %v", vs.view, err)
-		}
-		if err := chromedp.Do(tctx, chromedp.Sleep(time.Second)); err != nil {
-			t.Fatal(err)
-		}
+	for _, vs := range defaultSpeeds {
+		perfShowView(t, tctx, vs.view, vs.speed)
 		events, fps, frames := perfFramesTrace(t, tctx, window)
 		if *perfFramesDir != "" {
 			b, _ := json.Marshal(map[string]any{"traceEvents": events})
