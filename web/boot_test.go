@@ -14,10 +14,10 @@ import (
 )
 
 // The page's start-up does not wait for a chain of requests: index.html's
-// <head> names every module of app.js's import graph (modulepreload), so the
-// browser fetches them all at once instead of one level of imports after
-// another, and it preloads the engine's wasm, which preload.js starts
-// compiling as soon as it has loaded. Here the lists are checked against
+// <head> names every module of app.js's static import graph (the lab's;
+// modulepreload), so the browser fetches them all at once instead of one
+// level of imports after another, and it preloads the engine's wasm, which
+// preload.js starts compiling as soon as it runs. Here the lists are checked against
 // the modules' own import statements, so a module added without its
 // preload, or a preload left for a module that went, fails.
 
@@ -106,36 +106,65 @@ func TestHeadPreloadsTheStartUp(t *testing.T) {
 		t.Errorf("<head> preloads %q, want only the engine %q", wasm, WasmName)
 	}
 
-	// The scripts: preload.js first and async (it must not wait for the
-	// parse), then wasm_exec.js and app.js, deferred as before.
+	// The scripts of <head>: preload.js alone, a classic parser-blocking
+	// script (no async, defer or module: those run only after the first
+	// layout), before the stylesheets, which a classic script would wait for.
 	var scripts []string
 	for _, tag := range scriptTag.FindAllString(head, -1) {
 		a := tagAttrs(tag)
 		scripts = append(scripts, a["src"])
-		_, async := a["async"]
-		if want := a["src"] == "preload.js"; async != want {
-			t.Errorf("%s: async is %v, want %v", tag, async, want)
+		for _, k := range []string{"async", "defer", "type"} {
+			if v, ok := a[k]; ok {
+				t.Errorf("%s: preload.js is a classic blocking script, but it has %s=%q", tag, k, v)
+			}
 		}
 	}
-	if !slices.Equal(scripts, []string{"preload.js", WasmExecName, "app.js"}) {
-		t.Errorf("the scripts of <head> are %q, want preload.js, %s, app.js in that order", scripts, WasmExecName)
+	if !slices.Equal(scripts, []string{"preload.js"}) {
+		t.Errorf("the scripts of <head> are %q, want only preload.js", scripts)
+	}
+	if i, j := strings.Index(head, `src="preload.js"`), strings.Index(head, `rel="stylesheet"`); i < 0 || j < 0 || i > j {
+		t.Errorf("preload.js comes after the stylesheets (at %d, they at %d): it would wait for them", i, j)
 	}
 	if i, j := strings.Index(head, `rel="preload"`), strings.Index(head, `rel="stylesheet"`); i < 0 || j < 0 || i > j {
 		t.Errorf("the engine's preload comes after the stylesheets (at %d, they at %d): it should be the first request after the page", i, j)
 	}
 
-	graph := moduleGraph(t, fsys, "app.js", "preload.js")
-	var want []string
+	// app.js: an async module right after the lab's section, so that it
+	// runs as soon as the lab exists, without waiting for the rest.
+	body := html[len(head):]
+	lab := strings.Index(body, `id="lab"`)
+	labEnd := strings.Index(body[max(lab, 0):], "</section>")
+	tags := scriptTag.FindAllStringIndex(body, -1)
+	if lab < 0 || labEnd < 0 || len(tags) != 1 {
+		t.Fatalf("want one <script> in <body>, after the lab's section: lab at %d, its end at %d, %d scripts", lab, labEnd, len(tags))
+	}
+	labEnd += lab + len("</section>")
+	tag := body[tags[0][0]:tags[0][1]]
+	a := tagAttrs(tag)
+	if _, async := a["async"]; a["src"] != "app.js" || a["type"] != "module" || !async {
+		t.Errorf("%s: want app.js as an async module", tag)
+	}
+	if between := strings.TrimSpace(regexp.MustCompile(`(?s)<!--.*?-->`).ReplaceAllString(body[labEnd:tags[0][0]], "")); between != "" {
+		t.Errorf("app.js's <script> does not follow the lab's section: %q comes between", between)
+	}
+
+	// The modules of the first view are preloaded: app.js's static
+	// imports, and wasm_exec.js, which preload.js imports. The sections
+	// below the lab are imported by app.js only after the first frame, so
+	// they are not (TestBrowserBoot checks when they are requested).
+	graph := moduleGraph(t, fsys, "app.js")
+	want := []string{WasmExecName}
 	for _, m := range graph {
-		if m != "app.js" && m != "preload.js" { // loaded by their own <script>
+		if m != "app.js" { // loaded by its own <script>
 			want = append(want, m)
 		}
 	}
+	slices.Sort(want)
 	got := slices.Sorted(slices.Values(preloads))
 	if !slices.Equal(got, want) {
 		t.Errorf("modulepreload links: %q\nthe import graph of app.js and preload.js: %q", got, want)
 	}
-	if len(want) < 10 { // the graph itself was read: a broken regexp would find nothing
+	if len(want) < 8 { // the graph itself was read: a broken regexp would find nothing
 		t.Errorf("only %d modules found in the import graph of app.js: %q", len(want), want)
 	}
 	for _, m := range []string{"engine.js", "widgets/lab.js", "grid.js", "format.js"} {

@@ -4,6 +4,7 @@ package web_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,7 +18,10 @@ type bootOrder struct {
 	WasmStart     float64  `json:"wasmStart"`     // ms since navigation
 	Widgets       float64  `json:"widgets"`       // app.js's "pgrad-widgets" mark: widgets about to be built
 	AppEnd        float64  `json:"appEnd"`        // app.js received
-	LateModules   []string `json:"lateModules"`   // modules first requested after app.js arrived
+	LateModules   []string `json:"lateModules"`   // preloaded modules first requested after app.js arrived
+	EarlyBelow    []string `json:"earlyBelow"`    // modules of the sections below the lab requested before the first frame
+	Below         []string `json:"below"`         // modules of the sections below the lab (imported by app.js after the first frame)
+	FirstFrame    float64  `json:"firstFrame"`    // the lab's first interactive frame (loop.js)
 	Modules       int      `json:"modules"`       // .js resources seen
 	FormatMisfits []string `json:"formatMisfits"` // thousands(n) ≠ n.toLocaleString("en-US")
 }
@@ -28,7 +32,11 @@ const bootOrderJS = `(async () => {
   const wasm = named("pgrad.wasm");
   const app = named("app.js")[0];
   const mark = performance.getEntriesByName("pgrad-widgets")[0];
-  const js = res.filter((e) => e.name.endsWith(".js") && !e.name.endsWith("/app.js") && !e.name.endsWith("/wasm_exec.js") && !e.name.endsWith("/deep-worker.js"));
+  const path = (e) => new URL(e.name).pathname;
+  const js = res.filter((e) => e.name.endsWith(".js") && !["/app.js", "/wasm_exec.js", "/deep-worker.js", "/preload.js"].includes(path(e)));
+  const preloaded = new Set([...document.querySelectorAll('link[rel="modulepreload"]')].map((l) => new URL(l.href).pathname));
+  const below = js.filter((e) => !preloaded.has(path(e)));
+  const first = globalThis.pgradPerf.firstFrameMs;
   const { thousands } = await import("./format.js");
   const xs = [0, 7, 999, 1000, 12345, 300000, 1234567, -4200, 9007199254740991, 1.5, 1234.25];
   return {
@@ -36,7 +44,10 @@ const bootOrderJS = `(async () => {
     wasmStart: wasm.length ? wasm[0].startTime : -1,
     widgets: mark ? mark.startTime : -1,
     appEnd: app ? app.responseEnd : -1,
-    lateModules: js.filter((e) => app && e.startTime > app.responseEnd).map((e) => new URL(e.name).pathname),
+    lateModules: js.filter((e) => preloaded.has(path(e)) && app && e.startTime > app.responseEnd).map(path),
+    earlyBelow: below.filter((e) => e.startTime < first).map(path),
+    below: below.map(path),
+    firstFrame: first,
     modules: js.length,
     formatMisfits: xs.filter((x) => thousands(x) !== x.toLocaleString("en-US")).map((x) => x + ": " + thousands(x) + " vs " + x.toLocaleString("en-US")),
   };
@@ -45,8 +56,9 @@ const bootOrderJS = `(async () => {
 // TestBrowserBoot checks the order the page's start-up relies on for its
 // first interactive frame (issue 10 §4): the engine's download starts
 // before the widgets are built, from the <head> preload, and is used by
-// engine.js (one request, not two); every module is requested without
-// waiting for app.js (modulepreload); format.js's thousands writes what
+// preload.js (one request, not two); every module of the lab is requested
+// without waiting for app.js (modulepreload), and those of the sections
+// below only after the lab's first frame; format.js's thousands writes what
 // toLocaleString would; and a citation link scrolls to its reference
 // without restarting the lab (app.js takes it for an anchor, not for a
 // settings link).
@@ -71,6 +83,16 @@ func TestBrowserBoot(t *testing.T) {
 	}
 	if len(b.LateModules) > 0 {
 		t.Errorf("modules requested only after app.js arrived (no modulepreload in <head>?): %q", b.LateModules)
+	}
+	// The sections below the lab are built after its first frame: their
+	// modules are not preloaded, and none is requested before that frame.
+	for _, m := range []string{"/widgets/variance.js", "/widgets/critic.js", "/widgets/clip.js", "/widgets/cartpole.js", "/widgets/formula.js"} {
+		if !slices.Contains(b.Below, m) {
+			t.Errorf("%s is not among the modules loaded after the first frame %q", m, b.Below)
+		}
+	}
+	if len(b.EarlyBelow) > 0 {
+		t.Errorf("modules of the sections below the lab were requested before its first frame (%.0f ms): %q", b.FirstFrame, b.EarlyBelow)
 	}
 	if len(b.FormatMisfits) > 0 {
 		t.Errorf("thousands differs from toLocaleString: %q", b.FormatMisfits)

@@ -184,7 +184,9 @@ func newPageFor(t *testing.T, deadline time.Duration) *page {
 	start := time.Now()
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(p.url),
-		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="1"]`)),
+		// data-ready: the lab's first interactive frame; data-widgets: the
+		// sections below it, built after that frame, are attached too.
+		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="1"][data-widgets="1"]`)),
 	); err != nil {
 		t.Fatalf("loading the page: %v (problems so far: %q)", err, p.problems())
 	}
@@ -318,7 +320,7 @@ func (p *page) open(t *testing.T, hash string) {
 	t.Helper()
 	eval[int](t, p, `(window.pgradStale = 1, 1)`)
 	p.run(t, chromedp.Navigate("about:blank"), chromedp.Navigate(p.url+hash))
-	const ready = `window.pgradStale === undefined && location.protocol !== "about:" && document.documentElement.dataset.ready === "1"`
+	const ready = `window.pgradStale === undefined && location.protocol !== "about:" && document.documentElement.dataset.ready === "1" && document.documentElement.dataset.widgets === "1"`
 	for tries := 0; ; tries++ {
 		_, err := chromedp.Run(p.ctx, chromedp.Poll[bool](ready, chromedp.WithPollingTimeout(time.Minute)))
 		switch {

@@ -45,15 +45,16 @@ export class HashSchema {
     history.replaceState(null, "", `#${p.toString()}`);
   }
 
-  // restore applies location.hash and returns the problems found, each as
-  // "key: message".
-  restore() {
+  // restore applies location.hash to the given entries (all of them by
+  // default; app.js passes the ones of the sections it builds after the
+  // lab) and returns the problems found, each as "key: message".
+  restore(entries = this.entries) {
     const p = new URLSearchParams(location.hash.slice(1));
     const problems = [];
     const bad = (key, msg) => problems.push(`${key}: ${msg}`);
     this.restoring = true;
     try {
-      for (const e of this.entries) {
+      for (const e of entries) {
         e.restore(p, bad);
       }
     } finally {

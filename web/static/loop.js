@@ -17,6 +17,15 @@ export class Loop {
     this.rollouts = 0;
     this.since = 0;
     this.tick = (now) => this.frame(now);
+    this.onDrawn = [];
+  }
+
+  // drawn resolves after the first frame in which the widgets drew.
+  drawn() {
+    if (this.perf.firstFrameMs !== null) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.onDrawn.push(resolve));
   }
 
   add(widget) {
@@ -40,6 +49,9 @@ export class Loop {
     if (perf.firstFrameMs === null) {
       perf.firstFrameMs = now;
       document.documentElement.dataset.ready = "1";
+      for (const f of this.onDrawn.splice(0)) {
+        f();
+      }
     }
     this.frames++;
     this.rollouts += n;

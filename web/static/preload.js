@@ -1,10 +1,81 @@
-// preload.js is the first script of the page: an async module in <head>,
-// run as soon as it has loaded, before the document is parsed. It starts
-// the engine's download and compilation (engine.js), so that they overlap
-// the parse, the layout and the loading of the other modules; app.js's
-// start() then finds the compiled module, or waits for it. A failure is
-// reported by start(), in the page's status line.
+// preload.js is the page's first script: a classic, parser-blocking script
+// at the top of <head>, before the stylesheets, so that it runs before the
+// rest of the page is parsed and before its first layout. (A module, even
+// an async one without imports, ran only after that layout in a measured
+// cold load, at ~400 ms: the browser handles module scripts' arrival
+// behind the first rendering.) It is small and does no work of its own: it
+// starts the engine's download and compilation, and runs the Go program as
+// soon as the compiled module and Go's loader (wasm_exec.js) are both
+// there. app.js's start() (engine.js) then finds the engine running, or
+// waits for it; a failure is reported there, in the page's status line.
+//
+// It publishes globalThis.pgradBoot = { compile(url), run(url) }, which
+// engine.js wraps.
 
-import { compile } from "./engine.js";
+"use strict";
 
-compile().catch(() => {});
+(() => {
+  // compile starts downloading and compiling a wasm file, once per URL:
+  // later calls return the same promise.
+  const compiling = new Map(); // URL → promise of its WebAssembly.Module
+
+  function compile(url = "pgrad.wasm") {
+    let p = compiling.get(url);
+    if (p === undefined) {
+      p = compileFrom(url);
+      compiling.set(url, p);
+    }
+    return p;
+  }
+
+  async function compileFrom(url) {
+    const response = fetch(url);
+    try {
+      return await WebAssembly.compileStreaming(response);
+    } catch (err) {
+      const r = await response;
+      if (!r.ok || !(r.headers.get("Content-Type") || "").includes("wasm")) {
+        throw new Error(`pgrad: ${url} is missing (HTTP ${r.status}); build it with go generate ./web/...`);
+      }
+      throw err;
+    }
+  }
+
+  // run instantiates the compiled engine and runs its Go program, once: it
+  // resolves with the program's raw API (globalThis.pgradCore) when the
+  // program has announced it with the "pgrad-core-ready" event.
+  let running = null;
+
+  function run(url = "pgrad.wasm") {
+    if (running === null) {
+      running = runFrom(url);
+    }
+    return running;
+  }
+
+  async function runFrom(url) {
+    const [module] = await Promise.all([compile(url), loader()]);
+    if (typeof globalThis.Go !== "function") {
+      throw new Error("pgrad: wasm_exec.js did not load, so the Go engine cannot start");
+    }
+    const go = new globalThis.Go();
+    const ready = new Promise((resolve) => {
+      globalThis.addEventListener("pgrad-core-ready", resolve, { once: true });
+    });
+    const instance = await WebAssembly.instantiate(module, go.importObject);
+    go.run(instance); // returns when the Go program exits, which it does not
+    await ready;
+    return globalThis.pgradCore;
+  }
+
+  // loader loads Go's wasm_exec.js (modulepreloaded in <head>), which
+  // defines globalThis.Go. It is a classic script that sets globals and
+  // nothing else, so it loads as a module too; a failed load leaves Go
+  // undefined, which runFrom reports.
+  function loader() {
+    return import("./wasm_exec.js").catch(() => {});
+  }
+
+  globalThis.pgradBoot = Object.freeze({ compile, run });
+  run().catch(() => {}); // start() reports a failure
+})();
