@@ -20,6 +20,7 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -99,6 +100,15 @@ func newPage(t *testing.T) *page {
 // tests train for minutes).
 func newPageFor(t *testing.T, deadline time.Duration) *page {
 	t.Helper()
+	// data-ready: the lab's first interactive frame; data-widgets: the
+	// sections below it, built after that frame, are attached too.
+	return newPageOn(t, web.Handler(), deadline, `html[data-ready="1"][data-widgets="1"]`)
+}
+
+// newPageOn opens the page served by h and waits until the element that
+// selector names is visible.
+func newPageOn(t *testing.T, h http.Handler, deadline time.Duration, selector string) *page {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("the browser tests are not short; they run without -short")
 	}
@@ -109,7 +119,7 @@ func newPageFor(t *testing.T, deadline time.Duration) *page {
 		}
 		t.Skip("the wasm engine is not embedded (run go generate ./web/...); skipping the browser tests")
 	}
-	srv := httptest.NewServer(web.Handler())
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 
 	opts := []chromedp.ExecAllocatorOption{
@@ -184,13 +194,11 @@ func newPageFor(t *testing.T, deadline time.Duration) *page {
 	start := time.Now()
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(p.url),
-		// data-ready: the lab's first interactive frame; data-widgets: the
-		// sections below it, built after that frame, are attached too.
-		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="1"][data-widgets="1"]`)),
+		chromedp.WaitVisible(chromedp.CSS(selector)),
 	); err != nil {
 		t.Fatalf("loading the page: %v (problems so far: %q)", err, p.problems())
 	}
-	t.Logf("page interactive after %v (wall time, machine shared and noisy)", time.Since(start).Round(time.Millisecond))
+	t.Logf("page loaded (%s) after %v (wall time, machine shared and noisy)", selector, time.Since(start).Round(time.Millisecond))
 	return p
 }
 

@@ -37,7 +37,7 @@
       if (!r.ok || !(r.headers.get("Content-Type") || "").includes("wasm")) {
         throw new Error(`pgrad: ${url} is missing (HTTP ${r.status}); build it with go generate ./web/...`);
       }
-      throw err;
+      throw new Error(`pgrad: ${url} could not be compiled (${err.message}); rebuild it with go generate ./web/...`);
     }
   }
 
