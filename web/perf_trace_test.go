@@ -115,7 +115,8 @@ func TestBrowserPerfTrace(t *testing.T) {
 		}
 	}()
 	categories := []string{"devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "v8",
-		"disabled-by-default-v8.compile", "blink.user_timing", "loading", "disabled-by-default-v8.cpu_profiler"}
+		"disabled-by-default-v8.compile", "blink.user_timing", "loading", "disabled-by-default-v8.cpu_profiler",
+		"fonts", "disabled-by-default-fonts", "blink", "mojom", "ipc", "toplevel.ipc"}
 	if _, err := chromedp.Call(tctx, tracing.Start, tracing.StartParams{TraceConfig: &tracing.TraceConfig{IncludedCategories: categories}}); err != nil {
 		t.Fatal(err)
 	}
@@ -144,6 +145,7 @@ func TestBrowserPerfTrace(t *testing.T) {
 	}
 	fmt.Printf("trace of one load after %d others (%d events) written to %s; interactive at %.0f ms, first frame %.0f ms\n", *perfTraceWarm, len(events), *perfTrace, load.ReadyMs, load.FrameMs)
 	perfTraceSummary(os.Stdout, events, srv.URL)
+	perfFontSummary(os.Stdout, events, srv.URL, load.FrameMs)
 }
 
 func joinRaw(events []json.RawMessage) []byte {
@@ -157,9 +159,10 @@ func joinRaw(events []json.RawMessage) []byte {
 	return b
 }
 
-// perfTraceSummary prints the renderer main thread's CPU time from the
-// page's navigation on, by event name, each event's own time only.
-func perfTraceSummary(w *os.File, raw []json.RawMessage, url string) {
+// rendererMain decodes the trace and returns the complete ("X") events of
+// the renderers' main threads from the page's navigation on, and the
+// navigation's time stamp (µs).
+func rendererMain(raw []json.RawMessage, url string) (xs []traceEvent, t0 float64) {
 	var events []traceEvent
 	for _, r := range raw {
 		var e traceEvent
@@ -169,7 +172,7 @@ func perfTraceSummary(w *os.File, raw []json.RawMessage, url string) {
 	}
 	type thread struct{ pid, tid int }
 	main := map[thread]bool{}
-	var t0 float64 = -1
+	t0 = -1
 	for _, e := range events {
 		if e.Name == "thread_name" && strings.Contains(string(e.Args), "CrRendererMain") {
 			main[thread{e.Pid, e.Tid}] = true
@@ -178,12 +181,18 @@ func perfTraceSummary(w *os.File, raw []json.RawMessage, url string) {
 			t0 = e.Ts
 		}
 	}
-	var xs []traceEvent
 	for _, e := range events {
 		if e.Ph == "X" && main[thread{e.Pid, e.Tid}] && e.Ts >= t0 {
 			xs = append(xs, e)
 		}
 	}
+	return xs, t0
+}
+
+// perfTraceSummary prints the renderer main thread's CPU time from the
+// page's navigation on, by event name, each event's own time only.
+func perfTraceSummary(w *os.File, raw []json.RawMessage, url string) {
+	xs, _ := rendererMain(raw, url)
 	slices.SortFunc(xs, func(a, b traceEvent) int {
 		return cmp.Or(cmp.Compare(a.Ts, b.Ts), cmp.Compare(b.Dur, a.Dur))
 	})
@@ -219,4 +228,80 @@ func perfTraceSummary(w *os.File, raw []json.RawMessage, url string) {
 	for _, n := range names[:min(len(names), 25)] {
 		fmt.Fprintf(w, "  %7.1f ms  %s\n", own[n], n)
 	}
+}
+
+// fontCalls are the renderer's font look-ups that may wait on the browser
+// process: on Linux the renderer is sandboxed and fontconfig runs in the
+// browser, so each first use of a family name (found or not) and each new
+// strike (typeface × size × weight × style) is a synchronous IPC.
+var fontCalls = []string{
+	"WebSandboxSupportLinux::GetWebFontRenderStyleForStrike", // one per new strike
+	"FontDataService::MatchFamilyName",                       // one per family name and style looked up
+	"WebSandboxSupportLinux::GetFallbackFontForCharacter",    // a character no font of the stack has
+	"FontCache::FallbackFontForCharacter",
+	"FontCache::GetFontPlatformData", // every font cache look-up; it encloses the IPCs above
+}
+
+// perfFontSummary prints, from the navigation to the first interactive
+// frame (frameMs after it), how many font look-ups the renderer's main
+// thread made and how long they took, the family names it looked up, and
+// the longest layout's wall and CPU time with the font calls inside it.
+// The counts depend on the page and the installed fonts, not on the
+// machine's load, so they compare two versions of the page on a busy
+// machine; the times do not.
+func perfFontSummary(w *os.File, raw []json.RawMessage, url string, frameMs float64) {
+	xs, t0 := rendererMain(raw, url)
+	end := t0 + frameMs*1000
+	var layout traceEvent
+	type total struct {
+		n         int
+		wall, cpu float64 // ms
+	}
+	calls := map[string]total{}
+	var families []string
+	for _, e := range xs {
+		if e.Ts > end {
+			continue
+		}
+		if e.Name == "Layout" && e.Dur > layout.Dur {
+			layout = e
+		}
+		if slices.Contains(fontCalls, e.Name) {
+			c := calls[e.Name]
+			c.n++
+			c.wall += e.Dur / 1000
+			c.cpu += e.TDur / 1000
+			calls[e.Name] = c
+		}
+		if e.Name == "FontDataManager::onMatchFamilyStyle" {
+			var a struct {
+				Family string `json:"family_name"`
+			}
+			if json.Unmarshal(e.Args, &a) == nil {
+				families = append(families, a.Family)
+			}
+		}
+	}
+	fmt.Fprintf(w, "font look-ups on the renderer main thread up to the first interactive frame (%.0f ms):\n", frameMs)
+	for _, n := range fontCalls {
+		c := calls[n]
+		fmt.Fprintf(w, "  %4d calls  %6.1f ms wall  %5.1f ms CPU  %s\n", c.n, c.wall, c.cpu, n)
+	}
+	fmt.Fprintf(w, "  families looked up, in order: %s\n", strings.Join(families, ", "))
+	if layout.Dur == 0 {
+		fmt.Fprintln(w, "  no Layout event before the first frame (is devtools.timeline recorded?)")
+		return
+	}
+	inside := map[string]total{}
+	for _, e := range xs {
+		if slices.Contains(fontCalls[:2], e.Name) && e.Ts >= layout.Ts && e.Ts+e.Dur <= layout.Ts+layout.Dur {
+			c := inside[e.Name]
+			c.n++
+			c.wall += e.Dur / 1000
+			inside[e.Name] = c
+		}
+	}
+	fmt.Fprintf(w, "longest layout before the first frame: at %.0f ms, %.1f ms wall, %.1f ms CPU; inside it %d strikes (%.1f ms wall), %d family look-ups (%.1f ms wall)\n",
+		(layout.Ts-t0)/1000, layout.Dur/1000, layout.TDur/1000,
+		inside[fontCalls[0]].n, inside[fontCalls[0]].wall, inside[fontCalls[1]].n, inside[fontCalls[1]].wall)
 }
