@@ -312,32 +312,9 @@ func TestBrowserPerf(t *testing.T) {
 	var tctx context.Context
 	for i := 0; i < max(1, *perfLoads); i++ {
 		var cancelTab context.CancelFunc
-		tctx, cancelTab = chromedp.NewContext(bctx)
+		var load perfLoad
+		tctx, cancelTab, load = perfLoadPage(t, bctx, srv.URL+"/")
 		defer cancelTab()
-		exceptions := perfCollectExceptions(tctx)
-		if err := chromedp.Do(tctx, chromedp.Navigate("about:blank")); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := chromedp.Call(tctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: perfProbe}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := chromedp.Call(tctx, performance.Enable, performance.EnableParams{}); err != nil {
-			t.Fatal(err)
-		}
-		if err := chromedp.Do(tctx, chromedp.Navigate(srv.URL+"/")); err != nil {
-			t.Fatal(err)
-		}
-		load, err := chromedp.Run(tctx, chromedp.Evaluate[perfLoad](perfWaitReady, chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Fatalf("load %d: %v", i+1, err)
-		}
-		load.Main = perfMainThread(perfMetrics(t, tctx))
-		if msgs := exceptions(); len(msgs) > 0 {
-			t.Errorf("load %d: the page threw: %s", i+1, strings.Join(msgs, "; "))
-		}
-		if len(load.CSP) > 0 {
-			t.Errorf("load %d: Content-Security-Policy violations: %s", i+1, strings.Join(load.CSP, "; "))
-		}
 		rep.Loads = append(rep.Loads, load)
 		rep.FirstFrameMs = append(rep.FirstFrameMs, load.FrameMs)
 		if i < *perfLoads-1 {
@@ -591,6 +568,39 @@ func perfPrint(w *os.File, r perfReport) {
 		Browser, LoadAverage     string
 	}{r.WasmBytes, r.WasmGzipBytes, math.Round(r.ColdFirstFrame), math.Round(r.WarmFirstFrame), views, r.Browser, r.LoadAverage})
 	fmt.Fprintf(w, "PERF %s\n", b)
+}
+
+// perfLoadPage loads url in a new tab of the browser bctx and returns the
+// tab (still open: cancel closes it) and the load's timings, failing the
+// test if the page threw or broke its Content-Security-Policy.
+func perfLoadPage(t *testing.T, bctx context.Context, url string) (context.Context, context.CancelFunc, perfLoad) {
+	t.Helper()
+	tctx, cancelTab := chromedp.NewContext(bctx)
+	exceptions := perfCollectExceptions(tctx)
+	if err := chromedp.Do(tctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(tctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: perfProbe}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(tctx, performance.Enable, performance.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(tctx, chromedp.Navigate(url)); err != nil {
+		t.Fatal(err)
+	}
+	load, err := chromedp.Run(tctx, chromedp.Evaluate[perfLoad](perfWaitReady, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("loading %s: %v", url, err)
+	}
+	load.Main = perfMainThread(perfMetrics(t, tctx))
+	if msgs := exceptions(); len(msgs) > 0 {
+		t.Errorf("loading %s: the page threw: %s", url, strings.Join(msgs, "; "))
+	}
+	if len(load.CSP) > 0 {
+		t.Errorf("loading %s: Content-Security-Policy violations: %s", url, strings.Join(load.CSP, "; "))
+	}
+	return tctx, cancelTab, load
 }
 
 // perfMark returns a start-up milestone of l, or NaN when the probe did not

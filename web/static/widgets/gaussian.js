@@ -44,6 +44,12 @@ export class GaussianWidget {
     this.show(this.api.stepField(n));
   }
 
+  // peek takes the current frame without drawing it (the view is hidden).
+  peek() {
+    this.frameBuf = this.api.stepField(0);
+    fieldOffsets(this.frameBuf, this.off);
+  }
+
   show(f) {
     this.frameBuf = f;
     const o = fieldOffsets(f, this.off);

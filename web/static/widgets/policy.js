@@ -64,6 +64,12 @@ export class PolicyWidget {
     this.show(this.api.step(n));
   }
 
+  // peek takes the current frame without drawing it (the view is hidden).
+  peek() {
+    this.frameBuf = this.api.step(0);
+    gridOffsets(this.frameBuf, this.off);
+  }
+
   show(f) {
     this.frameBuf = f;
     const o = gridOffsets(f, this.off);
