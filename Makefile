@@ -63,4 +63,4 @@ fuzz:
 	$(GO) test -run=NONE -fuzz=FuzzSettings -fuzztime=$(FUZZTIME) ./web/wasm/
 
 clean:
-	rm -rf bin web/static/pgrad.wasm web/static/pgrad.wasm.gz web/static/pgrad-deep.wasm web/static/pgrad-deep.wasm.gz web/static/wasm_exec.js
+	rm -rf bin web/static/pgrad.wasm web/static/pgrad.wasm.gz web/static/pgrad-deep.wasm web/static/pgrad-deep.wasm.gz web/static/wasm_exec.js web/static/bundle.js web/static/bundle-later.js

@@ -11,13 +11,14 @@ import (
 	"sync"
 	"testing"
 	"testing/fstest"
+
+	"github.com/pgrad/pgrad/internal/jsbundle"
 )
 
-// The page's start-up does not wait for a chain of requests: index.html's
-// <head> names every module of app.js's static import graph (the lab's;
-// modulepreload), so the browser fetches them all at once instead of one
-// level of imports after another, and it preloads the engine's wasm, which
-// preload.js starts compiling as soon as it runs. Here the lists are checked against
+// The page's start-up does not wait for a chain of requests: the page's
+// modules come in two bundles (internal/jsbundle), the lab's first, and
+// index.html's <head> preloads the engine's wasm, which preload.js starts
+// compiling as soon as it runs. Here the lists are checked against
 // the modules' own import statements, so a module added without its
 // preload, or a preload left for a module that went, fails.
 
@@ -129,8 +130,9 @@ func TestHeadPreloadsTheStartUp(t *testing.T) {
 		t.Errorf("the engine's preload comes after the stylesheets (at %d, they at %d): it should be the first request after the page", i, j)
 	}
 
-	// app.js: an async module right after the lab's section, so that it
-	// runs as soon as the lab exists, without waiting for the rest.
+	// bundle.js (app.js and its static imports, joined by go generate): an
+	// async module right after the lab's section, so that it runs as soon as
+	// the lab exists, without waiting for the rest.
 	body := html[len(head):]
 	lab := strings.Index(body, `id="lab"`)
 	labEnd := strings.Index(body[max(lab, 0):], "</section>")
@@ -141,35 +143,57 @@ func TestHeadPreloadsTheStartUp(t *testing.T) {
 	labEnd += lab + len("</section>")
 	tag := body[tags[0][0]:tags[0][1]]
 	a := tagAttrs(tag)
-	if _, async := a["async"]; a["src"] != "app.js" || a["type"] != "module" || !async {
-		t.Errorf("%s: want app.js as an async module", tag)
+	if _, async := a["async"]; a["src"] != BundleName || a["type"] != "module" || !async {
+		t.Errorf("%s: want %s as an async module", tag, BundleName)
 	}
 	if between := strings.TrimSpace(regexp.MustCompile(`(?s)<!--.*?-->`).ReplaceAllString(body[labEnd:tags[0][0]], "")); between != "" {
-		t.Errorf("app.js's <script> does not follow the lab's section: %q comes between", between)
+		t.Errorf("%s's <script> does not follow the lab's section: %q comes between", BundleName, between)
 	}
 
-	// The modules of the first view are preloaded: app.js's static
-	// imports, and wasm_exec.js, which preload.js imports. The sections
-	// below the lab are imported by app.js only after the first frame, so
-	// they are not (TestBrowserBoot checks when they are requested).
-	graph := moduleGraph(t, fsys, "app.js")
-	want := []string{WasmExecName}
-	for _, m := range graph {
-		if m != "app.js" { // loaded by its own <script>
-			want = append(want, m)
+	// The one module preloaded is wasm_exec.js, which preload.js imports:
+	// the page's own modules are in the bundles.
+	if !slices.Equal(preloads, []string{WasmExecName}) {
+		t.Errorf("modulepreload links: %q, want only %s", preloads, WasmExecName)
+	}
+}
+
+// TestBundlesAreCurrent: the embedded bundles are what the bundler makes of
+// the embedded modules, so a page built from stale bundles fails here
+// (run go generate ./web/...). The first holds app.js's static import
+// graph, the later the sections below the lab.
+func TestBundlesAreCurrent(t *testing.T) {
+	if !WasmBuilt() {
+		t.Skip("the generated files are not embedded (go generate ./web/...)")
+	}
+	fsys := Static()
+	r, err := jsbundle.Bundle(fsys, "app.js", BundleName, BundleLaterName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []struct {
+		name string
+		want []byte
+	}{{BundleName, r.First}, {BundleLaterName, r.Later}} {
+		got, err := fs.ReadFile(fsys, f.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, f.want) {
+			t.Errorf("%s is not the bundle of the embedded modules (%d bytes, want %d): run go generate ./web/...", f.name, len(got), len(f.want))
 		}
 	}
-	slices.Sort(want)
-	got := slices.Sorted(slices.Values(preloads))
-	if !slices.Equal(got, want) {
-		t.Errorf("modulepreload links: %q\nthe import graph of app.js and preload.js: %q", got, want)
+	graph := moduleGraph(t, fsys, "app.js")
+	if len(graph) < 8 { // the graph itself was read: a broken regexp would find nothing
+		t.Fatalf("only %d modules found in the import graph of app.js: %q", len(graph), graph)
 	}
-	if len(want) < 8 { // the graph itself was read: a broken regexp would find nothing
-		t.Errorf("only %d modules found in the import graph of app.js: %q", len(want), want)
+	for _, m := range graph {
+		if !bytes.Contains(r.First, []byte("\n// ---- "+m+"\n")) {
+			t.Errorf("%s, in app.js's import graph, is not in %s", m, BundleName)
+		}
 	}
-	for _, m := range []string{"engine.js", "widgets/lab.js", "grid.js", "format.js"} {
-		if !slices.Contains(want, m) {
-			t.Errorf("the import graph misses %s: %q", m, want)
+	for _, m := range []string{"widgets/variance.js", "widgets/critic.js", "widgets/clip.js", "widgets/cartpole.js", "widgets/formula.js"} {
+		if !bytes.Contains(r.Later, []byte("\n// ---- "+m+"\n")) || bytes.Contains(r.First, []byte("\n// ---- "+m+"\n")) {
+			t.Errorf("%s belongs in %s alone", m, BundleLaterName)
 		}
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/pgrad/pgrad/web"
 )
 
 // bootOrder is what the page's own Resource Timing and marks say about its
@@ -17,12 +19,10 @@ type bootOrder struct {
 	WasmRequests  int      `json:"wasmRequests"`  // entries for pgrad.wasm: 1 when the preload was used
 	WasmStart     float64  `json:"wasmStart"`     // ms since navigation
 	Widgets       float64  `json:"widgets"`       // app.js's "pgrad-widgets" mark: widgets about to be built
-	AppEnd        float64  `json:"appEnd"`        // app.js received
-	LateModules   []string `json:"lateModules"`   // preloaded modules first requested after app.js arrived
-	EarlyBelow    []string `json:"earlyBelow"`    // modules of the sections below the lab requested before the first frame
-	Below         []string `json:"below"`         // modules of the sections below the lab (imported by app.js after the first frame)
+	Scripts       []string `json:"scripts"`       // the .js resources the page requested, in order
+	FirstStart    float64  `json:"firstStart"`    // bundle.js requested
+	LaterStart    float64  `json:"laterStart"`    // bundle-later.js requested
 	FirstFrame    float64  `json:"firstFrame"`    // the lab's first interactive frame (loop.js)
-	Modules       int      `json:"modules"`       // .js resources seen
 	FormatMisfits []string `json:"formatMisfits"` // thousands(n) ≠ n.toLocaleString("en-US")
 }
 
@@ -30,25 +30,20 @@ const bootOrderJS = `(async () => {
   const res = performance.getEntriesByType("resource");
   const named = (n) => res.filter((e) => new URL(e.name).pathname === "/" + n);
   const wasm = named("pgrad.wasm");
-  const app = named("app.js")[0];
   const mark = performance.getEntriesByName("pgrad-widgets")[0];
   const path = (e) => new URL(e.name).pathname;
-  const js = res.filter((e) => e.name.endsWith(".js") && !["/app.js", "/wasm_exec.js", "/deep-worker.js", "/preload.js"].includes(path(e)));
-  const preloaded = new Set([...document.querySelectorAll('link[rel="modulepreload"]')].map((l) => new URL(l.href).pathname));
-  const below = js.filter((e) => !preloaded.has(path(e)));
-  const first = globalThis.pgradPerf.firstFrameMs;
+  const js = res.filter((e) => e.name.endsWith(".js"));
+  const start = (n) => (named(n)[0] || { startTime: -1 }).startTime;
   const { thousands } = await import("./format.js");
   const xs = [0, 7, 999, 1000, 12345, 300000, 1234567, -4200, 9007199254740991, 1.5, 1234.25];
   return {
     wasmRequests: wasm.length,
     wasmStart: wasm.length ? wasm[0].startTime : -1,
     widgets: mark ? mark.startTime : -1,
-    appEnd: app ? app.responseEnd : -1,
-    lateModules: js.filter((e) => preloaded.has(path(e)) && app && e.startTime > app.responseEnd).map(path),
-    earlyBelow: below.filter((e) => e.startTime < first).map(path),
-    below: below.map(path),
-    firstFrame: first,
-    modules: js.length,
+    scripts: js.map(path),
+    firstStart: start("bundle.js"),
+    laterStart: start("bundle-later.js"),
+    firstFrame: globalThis.pgradPerf.firstFrameMs,
     formatMisfits: xs.filter((x) => thousands(x) !== x.toLocaleString("en-US")).map((x) => x + ": " + thousands(x) + " vs " + x.toLocaleString("en-US")),
   };
 })()`
@@ -56,9 +51,9 @@ const bootOrderJS = `(async () => {
 // TestBrowserBoot checks the order the page's start-up relies on for its
 // first interactive frame (issue 10 §4): the engine's download starts
 // before the widgets are built, from the <head> preload, and is used by
-// preload.js (one request, not two); every module of the lab is requested
-// without waiting for app.js (modulepreload), and those of the sections
-// below only after the lab's first frame; format.js's thousands writes what
+// preload.js (one request, not two); the page's modules come in two
+// bundles, the lab's before its first frame and the sections below only
+// after it; format.js's thousands writes what
 // toLocaleString would; and a citation link scrolls to its reference
 // without restarting the lab (app.js takes it for an anchor, not for a
 // settings link).
@@ -78,21 +73,19 @@ func TestBrowserBoot(t *testing.T) {
 	if b.WasmStart < 0 || b.WasmStart >= b.Widgets {
 		t.Errorf("the wasm was requested at %.1f ms, after the widgets began to be built (%.1f ms)", b.WasmStart, b.Widgets)
 	}
-	if b.AppEnd < 0 || b.Modules < 15 {
-		t.Errorf("app.js's timing %v, %d modules seen: the Resource Timing entries are not what the test expects", b.AppEnd, b.Modules)
-	}
-	if len(b.LateModules) > 0 {
-		t.Errorf("modules requested only after app.js arrived (no modulepreload in <head>?): %q", b.LateModules)
-	}
-	// The sections below the lab are built after its first frame: their
-	// modules are not preloaded, and none is requested before that frame.
-	for _, m := range []string{"/widgets/variance.js", "/widgets/critic.js", "/widgets/clip.js", "/widgets/cartpole.js", "/widgets/formula.js"} {
-		if !slices.Contains(b.Below, m) {
-			t.Errorf("%s is not among the modules loaded after the first frame %q", m, b.Below)
+	// The page's modules come in two bundles: the lab's before its first
+	// frame, the sections below after it; no module is fetched on its own
+	// (wasm_exec.js is Go's loader, deep-worker.js the CartPole worker).
+	for _, js := range b.Scripts {
+		if !slices.Contains([]string{"/preload.js", "/" + web.WasmExecName, "/" + web.BundleName, "/" + web.BundleLaterName, "/deep-worker.js"}, js) {
+			t.Errorf("the page requested the module %s on its own, not in a bundle (scripts: %q)", js, b.Scripts)
 		}
 	}
-	if len(b.EarlyBelow) > 0 {
-		t.Errorf("modules of the sections below the lab were requested before its first frame (%.0f ms): %q", b.FirstFrame, b.EarlyBelow)
+	if b.FirstStart < 0 || b.FirstStart > b.FirstFrame {
+		t.Errorf("%s was requested at %.0f ms, want before the lab's first frame (%.0f ms)", web.BundleName, b.FirstStart, b.FirstFrame)
+	}
+	if b.LaterStart < b.FirstFrame {
+		t.Errorf("%s was requested at %.0f ms, want after the lab's first frame (%.0f ms)", web.BundleLaterName, b.LaterStart, b.FirstFrame)
 	}
 	if len(b.FormatMisfits) > 0 {
 		t.Errorf("thousands differs from toLocaleString: %q", b.FormatMisfits)

@@ -131,7 +131,7 @@ func gunzipEquals(gz, want []byte) bool {
 // handler serves a fixed set of files read once from an fs.FS.
 type handler struct {
 	files   map[string]*file // by slash-separated name, e.g. "index.html"
-	missing bool             // the generated wasm or its loader is absent
+	missing bool             // a generated file (the wasm, its loader, the bundles) is absent
 }
 
 // NewHandler returns an http.Handler that serves the regular files of fsys,
@@ -153,9 +153,10 @@ type handler struct {
 // method 405, and either closes the connection without waiting for the
 // body. A Range of only zero-length suffixes ("bytes=-0") gets 416.
 //
-// When the generated pgrad.wasm or wasm_exec.js is missing, "/" and
-// "/index.html" answer 503 with a page that says how to build them, and
-// their own paths answer 404 with the same hint. Files that cannot be read
+// When a generated file (pgrad.wasm, wasm_exec.js, bundle.js or
+// bundle-later.js) is missing, "/" and "/index.html" answer 503 with a page
+// that says how to build them, and their own paths answer 404 with the same
+// hint. Files that cannot be read
 // are left out and answer 404.
 func NewHandler(fsys fs.FS) http.Handler {
 	h := &handler{files: map[string]*file{}, missing: !hasGenerated(fsys)}
@@ -270,7 +271,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				io.WriteString(w, hintPage)
 			}
 			return
-		case WasmName, WasmExecName:
+		case WasmName, WasmExecName, BundleName, BundleLaterName:
 			hdr.Set("Cache-Control", "no-store")
 			http.Error(w, "404 page not found: "+BuildHint, http.StatusNotFound)
 			return
@@ -376,8 +377,9 @@ const hintPage = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>pgrad: build the engine first</title>
 <h1>pgrad: the WebAssembly engine is not built</h1>
-<p>This server was built without the generated <code>pgrad.wasm</code> and
-<code>wasm_exec.js</code>, so the explainer cannot run yet.
+<p>This server was built without the generated files (<code>pgrad.wasm</code>,
+<code>wasm_exec.js</code> and the page's module bundles), so the explainer
+cannot run yet.
 From the repository's root, run</p>
 <pre>make run</pre>
 <p>or, step by step,</p>

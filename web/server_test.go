@@ -22,22 +22,24 @@ func testFiles() fstest.MapFS {
 	wasm := append([]byte("\x00asm\x01\x00\x00\x00"), bytes.Repeat([]byte("engine "), 4000)...)
 	js := []byte(strings.Repeat("export const x = 1; // a line of JavaScript\n", 40))
 	return fstest.MapFS{
-		"index.html":    {Data: []byte("<!doctype html><title>pgrad</title><script type=module src=app.js></script>")},
-		"app.js":        {Data: js},
-		"mod.mjs":       {Data: []byte("export {};")},
-		"style.css":     {Data: []byte("body { margin: 0 }")},
-		"icon.svg":      {Data: []byte(`<svg xmlns="http://www.w3.org/2000/svg"></svg>`)},
-		"shot.png":      {Data: bytes.Repeat([]byte{0x89, 'P', 'N', 'G'}, 200)},
-		"data.json":     {Data: []byte(`{"a":1}`)},
-		"wasm_exec.js":  {Data: []byte(strings.Repeat("// the loader\n", 100))},
-		"pgrad.wasm":    {Data: wasm},
-		"pgrad.wasm.gz": {Data: gzipLevel(wasm, gzip.BestSpeed)},
-		"lone.gz":       {Data: gzipLevel([]byte("lone"), gzip.BestSpeed)},
-		"empty.txt":     {Data: nil},
-		"empty.txt.gz":  {Data: gzipLevel(nil, gzip.BestSpeed)},
-		".keep":         {Data: nil},
-		".hidden/x.js":  {Data: []byte("secret")},
-		"sub/page.html": {Data: []byte("<p>sub</p>")},
+		"index.html":      {Data: []byte("<!doctype html><title>pgrad</title><script type=module src=app.js></script>")},
+		"app.js":          {Data: js},
+		"mod.mjs":         {Data: []byte("export {};")},
+		"style.css":       {Data: []byte("body { margin: 0 }")},
+		"icon.svg":        {Data: []byte(`<svg xmlns="http://www.w3.org/2000/svg"></svg>`)},
+		"shot.png":        {Data: bytes.Repeat([]byte{0x89, 'P', 'N', 'G'}, 200)},
+		"data.json":       {Data: []byte(`{"a":1}`)},
+		"wasm_exec.js":    {Data: []byte(strings.Repeat("// the loader\n", 100))},
+		"bundle.js":       {Data: js},
+		"bundle-later.js": {Data: js},
+		"pgrad.wasm":      {Data: wasm},
+		"pgrad.wasm.gz":   {Data: gzipLevel(wasm, gzip.BestSpeed)},
+		"lone.gz":         {Data: gzipLevel([]byte("lone"), gzip.BestSpeed)},
+		"empty.txt":       {Data: nil},
+		"empty.txt.gz":    {Data: gzipLevel(nil, gzip.BestSpeed)},
+		".keep":           {Data: nil},
+		".hidden/x.js":    {Data: []byte("secret")},
+		"sub/page.html":   {Data: []byte("<p>sub</p>")},
 	}
 }
 
@@ -399,7 +401,7 @@ func TestConditionalGet(t *testing.T) {
 }
 
 func TestMissingWasm(t *testing.T) {
-	for _, drop := range []string{"pgrad.wasm", "wasm_exec.js"} {
+	for _, drop := range []string{"pgrad.wasm", "wasm_exec.js", "bundle.js", "bundle-later.js"} {
 		files := testFiles()
 		delete(files, drop)
 		delete(files, drop+".gz")

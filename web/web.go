@@ -1,7 +1,8 @@
 // Package web serves the interactive explainer: the static page in
 // web/static and the WebAssembly build of the engine, embedded in the binary.
 //
-// The wasm and its loader are generated, not committed; run
+// The wasm, its loader and the page's module bundles are generated, not
+// committed; run
 //
 //	go generate ./web/...
 //
@@ -11,6 +12,7 @@ package web
 
 //go:generate go run ../internal/buildwasm -pkg ./wasm -out static
 //go:generate go run ../internal/buildwasm -pkg ./wasmdeep -out static -name pgrad-deep.wasm
+//go:generate go run ../internal/jsbundle/bundlejs -dir static -entry app.js -first bundle.js -later bundle-later.js
 
 import (
 	"embed"
@@ -32,6 +34,12 @@ const (
 	WasmName     = "pgrad.wasm"
 	DeepWasmName = "pgrad-deep.wasm" // the neural engine, loaded by the CartPole section
 	WasmExecName = "wasm_exec.js"
+	// The page's modules joined in two (internal/jsbundle): BundleName,
+	// app.js and its static imports, which index.html loads; BundleLaterName,
+	// the sections below the lab, which the first imports after the lab's
+	// first frame.
+	BundleName      = "bundle.js"
+	BundleLaterName = "bundle-later.js"
 )
 
 // BuildHint tells a person how to produce the generated files.
@@ -65,14 +73,14 @@ var embedded = sync.OnceValue(func() http.Handler {
 })
 
 // WasmBuilt reports whether the embedded files include the engine's
-// WebAssembly build and its loader, that is whether go generate ran before
-// this binary was built.
+// WebAssembly build, its loader and the page's module bundles, that is
+// whether go generate ran before this binary was built.
 func WasmBuilt() bool {
 	return hasGenerated(Static())
 }
 
 func hasGenerated(fsys fs.FS) bool {
-	for _, name := range []string{WasmName, WasmExecName} {
+	for _, name := range []string{WasmName, WasmExecName, BundleName, BundleLaterName} {
 		if fi, err := fs.Stat(fsys, name); err != nil || !fi.Mode().IsRegular() {
 			return false
 		}

@@ -6,16 +6,18 @@
 // It boots in two steps, so that the first view does not wait for the rest
 // of the page:
 //
-//  1. The lab (the first view). app.js is an async module placed right
-//     after the lab's <section>, so it runs as soon as its imports (the
-//     lab's modules, preloaded in <head>) have arrived, whether or not the
+//  1. The lab (the first view). The page loads app.js and its static
+//     imports as one bundle (bundle.js, made by go generate with
+//     internal/jsbundle), an async module placed right after the lab's
+//     <section>, so it runs as soon as it has arrived, whether or not the
 //     rest of the page has been parsed. It builds the lab and, once the
 //     engine that preload.js started is running, attaches it: the first
 //     interactive frame (data-ready="1" on <html>, set by loop.js).
 //  2. The sections below, once the page is parsed and the first frame is
-//     drawn: their modules are imported then (not preloaded), built,
-//     given their part of the URL hash, and attached; data-widgets="1" on
-//     <html> says that every widget is attached.
+//     drawn: their modules are imported then (the bundler turns these
+//     import()s into one load of bundle-later.js), built, given their part
+//     of the URL hash, and attached; data-widgets="1" on <html> says that
+//     every widget is attached.
 //
 // The hash is written back only after step 2, so that a link's settings
 // for a section below are never dropped before that section has read
