@@ -43,41 +43,54 @@ loop.add(lab);
 loop.add(nudge);
 loop.start();
 
-const problems = [];
+// link is the settings link the sections below will read when they are
+// built: the one the page was opened with, or the last one given in the
+// address bar. Not location.hash at that moment: a click on a citation or
+// the skip link before then would have replaced it.
+let link = location.hash;
 
 start().then(async (api) => {
-  problems.push(...lab.attach(api), ...nudge.attach(api));
+  report(lab.attach(api).concat(nudge.attach(api)));
   loop.ready = true;
-  report(problems);
-  await Promise.all([parsed(), loop.drawn()]);
-  const later = await buildLater();
-  const first = hash.entries.length - later.entries;
-  problems.push(...hash.restore(hash.entries.slice(first)));
-  for (const w of later.widgets) {
-    problems.push(...w.attach(api));
-    loop.add(w);
-  }
-  hash.live = true;
-  if (problems.length > 0) {
-    report(problems);
-  }
-  hash.save();
-  document.documentElement.dataset.widgets = "1";
   // A hash edited in the address bar applies at once, without a reload
   // (history.replaceState, which the page's own saves use, raises no
-  // hashchange).
+  // hashchange); before the sections below are built it is also the link
+  // they will read.
   globalThis.addEventListener("hashchange", () => {
     // A link to a part of the page (a citation, the skip link) is not a
     // settings link: the browser scrolls to it and the lab carries on.
     if (isAnchor(location.hash)) {
       return;
     }
+    link = location.hash;
     const bad = lab.applyHash();
     hash.save();
     lab.say(bad.length > 0
       ? `Applied the new link, except: ${bad.join("; ")}`
       : "Applied the new link: both sessions restarted from its seed with its settings.", bad.length > 0);
   });
+  try {
+    await Promise.all([parsed(), loop.drawn()]);
+    const problems = [];
+    const before = hash.entries.length;
+    const widgets = await buildLater(problems);
+    problems.push(...hash.restore(hash.entries.slice(before), link));
+    for (const w of widgets) {
+      problems.push(...w.attach(api));
+      loop.add(w);
+    }
+    // Only the sections' own problems: the lab's were said in step 1, and
+    // the lab may have said something since.
+    if (problems.length > 0) {
+      lab.say(`Ignored part of the link: ${problems.join("; ")}`, true);
+    }
+  } finally {
+    // Whatever became of the sections below, the lab's settings are saved
+    // from now on.
+    hash.live = true;
+    hash.save();
+    document.documentElement.dataset.widgets = "1";
+  }
 }).catch((err) => {
   lab.say(err.message, true);
   console.error(err);
@@ -101,22 +114,31 @@ function parsed() {
   return new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }));
 }
 
-// buildLater imports and builds the sections below the lab; it returns
-// them and how many hash entries they added.
-async function buildLater() {
-  const before = hash.entries.length;
-  const [{ initFormula }, { VarianceWidget }, { CriticWidget }, { ClipWidget }, { CartPoleSection }] = await Promise.all([
-    import("./widgets/formula.js"),
-    import("./widgets/variance.js"),
-    import("./widgets/critic.js"),
-    import("./widgets/clip.js"),
-    import("./widgets/cartpole.js"),
-  ]);
-  initFormula(document.getElementById("formulas"), document.getElementById("eq-legend"));
-  // The order of construction is the order of the hash's keys.
-  const cartpole = new CartPoleSection(hash);
-  const widgets = [new VarianceWidget(hash), new CriticWidget(hash), new ClipWidget(hash), cartpole];
-  return { widgets, entries: hash.entries.length - before };
+// buildLater imports and builds the sections below the lab, each on its
+// own: one that fails to load or to build is reported in problems and the
+// others go on. The order of construction is the order of the hash's keys.
+async function buildLater(problems) {
+  const load = async (what, f) => {
+    try {
+      return await f();
+    } catch (err) {
+      problems.push(`${what}: could not be loaded (${err.message})`);
+      console.error(err);
+      return null;
+    }
+  };
+  await load("the equation", async () => {
+    const { initFormula } = await import("./widgets/formula.js");
+    initFormula(document.getElementById("formulas"), document.getElementById("eq-legend"));
+  });
+  const widgets = [
+    await load("the CartPole section", async () => new (await import("./widgets/cartpole.js")).CartPoleSection(hash)),
+    await load("the variance lab", async () => new (await import("./widgets/variance.js")).VarianceWidget(hash)),
+    await load("the critic", async () => new (await import("./widgets/critic.js")).CriticWidget(hash)),
+    await load("the clip", async () => new (await import("./widgets/clip.js")).ClipWidget(hash)),
+  ];
+  // The loop's order as before: the tab widgets, then CartPole.
+  return [widgets[1], widgets[2], widgets[3], widgets[0]].filter((w) => w !== null);
 }
 
 // isAnchor reports whether hash names an element of the page rather than

@@ -45,11 +45,13 @@ export class HashSchema {
     history.replaceState(null, "", `#${p.toString()}`);
   }
 
-  // restore applies location.hash to the given entries (all of them by
-  // default; app.js passes the ones of the sections it builds after the
-  // lab) and returns the problems found, each as "key: message".
-  restore(entries = this.entries) {
-    const p = new URLSearchParams(location.hash.slice(1));
+  // restore applies the link (location.hash by default) to the given
+  // entries (all of them by default; app.js passes the ones of the
+  // sections it builds after the lab, with the settings link the page was
+  // opened with or last given) and returns the problems found, each as
+  // "key: message".
+  restore(entries = this.entries, link = location.hash) {
+    const p = new URLSearchParams(link.slice(1));
     const problems = [];
     const bad = (key, msg) => problems.push(`${key}: ${msg}`);
     this.restoring = true;
