@@ -3,15 +3,13 @@
 package web
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"strings"
 	"testing"
 	"time"
-
-	"github.com/chromedp/chromedp"
 
 	"github.com/pgrad/pgrad/stats"
 )
@@ -49,15 +47,7 @@ func TestBrowserPerfCompare(t *testing.T) {
 	b := httptest.NewServer(NewHandler(os.DirFS(*perfCompare)))
 	defer b.Close()
 
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, perfBrowser(chrome, t.TempDir())...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(alloc)
-	defer cancelBrowser()
-	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("starting %s: %v", chrome, err)
-	}
+	bctx := perfStartBrowser(t, chrome, 10*time.Minute)
 
 	pairs := max(2, *perfLoads)
 	var frames [2][]float64 // first interactive frame of A and of B, load by load
@@ -100,8 +90,8 @@ func TestBrowserPerfCompare(t *testing.T) {
 
 func loadavgNow() string {
 	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil || len(b) < 14 {
-		return "?"
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
 	}
-	return string(b[:14])
+	return "?"
 }

@@ -292,19 +292,7 @@ func TestBrowserPerf(t *testing.T) {
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 
-	// One deadline for the whole run, so a page that never becomes ready
-	// ends the test instead of hanging it; it is not a measurement.
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, perfBrowser(chrome, t.TempDir())...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(alloc)
-	defer cancelBrowser()
-	// Start the browser on a blank page first, so that its start-up is not
-	// counted in the first load.
-	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("starting %s: %v", chrome, err)
-	}
+	bctx := perfStartBrowser(t, chrome, 5*time.Minute)
 	if v, err := chromedp.CallBrowser(bctx, browser.GetVersion, cdp.Empty{}); err == nil {
 		rep.Browser = v.Product
 	}
@@ -568,6 +556,25 @@ func perfPrint(w *os.File, r perfReport) {
 		Browser, LoadAverage     string
 	}{r.WasmBytes, r.WasmGzipBytes, math.Round(r.ColdFirstFrame), math.Round(r.WarmFirstFrame), views, r.Browser, r.LoadAverage})
 	fmt.Fprintf(w, "PERF %s\n", b)
+}
+
+// perfStartBrowser starts chrome with the perf tests' options and returns
+// its context, closed when the test ends. The deadline only stops a page
+// that never becomes ready from hanging the test; it is not a measurement.
+// The browser first opens a blank page, so that its start-up is not
+// counted in the first load.
+func perfStartBrowser(t *testing.T, chrome string, deadline time.Duration) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	t.Cleanup(cancel)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, perfBrowser(chrome, t.TempDir())...)
+	t.Cleanup(cancelAlloc)
+	bctx, cancelBrowser := chromedp.NewContext(alloc)
+	t.Cleanup(cancelBrowser)
+	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("starting %s: %v", chrome, err)
+	}
+	return bctx
 }
 
 // perfLoadPage loads url in a new tab of the browser bctx and returns the
