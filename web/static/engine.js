@@ -1,5 +1,5 @@
-// engine.js starts the Go engine (pgrad.wasm) and turns its raw API into
-// globalThis.pgrad, whose methods throw on bad input.
+// engine.js waits for the Go engine (pgrad.wasm) that preload.js started and
+// turns its raw API into globalThis.pgrad, whose methods throw on bad input.
 //
 // Go functions cannot throw into JavaScript, so the wasm bridge returns an
 // Error object instead of a result when the page asks for something
@@ -33,8 +33,8 @@ export function call(name, ...args) {
 
 // start waits for the engine that preload.js started, resolving once
 // globalThis.pgrad is set.
-export async function start(url = "pgrad.wasm") {
-  core = await boot().run(url);
+export async function start() {
+  core = await boot().run();
   const api = {};
   for (const name of Object.keys(core)) {
     api[name] = (...args) => call(name, ...args);

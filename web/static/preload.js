@@ -9,26 +9,14 @@
 // there. app.js's start() (engine.js) then finds the engine running, or
 // waits for it; a failure is reported there, in the page's status line.
 //
-// It publishes globalThis.pgradBoot = { compile(url), run(url) }, which
-// engine.js wraps.
+// It publishes globalThis.pgradBoot = { run() }, which engine.js wraps.
 
 "use strict";
 
 (() => {
-  // compile starts downloading and compiling a wasm file, once per URL:
-  // later calls return the same promise.
-  const compiling = new Map(); // URL → promise of its WebAssembly.Module
+  const url = "pgrad.wasm";
 
-  function compile(url = "pgrad.wasm") {
-    let p = compiling.get(url);
-    if (p === undefined) {
-      p = compileFrom(url);
-      compiling.set(url, p);
-    }
-    return p;
-  }
-
-  async function compileFrom(url) {
+  async function compile() {
     const response = fetch(url);
     try {
       return await WebAssembly.compileStreaming(response);
@@ -41,20 +29,20 @@
     }
   }
 
-  // run instantiates the compiled engine and runs its Go program, once: it
+  // run compiles and instantiates the engine and runs its Go program, once: it
   // resolves with the program's raw API (globalThis.pgradCore) when the
   // program has announced it with the "pgrad-core-ready" event.
   let running = null;
 
-  function run(url = "pgrad.wasm") {
+  function run() {
     if (running === null) {
-      running = runFrom(url);
+      running = runFrom();
     }
     return running;
   }
 
-  async function runFrom(url) {
-    const [module] = await Promise.all([compile(url), loader()]);
+  async function runFrom() {
+    const [module] = await Promise.all([compile(), loader()]);
     if (typeof globalThis.Go !== "function") {
       throw new Error("pgrad: wasm_exec.js did not load, so the Go engine cannot start");
     }
@@ -76,6 +64,6 @@
     return import("./wasm_exec.js").catch(() => {});
   }
 
-  globalThis.pgradBoot = Object.freeze({ compile, run });
+  globalThis.pgradBoot = Object.freeze({ run });
   run().catch(() => {}); // start() reports a failure
 })();
